@@ -1,0 +1,12 @@
+"""Command-line face of alsatlas. Each command module registers itself on :data:`app`."""
+
+from alsatlas.cli import version  # noqa: F401  (registers its command)
+from alsatlas.cli.app import app
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,1 @@
+"""alsatlas.synthesis."""
