@@ -1,0 +1,81 @@
+"""Errors that alsatlas raises on bad input.
+
+The hierarchy, drawn as a tree::
+
+    AlsatlasError                   anything alsatlas raises on purpose
+    └── AlsatlasInputError          bad input: names where (file, row/record, field) and why
+        ├── EvidenceError           an evidence file or record breaks the schema or a rule
+        ├── SumstatsError           a GWAS summary-statistics file cannot be read or mapped
+        └── StatsInputError         arrays handed to an estimator are unusable (k too small,
+                                    non-positive variances, NaN, mismatched lengths)
+"""
+
+from __future__ import annotations
+
+
+class AlsatlasError(Exception):
+    """Base class of every error alsatlas raises on purpose."""
+
+
+class AlsatlasInputError(AlsatlasError, ValueError):
+    """Bad input. ``where`` names the file, row or record and field; ``reason`` says what is wrong.
+
+    Parameters
+    ----------
+    reason
+        What is wrong, in words a user can act on.
+    file, row, field
+        Where it is wrong; each is optional and is printed when given.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        file: str | None = None,
+        row: str | int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.reason = reason
+        self.file = file
+        self.row = row
+        self.field = field
+        super().__init__(self.message)
+
+    @property
+    def where(self) -> str:
+        """``file:row:field`` with the parts that are known."""
+        parts = []
+        if self.file is not None:
+            parts.append(str(self.file))
+        if self.row is not None:
+            parts.append(f"record {self.row}" if isinstance(self.row, str) else f"row {self.row}")
+        if self.field is not None:
+            parts.append(f"field '{self.field}'")
+        return ", ".join(parts)
+
+    @property
+    def message(self) -> str:
+        """The full message: where, then why."""
+        return f"{self.where}: {self.reason}" if self.where else self.reason
+
+
+class EvidenceError(AlsatlasInputError):
+    """An evidence file or record breaks the schema or a validation rule."""
+
+
+class SumstatsError(AlsatlasInputError):
+    """A GWAS summary-statistics file cannot be read, mapped or harmonised."""
+
+
+class StatsInputError(AlsatlasInputError):
+    """Arrays handed to an estimator are unusable (k too small, bad variances, NaN, lengths)."""
+
+
+__all__ = [
+    "AlsatlasError",
+    "AlsatlasInputError",
+    "EvidenceError",
+    "StatsInputError",
+    "SumstatsError",
+]
