@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= report-out
+PY_PATHS := $(wildcard src tests benchmarks scripts)
 
 .PHONY: setup system-deps report test lint typecheck pytest clean
 
@@ -22,8 +23,8 @@ report: setup
 	$(BIN)/alsatlas report --out $(OUT)
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks scripts
-	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/ruff check $(PY_PATHS)
+	$(BIN)/ruff format --check $(PY_PATHS)
 
 typecheck: setup
 	$(BIN)/mypy
