@@ -1,0 +1,69 @@
+"""Exports of the report's tables: ``tables/<name>.json`` and ``tables/<name>.tsv``.
+
+JSON holds ``{"name", "caption", "columns": [{key, label}], "rows": [{key: value}]}`` with
+numbers as JSON numbers and missing values as ``null``. TSV has one header line of column keys
+and one line per row; missing values are empty, numbers are written with Python's shortest
+round-trip ``repr`` (so parsing them back gives the same float), and tabs or newlines inside
+text are replaced by spaces.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from alsatlas.report.tables import CellValue, Table
+
+
+def _json_value(value: CellValue) -> CellValue:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def table_to_json(table: Table) -> dict[str, Any]:
+    """A JSON-ready dict of one table (a non-finite number becomes ``null``)."""
+    return {
+        "name": table.name,
+        "caption": table.caption,
+        "columns": [{"key": c.key, "label": c.label} for c in table.columns],
+        "rows": [{c.key: _json_value(row.get(c.key)) for c in table.columns} for row in table.rows],
+    }
+
+
+def _tsv_cell(value: CellValue) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return " ".join(str(value).split("\t")).replace("\r", " ").replace("\n", " ")
+
+
+def table_to_tsv(table: Table) -> str:
+    """TSV text of one table (header of column keys, one line per row)."""
+    lines = ["\t".join(c.key for c in table.columns)]
+    lines.extend("\t".join(_tsv_cell(row.get(c.key)) for c in table.columns) for row in table.rows)
+    return "\n".join(lines) + "\n"
+
+
+def write_tables(tables: tuple[Table, ...], directory: Path) -> tuple[Path, ...]:
+    """Write every table as JSON and TSV under ``directory``; return the paths written."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for table in tables:
+        json_path = directory / f"{table.name}.json"
+        json_path.write_text(
+            json.dumps(table_to_json(table), indent=1, ensure_ascii=False, allow_nan=False) + "\n",
+            encoding="utf-8",
+        )
+        tsv_path = directory / f"{table.name}.tsv"
+        tsv_path.write_text(table_to_tsv(table), encoding="utf-8")
+        written.extend((json_path, tsv_path))
+    return tuple(written)
+
+
+__all__ = ["table_to_json", "table_to_tsv", "write_tables"]
