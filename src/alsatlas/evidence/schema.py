@@ -1,0 +1,430 @@
+"""Schema of the evidence base: one frozen pydantic model per record kind.
+
+Every record carries a stable ``id``, the ``study_id`` of its publication, a :class:`Citation`,
+the ``source_url`` of the page its numbers were read from, a ``verification`` status and curator
+``notes``. Records are discriminated by ``kind``:
+
+- ``epi_association`` (:class:`EpiAssociation`): prior disease and later ALS (HR/RR/OR/SIR/IRR);
+- ``published_meta_analysis`` (:class:`PublishedMetaAnalysis`): a pooled estimate as published;
+- ``mr`` (:class:`MRResult`): a two-sample Mendelian randomization result;
+- ``genetic_correlation`` (:class:`GeneticCorrelation`): genome-wide genetic correlation (rg);
+- ``shared_locus`` (:class:`SharedLocus`): a locus / gene shared by ALS and an immune trait;
+- ``immune_trial`` (:class:`ImmuneTrial`): an immune-targeted ALS clinical trial;
+- ``immune_biomarker`` (:class:`ImmuneBiomarker`): an immune marker of ALS onset/progression/
+  survival.
+
+The models check types only. The rules that relate fields to each other (the CI contains the
+estimate, ratio measures are positive, a direction-only record has no numbers, identifiers are
+well formed, terms are in the vocabulary) live in :mod:`alsatlas.evidence.rules`, so that
+``alsatlas validate`` can report every broken rule of every record at once.
+
+Numbers are as reported: ``estimate`` with a 95% confidence interval ``ci_lb`` .. ``ci_ub`` on
+the natural scale (ratio measures are not logged here; :mod:`alsatlas.stats` pools on the log
+scale).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Verification = Literal["verified", "partial", "unverified"]
+"""``verified``: the number was read on ``source_url``; ``partial``: the direction or conclusion
+was read but not the number; ``unverified``: not confirmed on any page."""
+
+Direction = Literal["increased", "decreased", "null"]
+"""Direction of an association: risk/level/effect higher, lower, or no association."""
+
+RatioMeasure = Literal["HR", "RR", "OR", "SIR", "IRR"]
+"""Ratio measures of an epidemiological association (all on the natural, positive scale)."""
+
+AnalysisRole = Literal["main", "subgroup", "sensitivity"]
+
+Pooling = Literal["eligible", "caution", "excluded"]
+"""Curator's flag for pooling: ``eligible`` (a primary estimate of an immune-mediated exposure),
+``caution`` (use in sensitivity analyses only), ``excluded`` (context row, subgroup or
+direction-only). Synthesis still applies its own rules on top."""
+
+RecordKind = Literal[
+    "epi_association",
+    "published_meta_analysis",
+    "mr",
+    "genetic_correlation",
+    "shared_locus",
+    "immune_trial",
+    "immune_biomarker",
+]
+
+RATIO_MEASURES: frozenset[str] = frozenset({"HR", "RR", "OR", "SIR", "IRR"})
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Citation(BaseModel):
+    """A publication (or registry entry) that a record was taken from.
+
+    Identifiers are stored bare: ``pmid`` as digits (``"33331190"``), ``doi`` without a resolver
+    prefix (``"10.1080/21678421.2020.1861022"``), ``pmcid`` with its ``PMC`` prefix, ``nct_id``
+    as ``NCT`` + 8 digits. Unknown parts stay ``None``; they are never guessed.
+    """
+
+    model_config = _FROZEN
+
+    pmid: str | None = None
+    doi: str | None = None
+    pmcid: str | None = None
+    nct_id: str | None = None
+    title: str | None = None
+    first_author: str | None = None
+    year: int | None = None
+    journal: str | None = None
+
+    @property
+    def label(self) -> str:
+        """Short human label, e.g. ``"Cao W 2024"`` (falls back to an identifier)."""
+        who = self.first_author or self.journal or self.doi or self.pmid or self.nct_id or "?"
+        return f"{who} {self.year}" if self.year is not None else who
+
+    @property
+    def identifiers(self) -> tuple[str, ...]:
+        """Prefixed identifiers that are known: ``PMID:…``, ``DOI:…``, ``PMCID:…``, ``NCT…``."""
+        out: list[str] = []
+        if self.pmid:
+            out.append(f"PMID:{self.pmid}")
+        if self.doi:
+            out.append(f"DOI:{self.doi}")
+        if self.pmcid:
+            out.append(f"PMCID:{self.pmcid}")
+        if self.nct_id:
+            out.append(self.nct_id)
+        return tuple(out)
+
+
+class TimeWindow(BaseModel):
+    """When the exposure was recorded relative to ALS diagnosis.
+
+    ``lag_years_min``/``lag_years_max`` bound the years between exposure diagnosis and ALS that
+    an estimate covers (``None``: not restricted / not reported). ``excludes_year_before_als`` is
+    ``True`` when diagnoses in the year before ALS were left out (guards against reverse causation
+    and diagnostic mimicry), ``False`` when they were included, ``None`` when not reported.
+    """
+
+    model_config = _FROZEN
+
+    description: str = ""
+    lag_years_min: float | None = None
+    lag_years_max: float | None = None
+    excludes_year_before_als: bool | None = None
+
+
+class Effect(BaseModel):
+    """A structured effect estimate with a 95% CI (used where a record has one optionally)."""
+
+    model_config = _FROZEN
+
+    measure: str
+    estimate: float | None = None
+    ci_lb: float | None = None
+    ci_ub: float | None = None
+    p_value: str | None = None
+
+
+class _Record(BaseModel):
+    """Fields every record has."""
+
+    model_config = _FROZEN
+
+    id: str
+    study_id: str
+    citation: Citation
+    source_url: str
+    extra_sources: tuple[str, ...] = ()
+    verification: Verification
+    notes: str = ""
+
+    def disease_terms(self) -> tuple[str, ...]:
+        """Vocabulary terms of the diseases this record is about (used by lookups)."""
+        return ()
+
+
+class EpiAssociation(_Record):
+    """An observational association: prior (immune-mediated) disease and later ALS.
+
+    A *numeric* record has ``measure``, ``estimate``, ``ci_lb`` and ``ci_ub``; a
+    *direction-only* record (a paper stated the direction without a number we could read) has
+    ``direction`` and none of the numbers. Direction-only records count in narrative and
+    vote-counting, never in a pooled estimate.
+    """
+
+    kind: Literal["epi_association"] = "epi_association"
+    exposure: str
+    """Vocabulary term of the exposure disease (e.g. ``sle``, ``celiac_disease``)."""
+    exposure_as_named: str
+    exposure_scope: str
+    """Curator's grouping: ``autoimmune``, ``immune_mediated``, ``autoimmune_proxy``,
+    ``immune_mediated_group``, ``context_non_autoimmune``, ``treatment_context``, ..."""
+    outcome: str = "als"
+    outcome_as_named: str = "ALS"
+    measure: RatioMeasure | None = None
+    estimate: float | None = None
+    ci_lb: float | None = None
+    ci_ub: float | None = None
+    direction: Direction | None = None
+    p_value: str | None = None
+    n_cases_exposed: int | None = None
+    study_size: str | None = None
+    design: str
+    data_source: str
+    country: str
+    overlap_group: str | None = None
+    """Records sharing an overlap group come from one register/population: never pool two of
+    them for the same exposure."""
+    time_window: TimeWindow = TimeWindow()
+    analysis_role: AnalysisRole = "main"
+    subgroup: str | None = None
+    adjustment: str | None = None
+    pooling: Pooling = "excluded"
+
+    @property
+    def direction_only(self) -> bool:
+        """``True`` when the record has no estimate (direction-only finding)."""
+        return self.estimate is None
+
+    def disease_terms(self) -> tuple[str, ...]:
+        return (self.exposure,)
+
+
+class PublishedMetaAnalysis(_Record):
+    """A pooled estimate as a published meta-analysis reported it (for external checks)."""
+
+    kind: Literal["published_meta_analysis"] = "published_meta_analysis"
+    exposure: str
+    exposure_as_named: str
+    outcome: str = "als"
+    measure: RatioMeasure | None = None
+    estimate: float | None = None
+    ci_lb: float | None = None
+    ci_ub: float | None = None
+    direction: Direction | None = None
+    i2_percent: float | None = None
+    n_studies: int | None = None
+    study_designs: str | None = None
+    model: str | None = None
+    included_studies: str | None = None
+    scope: str = ""
+
+    def disease_terms(self) -> tuple[str, ...]:
+        return (self.exposure,)
+
+
+class MRResult(_Record):
+    """A two-sample Mendelian randomization estimate.
+
+    ``orientation`` is ``forward`` when ALS is the outcome and ``reverse`` when ALS is the
+    exposure. ``measure`` names the scale (``OR``, ``OR per SD``, ``beta``); ratio scales must be
+    positive.
+    """
+
+    kind: Literal["mr"] = "mr"
+    exposure: str
+    exposure_term: str | None = None
+    outcome: str
+    outcome_term: str | None = None
+    orientation: Literal["forward", "reverse"] = "forward"
+    exposure_gwas: str | None = None
+    outcome_gwas: str | None = None
+    method: str | None = None
+    n_snps: int | None = None
+    measure: str | None = None
+    estimate: float | None = None
+    ci_lb: float | None = None
+    ci_ub: float | None = None
+    se: float | None = None
+    p_value: str | None = None
+    direction: Direction | None = None
+    genes: tuple[str, ...] = ()
+    finding: str = ""
+
+    def disease_terms(self) -> tuple[str, ...]:
+        return tuple(t for t in (self.exposure_term, self.outcome_term) if t is not None)
+
+
+class GeneticCorrelation(_Record):
+    """A genome-wide genetic correlation (``estimate`` is rg) between ALS and another trait."""
+
+    kind: Literal["genetic_correlation"] = "genetic_correlation"
+    trait: str
+    """The other trait, as named."""
+    trait_term: str | None = None
+    als_term: str = "als"
+    method: str | None = None
+    measure: str = "rg"
+    estimate: float | None = None
+    ci_lb: float | None = None
+    ci_ub: float | None = None
+    se: float | None = None
+    p_value: str | None = None
+    direction: Direction | None = None
+    finding: str = ""
+
+    def disease_terms(self) -> tuple[str, ...]:
+        return tuple(t for t in (self.als_term, self.trait_term) if t is not None)
+
+
+class SharedLocus(_Record):
+    """A locus or gene implicated in ALS and in an immune trait (or modifying ALS via immunity).
+
+    ``relation`` is ``shared`` for a pleiotropic locus/gene, ``modifier`` for an immune gene
+    variant that modifies ALS course. ``genes`` are HGNC symbols; ``variants`` rsids.
+    """
+
+    kind: Literal["shared_locus"] = "shared_locus"
+    relation: Literal["shared", "modifier"] = "shared"
+    traits: tuple[str, ...]
+    """Vocabulary terms of the traits involved (ALS included)."""
+    traits_as_named: str
+    genes: tuple[str, ...] = ()
+    variants: tuple[str, ...] = ()
+    locus: str = ""
+    method: str | None = None
+    measure: str | None = None
+    estimate: float | None = None
+    ci_lb: float | None = None
+    ci_ub: float | None = None
+    se: float | None = None
+    p_value: str | None = None
+    finding: str = ""
+
+    def disease_terms(self) -> tuple[str, ...]:
+        return self.traits
+
+
+class ImmuneTrial(_Record):
+    """An immune- or inflammation-targeting clinical trial in ALS.
+
+    ``drug`` is a drug-vocabulary term (``ibudilast``); ``drug_as_named`` keeps the source's
+    spelling (``ibudilast (MN-166)``). ``effect`` holds a structured estimate where one was
+    reported; ``effect_summary`` the reported numbers as text otherwise.
+    """
+
+    kind: Literal["immune_trial"] = "immune_trial"
+    drug: str
+    drug_as_named: str
+    mechanism: str
+    trial_name: str
+    nct_id: str | None = None
+    registry_id: str | None = None
+    """Non-NCT registry id (e.g. ANZCTR ``ACTRN…``)."""
+    phase: str
+    n_randomised: int | None = None
+    enrolment: str | None = None
+    primary_endpoint: str
+    endpoint_type: str | None = None
+    result_summary: str = ""
+    effect_summary: str | None = None
+    effect: Effect | None = None
+    efficacy_signal: str | None = None
+    status: str
+    year: int | None = None
+
+    def disease_terms(self) -> tuple[str, ...]:
+        return ("als",)
+
+
+Predicts = Literal[
+    "onset", "progression", "survival", "severity", "diagnosis", "treatment_response"
+]
+
+
+class ImmuneBiomarker(_Record):
+    """An immune or inflammatory marker and what it predicts in ALS.
+
+    ``predicts`` lists the outcomes it was studied for (onset, progression, survival, severity,
+    diagnosis i.e. case-control level, treatment_response). ``cohort_n`` is the number of ALS
+    patients where it was reported.
+    """
+
+    kind: Literal["immune_biomarker"] = "immune_biomarker"
+    marker: str
+    category: str
+    specimen: str | None = None
+    predicts: tuple[Predicts, ...]
+    outcome_as_named: str
+    cohort_n: int | None = None
+    cohort: str | None = None
+    contrast: str | None = None
+    measure: str | None = None
+    estimate: float | None = None
+    ci_lb: float | None = None
+    ci_ub: float | None = None
+    p_value: str | None = None
+    direction: Direction | None = None
+    finding: str = ""
+    immune: bool = True
+    """``False`` for non-immune comparator markers (neurofilaments) kept for context."""
+
+    def disease_terms(self) -> tuple[str, ...]:
+        return ("als",)
+
+
+Record = Annotated[
+    EpiAssociation
+    | PublishedMetaAnalysis
+    | MRResult
+    | GeneticCorrelation
+    | SharedLocus
+    | ImmuneTrial
+    | ImmuneBiomarker,
+    Field(discriminator="kind"),
+]
+"""Any evidence record, discriminated by ``kind``."""
+
+RECORD_MODELS: dict[str, type[_Record]] = {
+    "epi_association": EpiAssociation,
+    "published_meta_analysis": PublishedMetaAnalysis,
+    "mr": MRResult,
+    "genetic_correlation": GeneticCorrelation,
+    "shared_locus": SharedLocus,
+    "immune_trial": ImmuneTrial,
+    "immune_biomarker": ImmuneBiomarker,
+}
+"""Model class of each ``kind``."""
+
+
+class EvidenceFile(BaseModel):
+    """One YAML file: one publication, its citation, and its records.
+
+    The file-level ``citation`` is copied into each record that does not carry its own.
+    """
+
+    model_config = _FROZEN
+
+    study_id: str
+    citation: Citation
+    records: tuple[Record, ...]
+
+
+__all__ = [
+    "RATIO_MEASURES",
+    "RECORD_MODELS",
+    "AnalysisRole",
+    "Citation",
+    "Direction",
+    "Effect",
+    "EpiAssociation",
+    "EvidenceFile",
+    "GeneticCorrelation",
+    "ImmuneBiomarker",
+    "ImmuneTrial",
+    "MRResult",
+    "Pooling",
+    "Predicts",
+    "PublishedMetaAnalysis",
+    "RatioMeasure",
+    "Record",
+    "RecordKind",
+    "SharedLocus",
+    "TimeWindow",
+    "Verification",
+]
