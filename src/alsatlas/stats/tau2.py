@@ -1,0 +1,309 @@
+r"""Estimators of the between-study variance τ² in the random/mixed-effects model.
+
+The model is :math:`y_i = x_i'\beta + u_i + e_i`, :math:`u_i \sim N(0, \tau^2)`,
+:math:`e_i \sim N(0, v_i)`, with :math:`k` studies and :math:`p` coefficients. Writing
+:math:`W = \mathrm{diag}(w_i)` and
+
+.. math:: P_w = W - W X (X' W X)^{-1} X' W,
+
+the generalised Q statistic at :math:`\tau^2` is :math:`Q(\tau^2) = y' P_w y` with
+:math:`w_i = 1/(v_i + \tau^2)`. Every estimator below follows the formula and the standard
+error that ``metafor::rma.uni`` (version 3.8) uses, and is truncated at 0 as there:
+
+============  =============================================================================
+``DL``        :math:`(Q(0) - (k-p)) / \mathrm{tr}(P_{1/v})` (DerSimonian & Laird 1986)
+``HE``        :math:`(y' P_I y - \mathrm{tr}(P_I V)) / (k-p)`, ordinary least squares
+              (Hedges 1983)
+``HS``        :math:`(Q(0) - k) / \sum 1/v_i` (Hunter & Schmidt 2004)
+``HSk``       :math:`(k/(k-p)\,Q(0) - k) / \sum 1/v_i` (small-sample corrected HS)
+``SJ``        :math:`\tau_0^2\, y' P_{w_0} y / (k-p)`, :math:`w_0 = 1/(v+\tau_0^2)`,
+              :math:`\tau_0^2 = \frac{1}{k}\sum (y_i - \bar y)^2` (Sidik & Jonkman 2005)
+``ML``        maximum likelihood, Fisher scoring (Viechtbauer 2005)
+``REML``      restricted maximum likelihood, Fisher scoring (Viechtbauer 2005; Raudenbush 2009)
+``EB``        empirical Bayes (Morris 1983); its estimating equation is ``PM``'s
+``PM``        root of :math:`Q(\tau^2) = k - p` (Paule & Mandel 1982)
+============  =============================================================================
+
+metafor stops Fisher scoring when the change in τ² is below ``threshold = 1e-5`` and finds
+the PM root with ``uniroot(tol = .Machine$double.eps^0.25)``. Here the iterations run to a
+change below :math:`10^{-12}\max(1, \tau^2)` (Fisher scoring) or to machine precision
+(Newton's method on the convex, decreasing :math:`Q(\tau^2)`), so the results are the exact
+roots that metafor approaches with a tight ``control``.
+
+References
+----------
+Viechtbauer, W. (2005). Bias and efficiency of meta-analytic variance estimators in the
+random-effects model. *Journal of Educational and Behavioral Statistics*, 30, 261-293.
+Viechtbauer, W. (2010). Conducting meta-analyses in R with the metafor package. *Journal of
+Statistical Software*, 36(3). metafor documentation: ``help(rma.uni)``.
+Raudenbush, S. W. (2009). Analyzing effect sizes: random-effects models. In *The Handbook of
+Research Synthesis and Meta-Analysis* (2nd ed.), 295-315.
+Paule, R. C., & Mandel, J. (1982). Consensus values and weighting factors. *Journal of
+Research of the National Bureau of Standards*, 87, 377-385.
+Sidik, K., & Jonkman, J. N. (2005). Simple heterogeneity variance estimation for
+meta-analysis. *Journal of the Royal Statistical Society C*, 54, 367-384.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from alsatlas.errors import StatsInputError
+from alsatlas.stats.meta_inputs import FloatArray, check_method
+
+#: Fisher scoring stops when |Δτ²| < FISHER_TOL · max(1, τ²).
+FISHER_TOL = 1e-12
+#: Iteration cap of Fisher scoring and of the Newton root search.
+MAXITER = 1000
+#: metafor's ``control$tol``: the log-likelihood gap of its check against τ² = 0.
+LL0_TOL = float(np.finfo(np.float64).eps ** 0.25)
+
+
+@dataclass(frozen=True)
+class Tau2Estimate:
+    """An estimate of τ² with the standard error that metafor reports for its estimator.
+
+    Attributes
+    ----------
+    tau2
+        The estimate, truncated at 0.
+    se_tau2
+        Its standard error (0 for ``EE``/``FE``).
+    method
+        The estimator's metafor name.
+    iterations
+        Iterations used (0 for closed-form estimators).
+    """
+
+    tau2: float
+    se_tau2: float
+    method: str
+    iterations: int = 0
+
+
+def projection(w: FloatArray, X: FloatArray) -> FloatArray:
+    r"""Return :math:`P = W - WX(X'WX)^{-1}X'W` for weights ``w`` and design ``X``."""
+    WX = w[:, None] * X
+    inv = np.linalg.inv(X.T @ WX)
+    P: FloatArray = np.diag(w) - WX @ inv @ WX.T
+    return P
+
+
+def q_statistic(tau2: float, yi: FloatArray, vi: FloatArray, X: FloatArray) -> float:
+    r"""Generalised Q: :math:`Q(\tau^2) = y' P y` with :math:`w_i = 1/(v_i + \tau^2)`."""
+    P = projection(1.0 / (vi + tau2), X)
+    return float(yi @ P @ yi)
+
+
+def solve_q(yi: FloatArray, vi: FloatArray, X: FloatArray, target: float) -> tuple[float, int]:
+    r"""Return the root of :math:`Q(\tau^2) = \mathrm{target}` on :math:`[0, \infty)`.
+
+    :math:`Q` is decreasing and convex in :math:`\tau^2` (its derivatives are
+    :math:`-y'P^2y` and :math:`2y'P^3y`), so Newton's method started at 0 climbs monotonically
+    to the root. Returns 0 when :math:`Q(0) \le \mathrm{target}` (metafor's rule).
+
+    Returns
+    -------
+    tuple
+        The root and the number of Newton steps.
+    """
+    tau2 = 0.0
+    for it in range(MAXITER):
+        P = projection(1.0 / (vi + tau2), X)
+        Py = P @ yi
+        q = float(yi @ Py)
+        if it == 0 and q <= target:
+            return 0.0, 0
+        slope = float(Py @ Py)
+        step = (q - target) / slope
+        new = tau2 + step
+        if new < 0.0:
+            new = 0.0
+        if abs(new - tau2) <= 1e-15 * max(1.0, new) or (it > 0 and step <= 0.0):
+            return max(new, tau2), it + 1
+        tau2 = new
+    raise StatsInputError(
+        f"root search for tau2 did not converge in {MAXITER} steps", field="yi"
+    )  # pragma: no cover - Newton on a convex decreasing function always converges
+
+
+def _fisher_adjustment(
+    tau2: float, yi: FloatArray, vi: FloatArray, X: FloatArray, method: str
+) -> tuple[float, FloatArray, FloatArray]:
+    """One Fisher-scoring step for ML or REML (Viechtbauer 2005, eqs. 11-12)."""
+    w = 1.0 / (vi + tau2)
+    P = projection(w, X)
+    Py = P @ yi
+    if method == "ML":
+        adj = (float(Py @ Py) - float(w.sum())) / float(w @ w)
+    else:
+        adj = (float(Py @ Py) - float(np.trace(P))) / float(np.sum(P * P))
+    return adj, w, P
+
+
+def _loglik(tau2: float, yi: FloatArray, vi: FloatArray, X: FloatArray, method: str) -> float:
+    """ML or REML log-likelihood at τ² (as metafor writes it, without the REMLf term)."""
+    k, p = int(X.shape[0]), int(X.shape[1])
+    w = 1.0 / (vi + tau2)
+    WX = w[:, None] * X
+    XtWX = X.T @ WX
+    beta = np.linalg.solve(XtWX, WX.T @ yi)
+    rss = float(np.sum(w * (yi - X @ beta) ** 2))
+    if method == "ML":
+        return -0.5 * k * math.log(2 * math.pi) - 0.5 * float(np.sum(np.log(vi + tau2))) - 0.5 * rss
+    logdet = float(np.linalg.slogdet(XtWX)[1])
+    return (
+        -0.5 * (k - p) * math.log(2 * math.pi)
+        - 0.5 * float(np.sum(np.log(vi + tau2)))
+        - 0.5 * logdet
+        - 0.5 * rss
+    )
+
+
+def fisher_scoring(
+    yi: FloatArray, vi: FloatArray, X: FloatArray, method: str, start: float
+) -> tuple[float, int]:
+    r"""ML/REML τ² by Fisher scoring, as ``metafor::rma.uni`` but to a tight tolerance.
+
+    Step: :math:`\Delta = (y'P^2y - \mathrm{tr}P)/\mathrm{tr}(P^2)` (REML) or
+    :math:`(y'P^2y - \sum w_i)/\sum w_i^2` (ML). A step that would cross 0 is halved until it
+    does not (metafor's rule); when the step taken at :math:`\tau^2 = 0` itself points below
+    0, the maximum is on the boundary and the estimate is 0 (the limit of metafor's halving).
+    Afterwards metafor's check applies: if the likelihood at 0 is higher by more than
+    ``LL0_TOL``, the estimate is 0.
+    """
+    tau2 = max(0.0, start)
+    iterations = 0
+    for iterations in range(1, MAXITER + 1):  # noqa: B007
+        adj, _, _ = _fisher_adjustment(tau2, yi, vi, X, method)
+        if tau2 + adj < 0.0:
+            adj0 = adj if tau2 == 0.0 else _fisher_adjustment(0.0, yi, vi, X, method)[0]
+            if adj0 <= 0.0:
+                new = 0.0
+            else:
+                while tau2 + adj < 0.0:
+                    adj /= 2.0
+                new = tau2 + adj
+        else:
+            new = tau2 + adj
+        change = abs(new - tau2)
+        tau2 = new
+        if change < FISHER_TOL * max(1.0, tau2):
+            break
+    else:
+        raise StatsInputError(
+            f"Fisher scoring for {method} did not converge in {MAXITER} iterations; "
+            "try method='DL' or 'PM'",
+            field="yi",
+        )
+    if tau2 > 0.0 and _loglik(0.0, yi, vi, X, method) - _loglik(tau2, yi, vi, X, method) > LL0_TOL:
+        tau2 = 0.0
+    return tau2, iterations
+
+
+def estimate_tau2(yi: FloatArray, vi: FloatArray, X: FloatArray, method: str) -> Tau2Estimate:
+    r"""Estimate τ² with ``method`` and return it with metafor's standard error.
+
+    Parameters
+    ----------
+    yi, vi
+        Checked effect sizes and sampling variances (see
+        :func:`alsatlas.stats.meta_inputs.check_meta_inputs`).
+    X
+        Design matrix (k, p), first column the intercept.
+    method
+        ``EE``/``FE`` (τ² = 0), ``DL``, ``HE``, ``HS``, ``HSk``, ``SJ``, ``ML``, ``REML``,
+        ``EB`` or ``PM``.
+
+    Notes
+    -----
+    Standard errors, with :math:`t = \max(\hat\tau^2, 0)` (metafor 3.8, ``rma.uni``):
+
+    - DL: :math:`\sqrt{2(k-p) + 4t\,\mathrm{tr}P + 2t^2\,\mathrm{tr}(P^2)}\,/\,\mathrm{tr}P`,
+      :math:`P = P_{1/v}`.
+    - HS: the same numerator over :math:`\sum 1/v_i`; HSk multiplies it by :math:`k/(k-p)`.
+    - HE: :math:`\sqrt{2\,\mathrm{tr}(P_IVP_IV) + 4t\,\mathrm{tr}(P_IV) + 2t^2(k-p)}/(k-p)`.
+    - SJ: :math:`\tau_0^2\sqrt{2\,\mathrm{tr}(PVPV) + 4t\,\mathrm{tr}(PVP) +
+      2t^2\mathrm{tr}(P^2)}/(k-p)` with :math:`P = P_{w_0}`.
+    - ML: :math:`\sqrt{2/\sum w_i^2}`; REML: :math:`\sqrt{2/\mathrm{tr}(P^2)}`, at
+      :math:`\hat\tau^2`.
+    - EB, PM: :math:`\sqrt{2k^2/(k-p)}/\sum w_i` at :math:`\hat\tau^2`.
+    """
+    check_method(method)
+    k, p = int(X.shape[0]), int(X.shape[1])
+    df = k - p
+    if method in ("EE", "FE"):
+        return Tau2Estimate(0.0, 0.0, method)
+    if method in ("DL", "HS", "HSk"):
+        w = 1.0 / vi
+        P = projection(w, X)
+        rss = float(yi @ P @ yi)
+        trP = float(np.trace(P))
+        sPP = float(np.sum(P * P))
+        if method == "DL":
+            raw = (rss - df) / trP
+            t = max(raw, 0.0)
+            se = math.sqrt(2 * df + 4 * t * trP + 2 * t * t * sPP) / trP
+        else:
+            sw = float(w.sum())
+            raw = (rss - k) / sw if method == "HS" else (k / df * rss - k) / sw
+            t = max(raw, 0.0)
+            se = math.sqrt(2 * df + 4 * t * trP + 2 * t * t * sPP) / sw
+            if method == "HSk":
+                se *= k / df
+        return Tau2Estimate(t, se, method)
+    if method in ("HE", "ML", "REML"):
+        P0 = projection(np.ones(k), X)
+        rss = float(yi @ P0 @ yi)
+        PV = P0 * vi[None, :]
+        trPV = float(np.trace(PV))
+        he = (rss - trPV) / df
+        if method == "HE":
+            t = max(he, 0.0)
+            se = math.sqrt(2 * float(np.sum(PV * PV.T)) + 4 * t * trPV + 2 * t * t * df) / df
+            return Tau2Estimate(t, se, method)
+        t, iterations = fisher_scoring(yi, vi, X, method, he)
+        w = 1.0 / (vi + t)
+        if method == "ML":
+            se = math.sqrt(2.0 / float(w @ w))
+        else:
+            P = projection(w, X)
+            se = math.sqrt(2.0 / float(np.sum(P * P)))
+        return Tau2Estimate(t, se, method, iterations)
+    if method == "SJ":
+        t0 = float(np.mean((yi - yi.mean()) ** 2))
+        w = 1.0 / (vi + t0)
+        P = projection(w, X)
+        rss = float(yi @ P @ yi)
+        t = max(t0 * rss / df, 0.0)
+        PV = P * vi[None, :]
+        se = (
+            t0
+            / df
+            * math.sqrt(
+                2 * float(np.sum(PV * PV.T))
+                + 4 * t * float(np.sum(PV * P))
+                + 2 * t * t * float(np.sum(P * P))
+            )
+        )
+        return Tau2Estimate(t, se, method)
+    # EB and PM: the root of Q(tau2) = k - p.
+    t, iterations = solve_q(yi, vi, X, float(df))
+    sw = float(np.sum(1.0 / (vi + t)))
+    se = math.sqrt(2.0 * k * k / df) / sw
+    return Tau2Estimate(t, se, method, iterations)
+
+
+__all__ = [
+    "FISHER_TOL",
+    "MAXITER",
+    "Tau2Estimate",
+    "estimate_tau2",
+    "fisher_scoring",
+    "projection",
+    "q_statistic",
+    "solve_q",
+]
