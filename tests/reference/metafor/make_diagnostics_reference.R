@@ -4,7 +4,9 @@
 #
 # writes tests/reference/metafor/diagnostics_reference.json (inputs and outputs), so the test
 # suite needs no R. Made with R 4.2, metafor 3.8-1 and metadat 1.2-0; numbers are written with
-# 15 significant digits.
+# 15 significant digits. Fisher scoring (REML) runs with control = list(threshold = 1e-12,
+# maxiter = 1000), so the values are the converged roots rather than metafor's default stop at
+# a change of 1e-5 in tau^2 (alsatlas iterates to convergence).
 #
 # Contents:
 #   datasets[[name]]$yi, $vi         effect sizes as escalc() gives them (NA rows dropped)
@@ -69,6 +71,7 @@ datasets <- list(
   damico2009 = function() escalc("OR", ai = xt, n1i = nt, ci = xc, n2i = nc, data = dat.damico2009)
 )
 
+ctrl <- list(threshold = 1e-12, maxiter = 1000)
 configs <- list(REML_z = c("REML", "z"), DL_z = c("DL", "z"), REML_knha = c("REML", "knha"))
 
 attempt <- function(expr) {
@@ -104,7 +107,7 @@ regtest_values <- function(fit, model) {
 }
 
 trimfill_values <- function(fit, estimator, test) {
-  tf <- trimfill(fit, estimator = estimator, test = test)
+  tf <- trimfill(fit, estimator = estimator, test = test, control = ctrl)
   c(list(k0 = num(tf$k0), se_k0 = num(tf$se.k0), side = tf$side, p_k0 = num(tf$p.k0),
          yi = num(tf$yi), vi = num(tf$vi), fill = as.logical(tf$fill)),
     fit_values(tf))
@@ -134,14 +137,14 @@ for (name in names(datasets)) {
   yi <- num(dat$yi[keep])
   vi <- num(dat$vi[keep])
   entry <- list(yi = yi, vi = vi, measure = if (is.null(attr(dat$yi, "measure"))) "GEN" else attr(dat$yi, "measure"))
-  fit0 <- rma(yi, vi, method = "REML")
+  fit0 <- rma(yi, vi, method = "REML", control = ctrl)
   entry$ranktest <- attempt(ranktest_values(fit0))
   entry$regtest_lm <- attempt(regtest_values(fit0, "lm"))
   entry$fits <- list()
   for (cname in names(configs)) {
     method <- configs[[cname]][1]
     test <- configs[[cname]][2]
-    fit <- attempt(rma(yi, vi, method = method, test = test))
+    fit <- attempt(rma(yi, vi, method = method, test = test, control = ctrl))
     if (!is.null(fit$error)) {
       entry$fits[[cname]] <- list(error = fit$error)
       next
