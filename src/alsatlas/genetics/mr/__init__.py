@@ -1,0 +1,95 @@
+"""Two-sample Mendelian randomization estimators (pure numpy/scipy, no I/O).
+
+Public contract
+---------------
+``run_mr(bx, bxse, by, byse, *, methods=None, convention="twosamplemr", seed=None,
+n_boot=None, rho=None, exposure=None, outcome=None, presso_n_distribution=1000,
+alpha=0.05) -> MRReport``
+
+- Inputs are harmonised per-variant associations (same effect allele for exposure and
+  outcome), as float arrays of equal length without missing values. Bad input raises
+  `alsatlas.errors.StatsInputError` naming the field and the 0-based row.
+- ``methods``: ids among ``wald_ratio, ivw, ivw_fe, egger, simple_median, weighted_median,
+  penalised_weighted_median, simple_mode, weighted_mode, presso``; None runs every method
+  whose minimum number of variants is met (``wald_ratio`` alone for one variant).
+- ``convention``: ``"twosamplemr"`` or ``"mendelianrandomization"`` (see `conventions`).
+- ``seed``: bootstrap/simulation seed, default `DEFAULT_SEED`; ``n_boot``: bootstrap
+  iterations (default 1000 or 10000 by convention).
+- ``rho``: LD correlation matrix; IVW and MR-Egger then use generalised least squares.
+- ``exposure``/``outcome``: `TraitSample` (n, eaf, ncase, ncontrol, prevalence) of each
+  trait; with both, the Steiger directionality test is run (liability scale for binary
+  traits).
+
+`MRReport` holds ``results`` (tuple of `MRMethodResult`: method, nsnp, b, se, ci_lb, ci_ub,
+pval), ``heterogeneity`` (Cochran's Q for IVW and MR-Egger, Rücker's Q'), ``egger_intercept``
+(intercept, se, limits, p, I²GX), ``steiger``, ``presso`` (global RSSobs and p, outliers,
+distortion test, raw and outlier-corrected estimates), ``fstat`` (per-variant and mean F),
+and ``to_dict()`` for JSON (see `alsatlas.genetics.mr.results`).
+
+``leave_one_out(...)`` and ``single_snp(...)`` return `SNPwiseResults` for the plots in
+``alsatlas.figures.mr_plots``. Each estimator is also callable on its own (`ivw`, `egger`,
+`median_estimate`, `mode_estimate`, `mr_presso`, `wald_ratio`, `steiger`, `heterogeneity`,
+`f_statistics`, `ivw_correlated`, `egger_correlated`).
+"""
+
+from __future__ import annotations
+
+from alsatlas.genetics.mr.conventions import (
+    DEFAULT_SEED,
+    METHOD_IDS,
+    Convention,
+    MethodId,
+    convention_defaults,
+)
+from alsatlas.genetics.mr.egger import egger
+from alsatlas.genetics.mr.fstat import f_statistics
+from alsatlas.genetics.mr.heterogeneity import heterogeneity
+from alsatlas.genetics.mr.ivw import ivw
+from alsatlas.genetics.mr.loo import leave_one_out, single_snp
+from alsatlas.genetics.mr.median import median_estimate, weighted_median
+from alsatlas.genetics.mr.results import (
+    CochranQ,
+    EggerIntercept,
+    FStatistics,
+    Heterogeneity,
+    MRMethodResult,
+    MRReport,
+    PressoResult,
+    RuckerQ,
+    SNPwiseResults,
+    SteigerResult,
+)
+from alsatlas.genetics.mr.run import default_methods, run_mr
+from alsatlas.genetics.mr.steiger import TraitSample, steiger
+from alsatlas.genetics.mr.wald import wald_ratio
+
+__all__ = [
+    "DEFAULT_SEED",
+    "METHOD_IDS",
+    "CochranQ",
+    "Convention",
+    "EggerIntercept",
+    "FStatistics",
+    "Heterogeneity",
+    "MRMethodResult",
+    "MRReport",
+    "MethodId",
+    "PressoResult",
+    "RuckerQ",
+    "SNPwiseResults",
+    "SteigerResult",
+    "TraitSample",
+    "convention_defaults",
+    "default_methods",
+    "egger",
+    "f_statistics",
+    "heterogeneity",
+    "ivw",
+    "leave_one_out",
+    "median_estimate",
+    "run_mr",
+    "single_snp",
+    "steiger",
+    "wald_ratio",
+    "weighted_median",
+]

@@ -1,0 +1,158 @@
+"""Conventions of the two R reference packages, and the method identifiers alsatlas uses.
+
+TwoSampleMR (Hemani et al. 2018) and MendelianRandomization (Yavorska & Burgess 2017) agree
+on the point estimates of most methods but differ in defaults that change standard errors,
+p-values and intervals. alsatlas supports both explicitly; ``"twosamplemr"`` is the default
+because most published ALS MR studies used it.
+
+=============================  ===============================  =================================
+setting                        ``"twosamplemr"``                ``"mendelianrandomization"``
+=============================  ===============================  =================================
+``ivw`` model                  multiplicative random effects    fixed for k < 4, random for k ≥ 4
+                               (se / min(1, σ̂))                 (``model = "default"``)
+MR-Egger p-value and CI        t(k − 2)                         normal
+weighted-median weights        second order                     first order (bx / byse)²
+                               1/(byse²/bx² + by²bxse²/bx⁴)
+bootstrap iterations           1000                             10000
+mode-based estimate p-value    t(k − 1), CI normal              normal
+=============================  ===============================  =================================
+
+Normal-theory intervals are ``b ± z·se`` with z = Φ⁻¹(1 − α/2) (α = 0.05) in both conventions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+from alsatlas.errors import StatsInputError
+
+Convention = Literal["twosamplemr", "mendelianrandomization"]
+"""Which R package's defaults to follow."""
+
+MethodId = Literal[
+    "wald_ratio",
+    "ivw",
+    "ivw_fe",
+    "egger",
+    "simple_median",
+    "weighted_median",
+    "penalised_weighted_median",
+    "simple_mode",
+    "weighted_mode",
+    "presso",
+]
+"""Identifiers of the estimators, as they appear in ``MRMethodResult.method`` and in JSON."""
+
+METHOD_IDS: tuple[MethodId, ...] = get_args(MethodId)
+
+MIN_SNPS: dict[MethodId, int] = {
+    "wald_ratio": 1,
+    "ivw": 2,
+    "ivw_fe": 2,
+    "egger": 3,
+    "simple_median": 3,
+    "weighted_median": 3,
+    "penalised_weighted_median": 3,
+    "simple_mode": 3,
+    "weighted_mode": 3,
+    "presso": 4,
+}
+"""Fewest variants each method accepts (TwoSampleMR returns NA below these; MR-PRESSO needs
+more variants than its number of exposures + 2)."""
+
+DEFAULT_SEED = 314159265
+"""Seed used when the caller gives none: MendelianRandomization's default seed. TwoSampleMR
+leaves its bootstraps unseeded; alsatlas always seeds so that a number never changes between
+two runs or two faces (CLI, report)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConventionDefaults:
+    """The defaults that differ between the two packages.
+
+    Attributes
+    ----------
+    name
+        The convention.
+    n_boot
+        Bootstrap iterations for the median and mode estimators.
+    ivw_model
+        ``"random"`` (TwoSampleMR ``mr_ivw``) or ``"default"`` (MendelianRandomization:
+        fixed for k < 4, random for k ≥ 4).
+    egger_distribution
+        ``"t"`` (t with k − 2 df) or ``"normal"``, for MR-Egger p-values and intervals.
+    median_weights
+        ``"second"`` or ``"first"`` order inverse-variance weights of the ratio estimates.
+    mode_pvalue_distribution
+        ``"t"`` (t with k − 1 df) or ``"normal"`` for the mode-based estimates.
+    """
+
+    name: Convention
+    n_boot: int
+    ivw_model: Literal["random", "default"]
+    egger_distribution: Literal["t", "normal"]
+    median_weights: Literal["first", "second"]
+    mode_pvalue_distribution: Literal["t", "normal"]
+
+
+_DEFAULTS: dict[str, ConventionDefaults] = {
+    "twosamplemr": ConventionDefaults(
+        name="twosamplemr",
+        n_boot=1000,
+        ivw_model="random",
+        egger_distribution="t",
+        median_weights="second",
+        mode_pvalue_distribution="t",
+    ),
+    "mendelianrandomization": ConventionDefaults(
+        name="mendelianrandomization",
+        n_boot=10000,
+        ivw_model="default",
+        egger_distribution="normal",
+        median_weights="first",
+        mode_pvalue_distribution="normal",
+    ),
+}
+
+
+def convention_defaults(convention: str) -> ConventionDefaults:
+    """Return the defaults of ``convention``; raise `StatsInputError` for an unknown name."""
+    try:
+        return _DEFAULTS[convention]
+    except KeyError:
+        known = ", ".join(sorted(_DEFAULTS))
+        raise StatsInputError(
+            f"unknown convention {convention!r}; expected one of: {known}",
+            field="convention",
+        ) from None
+
+
+def check_methods(methods: object) -> tuple[MethodId, ...]:
+    """Validate a sequence of method identifiers and return it as a tuple, order kept."""
+    if isinstance(methods, str):
+        methods = (methods,)
+    if not isinstance(methods, list | tuple):
+        raise StatsInputError("methods must be a sequence of method ids", field="methods")
+    out: list[MethodId] = []
+    for m in methods:
+        if m not in METHOD_IDS:
+            known = ", ".join(METHOD_IDS)
+            raise StatsInputError(
+                f"unknown method {m!r}; expected one of: {known}", field="methods"
+            )
+        if m not in out:
+            out.append(m)
+    return tuple(out)
+
+
+__all__ = [
+    "DEFAULT_SEED",
+    "METHOD_IDS",
+    "MIN_SNPS",
+    "Convention",
+    "ConventionDefaults",
+    "MethodId",
+    "check_methods",
+    "convention_defaults",
+]

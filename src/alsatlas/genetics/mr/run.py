@@ -1,0 +1,190 @@
+"""``run_mr``: every requested estimator on one exposure–outcome pair, in one report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from numpy.typing import ArrayLike
+
+from alsatlas.errors import StatsInputError
+from alsatlas.genetics.mr.conventions import (
+    DEFAULT_SEED,
+    METHOD_IDS,
+    MIN_SNPS,
+    ConventionDefaults,
+    MethodId,
+    check_methods,
+    convention_defaults,
+)
+from alsatlas.genetics.mr.egger import egger_from_arrays
+from alsatlas.genetics.mr.fstat import f_statistics
+from alsatlas.genetics.mr.heterogeneity import heterogeneity_from_arrays
+from alsatlas.genetics.mr.inputs import MRArrays, as_mr_arrays
+from alsatlas.genetics.mr.ivw import ivw_from_arrays
+from alsatlas.genetics.mr.median import median_from_arrays
+from alsatlas.genetics.mr.results import EggerIntercept, MRMethodResult, MRReport
+from alsatlas.genetics.mr.steiger import TraitSample, steiger
+from alsatlas.genetics.mr.wald import wald_ratio
+
+_Estimator = Callable[[MRArrays, ConventionDefaults, int, int, float], MRMethodResult]
+
+
+def _wald(d: MRArrays, c: ConventionDefaults, seed: int, n_boot: int, a: float) -> MRMethodResult:
+    return wald_ratio(d.bx, d.bxse, d.by, d.byse, alpha=a)
+
+
+def _ivw(d: MRArrays, c: ConventionDefaults, seed: int, n_boot: int, a: float) -> MRMethodResult:
+    return ivw_from_arrays(d, model=c.ivw_model, alpha=a, method="ivw")
+
+
+def _ivw_fe(d: MRArrays, c: ConventionDefaults, seed: int, n_boot: int, a: float) -> MRMethodResult:
+    return ivw_from_arrays(d, model="fixed", alpha=a, method="ivw_fe")
+
+
+def _median(kind: str) -> _Estimator:
+    def est(d: MRArrays, c: ConventionDefaults, seed: int, n_boot: int, a: float) -> MRMethodResult:
+        return median_from_arrays(
+            d,
+            kind=kind,  # type: ignore[arg-type]
+            weights=c.median_weights,
+            n_boot=n_boot,
+            rng=seed,
+            alpha=a,
+        )
+
+    return est
+
+
+_ESTIMATORS: dict[str, _Estimator] = {
+    "wald_ratio": _wald,
+    "ivw": _ivw,
+    "ivw_fe": _ivw_fe,
+    "simple_median": _median("simple"),
+    "weighted_median": _median("weighted"),
+    "penalised_weighted_median": _median("penalised"),
+}
+
+_CORRELATED_OK: frozenset[str] = frozenset({"ivw", "ivw_fe", "egger"})
+
+
+def default_methods(k: int, *, correlated: bool = False) -> tuple[MethodId, ...]:
+    """Methods run when none are named: the Wald ratio for one variant, else every method
+    whose minimum number of variants is met (only IVW and MR-Egger with an LD matrix)."""
+    if k == 1:
+        return ("wald_ratio",)
+    return tuple(
+        m
+        for m in METHOD_IDS
+        if m != "wald_ratio"
+        and k >= MIN_SNPS[m]
+        and (m in _ESTIMATORS or m == "egger")
+        and (not correlated or m in _CORRELATED_OK)
+    )
+
+
+def run_mr(
+    bx: ArrayLike,
+    bxse: ArrayLike,
+    by: ArrayLike,
+    byse: ArrayLike,
+    *,
+    methods: Sequence[str] | None = None,
+    convention: str = "twosamplemr",
+    seed: int | None = None,
+    n_boot: int | None = None,
+    rho: ArrayLike | None = None,
+    exposure: TraitSample | None = None,
+    outcome: TraitSample | None = None,
+    presso_n_distribution: int = 1000,
+    alpha: float = 0.05,
+) -> MRReport:
+    """Run MR estimators on harmonised summary statistics and collect one `MRReport`.
+
+    Parameters
+    ----------
+    bx, bxse, by, byse
+        Per-variant exposure and outcome associations and standard errors, harmonised to
+        the same effect allele (one entry per variant, no missing values).
+    methods
+        Method ids to run, in order; None runs `default_methods`. Naming a method that
+        needs more variants than given raises `StatsInputError`.
+    convention
+        ``"twosamplemr"`` (default) or ``"mendelianrandomization"``; see
+        `alsatlas.genetics.mr.conventions`.
+    seed
+        Seed of the bootstrap and simulation streams; None means `DEFAULT_SEED`. Each method
+        has its own stream, so a method's result does not depend on the others requested.
+    n_boot
+        Bootstrap iterations for medians and modes; None takes the convention's default.
+    rho
+        k×k correlation (LD) matrix of the variants. When given, IVW and MR-Egger are the
+        generalised least-squares versions (MendelianRandomization ``correl = TRUE``); other
+        methods assume independent variants and are refused.
+    exposure, outcome
+        Sample information of the two traits (`TraitSample`); when both are given the
+        Steiger directionality test is run.
+    presso_n_distribution
+        Simulated data sets of MR-PRESSO (its ``NbDistribution``).
+    alpha
+        1 − confidence level of the intervals.
+    """
+    c = convention_defaults(convention)
+    s = DEFAULT_SEED if seed is None else int(seed)
+    nb = c.n_boot if n_boot is None else int(n_boot)
+    if nb < 2:
+        raise StatsInputError("n_boot must be at least 2", field="n_boot")
+    d = as_mr_arrays(bx, bxse, by, byse)
+    correlated = rho is not None
+    chosen = (
+        default_methods(d.k, correlated=correlated)
+        if methods is None
+        else check_methods(list(methods))
+    )
+    for m in chosen:
+        if d.k < MIN_SNPS[m]:
+            raise StatsInputError(
+                f"{m} needs at least {MIN_SNPS[m]} variants, got {d.k}", field="methods"
+            )
+        if m == "wald_ratio" and d.k != 1:
+            raise StatsInputError(
+                f"wald_ratio takes exactly one variant, got {d.k}", field="methods"
+            )
+        if correlated and m not in _CORRELATED_OK:
+            raise StatsInputError(
+                f"{m} assumes uncorrelated variants; with an LD matrix only ivw, ivw_fe and "
+                "egger are available",
+                field="methods",
+            )
+
+    results: list[MRMethodResult] = []
+    intercept: EggerIntercept | None = None
+    for m in chosen:
+        if m == "egger":
+            slope, intercept = egger_from_arrays(d, distribution=c.egger_distribution, alpha=alpha)
+            results.append(slope)
+        else:
+            results.append(_ESTIMATORS[m](d, c, s, nb, alpha))
+    if intercept is None and d.k >= 3 and not correlated:
+        intercept = egger_from_arrays(d, distribution=c.egger_distribution, alpha=alpha)[1]
+
+    het = heterogeneity_from_arrays(d) if d.k >= 2 and not correlated else None
+    st = (
+        steiger(d.bx, d.bxse, d.by, d.byse, exposure, outcome)
+        if exposure is not None and outcome is not None
+        else None
+    )
+    return MRReport(
+        convention=c.name,
+        seed=s,
+        n_boot=nb,
+        nsnp=d.k,
+        results=tuple(results),
+        heterogeneity=het,
+        egger_intercept=intercept,
+        steiger=st,
+        presso=None,
+        fstat=f_statistics(d.bx, d.bxse),
+    )
+
+
+__all__ = ["default_methods", "run_mr"]

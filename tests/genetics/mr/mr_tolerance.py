@@ -1,0 +1,14 @@
+"""Tolerance helper for comparing with rounded published numbers."""
+
+from __future__ import annotations
+
+
+def printed(value: float, reference: float) -> bool:
+    """True when ``value`` rounds to the printed ``reference``.
+
+    The vignette prints rounded numbers, so the tolerance is half a unit in the last printed
+    digit of ``reference`` (plus a little floating-point slack).
+    """
+    text = repr(float(reference))
+    decimals = len(text.split(".")[1]) if "." in text and "e" not in text else 0
+    return abs(value - reference) <= 0.5 * 10.0**-decimals + 1e-12

@@ -1,0 +1,80 @@
+"""The public contract of alsatlas.genetics.mr: names, run_mr dispatch and its JSON form."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import alsatlas.genetics.mr as mr
+from alsatlas.errors import StatsInputError
+from alsatlas.genetics.mr import METHOD_IDS, run_mr
+
+
+def test_public_names_are_sorted_and_exported() -> None:
+    assert list(mr.__all__) == sorted(mr.__all__, key=lambda n: (not n.isupper(), n))
+    for name in mr.__all__:
+        assert hasattr(mr, name)
+
+
+def test_method_ids_match_issue() -> None:
+    assert METHOD_IDS == (
+        "wald_ratio",
+        "ivw",
+        "ivw_fe",
+        "egger",
+        "simple_median",
+        "weighted_median",
+        "penalised_weighted_median",
+        "simple_mode",
+        "weighted_mode",
+        "presso",
+    )
+
+
+def test_single_variant_runs_wald_ratio() -> None:
+    rep = run_mr([0.1], [0.01], [0.05], [0.02])
+    assert [r.method for r in rep.results] == ["wald_ratio"]
+    assert rep.heterogeneity is None and rep.egger_intercept is None
+
+
+def test_json_form(ldl: dict[str, np.ndarray]) -> None:
+    rep = run_mr(ldl["bx"], ldl["bxse"], ldl["by"], ldl["byse"], methods=["ivw", "egger"])
+    d = rep.to_dict()
+    text = json.dumps(d, allow_nan=False)
+    back = json.loads(text)
+    assert [r["method"] for r in back["results"]] == ["ivw", "egger"]
+    assert set(back["results"][0]) == {"method", "nsnp", "b", "se", "ci_lb", "ci_ub", "pval"}
+    assert back["heterogeneity"]["ivw"]["Q_df"] == 27
+    assert back["heterogeneity"]["rucker"]["Q_egger"] == pytest.approx(
+        back["heterogeneity"]["egger"]["Q"]
+    )
+    assert set(back["egger_intercept"]) >= {"intercept", "se", "pval", "I2GX"}
+    assert back["steiger"] is None
+    assert len(back["fstat"]["per_snp"]) == 28
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"methods": ["nope"]}, "methods"),
+        ({"methods": ["egger"]}, "methods"),
+        ({"convention": "stata"}, "convention"),
+    ],
+)
+def test_bad_requests_name_the_field(kwargs: dict[str, object], field: str) -> None:
+    with pytest.raises(StatsInputError) as err:
+        run_mr([0.1, 0.2], [0.01, 0.01], [0.05, 0.1], [0.02, 0.02], **kwargs)  # type: ignore[arg-type]
+    assert err.value.field == field
+
+
+def test_bad_arrays_name_field_and_row() -> None:
+    with pytest.raises(StatsInputError) as err:
+        run_mr([0.1, 0.2], [0.01, -0.01], [0.05, 0.1], [0.02, 0.02])
+    assert (err.value.field, err.value.row) == ("bxse", 1)
+    with pytest.raises(StatsInputError) as err:
+        run_mr([0.1, np.nan], [0.01, 0.01], [0.05, 0.1], [0.02, 0.02])
+    assert (err.value.field, err.value.row) == ("bx", 1)
+    with pytest.raises(StatsInputError):
+        run_mr([0.1, 0.2], [0.01, 0.01], [0.05], [0.02, 0.02])
