@@ -14,8 +14,10 @@ kind        shown as
 ``number``  fixed decimals (``digits``)
 ``percent`` fixed decimals and a ``%`` sign (the value is already in percent)
 ``int``     integer with thousands separators
+``signed``  integer with its sign (``+1``, ``−1``, ``0``): a grading step
 ``pvalue``  3 significant digits, ``<0.001`` below 0.001
-``pmid``    PubMed link; ``doi``: doi.org link; ``nct``: ClinicalTrials.gov link
+``pmid``    PubMed link; ``doi``: doi.org link; ``pmcid``: PubMed Central link
+``nct``     ClinicalTrials.gov link when the id is an NCT number (other registries: text)
 ``ref``     link to the reference list entry of a study id
 =========== ====================================================================
 """
@@ -29,7 +31,9 @@ from typing import Literal
 
 CellValue = str | int | float | bool | None
 Row = Mapping[str, CellValue]
-ColumnKind = Literal["text", "number", "percent", "int", "pvalue", "pmid", "doi", "nct", "ref"]
+ColumnKind = Literal[
+    "text", "number", "percent", "int", "signed", "pvalue", "pmid", "doi", "nct", "pmcid", "ref"
+]
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,8 @@ def format_cell(value: CellValue, column: Column) -> str:
             return format_number(float(value), column.digits) + "%"
         if column.kind == "int":
             return f"{int(value):,}"
+        if column.kind == "signed":
+            return f"{int(value):+d}".replace("-", "\u2212")
         if column.kind == "pvalue":
             return format_pvalue(float(value))
     return str(value)
@@ -112,7 +118,9 @@ def cell_href(value: CellValue, column: Column) -> str | None:
     if column.kind == "doi":
         return DOI.format(text.removeprefix("https://doi.org/"))
     if column.kind == "nct":
-        return CLINICALTRIALS.format(text)
+        return CLINICALTRIALS.format(text) if text.upper().startswith("NCT") else None
+    if column.kind == "pmcid":
+        return PMC.format(text)
     if column.kind == "ref":
         return f"#ref-{text}"
     return None

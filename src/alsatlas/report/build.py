@@ -1,0 +1,93 @@
+"""Build the evidence report: ``report.html`` plus ``tables/<name>.json|tsv`` in one folder.
+
+:func:`build_report` runs the whole pipeline: load the evidence base, answer every question
+(:func:`alsatlas.synthesis.answer_all`), draw the figures, render the HTML and write every
+table. Nothing is cached between runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.progress import Progress
+
+from alsatlas import __version__
+from alsatlas.report.context import (
+    CitedRecord,
+    EvidenceStamp,
+    FigureView,
+    ReportView,
+    build_view,
+)
+from alsatlas.report.exports import write_tables
+from alsatlas.report.plots import answer_figures
+from alsatlas.report.render import render_html
+from alsatlas.synthesis.answer import Answer
+
+REPORT_FILE = "report.html"
+TABLES_DIR = "tables"
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """What a report is built from: answers, the records they cite, the rules, the version."""
+
+    answers: tuple[Answer, ...]
+    records: tuple[CitedRecord, ...]
+    methods_text: str
+    evidence: EvidenceStamp
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """Paths written by :func:`build_report`."""
+
+    out_dir: Path
+    html: Path
+    tables: tuple[Path, ...]
+    view: ReportView
+
+
+def build_report(
+    out_dir: Path,
+    inputs: ReportInputs,
+    *,
+    progress: Progress | None = None,
+    figures_for: Callable[[Answer], tuple[FigureView, ...]] = answer_figures,
+    now: datetime | None = None,
+) -> ReportFiles:
+    """Write ``report.html`` and the table exports of ``inputs`` under ``out_dir``.
+
+    ``progress``, when given, gets one task that advances per question and per output step.
+    """
+    stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    steps = len(inputs.answers) + 2
+    task = progress.add_task("Building report", total=steps) if progress is not None else None
+
+    def advance(what: str) -> None:
+        if progress is not None and task is not None:
+            progress.update(task, advance=1, description=what)
+
+    view = build_view(
+        inputs.answers,
+        inputs.records,
+        methods_text=inputs.methods_text,
+        evidence=inputs.evidence,
+        package_version=__version__,
+        generated_at=stamp,
+        figures_for=figures_for,
+        on_question=lambda qid: advance(f"Question {qid}"),
+    )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    html_path = out_dir / REPORT_FILE
+    html_path.write_text(render_html(view), encoding="utf-8")
+    advance("Rendered report.html")
+    table_paths = write_tables(view.tables, out_dir / TABLES_DIR)
+    advance("Wrote tables")
+    return ReportFiles(out_dir, html_path, table_paths, view)
+
+
+__all__ = ["REPORT_FILE", "TABLES_DIR", "ReportFiles", "ReportInputs", "build_report"]

@@ -1,0 +1,593 @@
+"""The report's view model: what the HTML template shows, built from synthesis answers.
+
+:func:`build_view` turns the answered questions, the evidence records (for the reference list)
+and the synthesis rules text into a :class:`ReportView`. It formats; it never pools, grades or
+decides a verdict: those come, field by field, from :mod:`alsatlas.synthesis`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from markupsafe import Markup
+
+from alsatlas.report.answer_tables import (
+    answers_table,
+    biomarkers_table,
+    criteria_table,
+    drug_findings_table,
+    grade_steps_table,
+    mr_table,
+    pooled_table,
+    records_table,
+    shared_genes_table,
+    study_rows_table,
+    trials_table,
+    votes_table,
+)
+from alsatlas.report.patient_organisations import PATIENT_ORGANISATIONS, PatientOrganisation
+from alsatlas.report.readability import reading_grade
+from alsatlas.report.tables import (
+    CLINICALTRIALS,
+    DOI,
+    PMC,
+    PUBMED,
+    Column,
+    Row,
+    Table,
+    format_number,
+)
+from alsatlas.synthesis.answer import VERDICTS, Answer, PooledEstimate
+
+HEADLINE_QUESTION = "als_autoimmune"
+"""The question the report opens with."""
+
+
+class CitationLike(Protocol):
+    """The citation fields the reference list reads (see ``alsatlas.evidence.schema``)."""
+
+    @property
+    def pmid(self) -> str | None: ...
+    @property
+    def doi(self) -> str | None: ...
+    @property
+    def pmcid(self) -> str | None: ...
+    @property
+    def nct_id(self) -> str | None: ...
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def first_author(self) -> str | None: ...
+    @property
+    def year(self) -> int | None: ...
+    @property
+    def journal(self) -> str | None: ...
+
+
+class CitedRecord(Protocol):
+    """An evidence record as the reference list needs it."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def study_id(self) -> str: ...
+    @property
+    def citation(self) -> CitationLike: ...
+    @property
+    def source_url(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class FigureView:
+    """One inline figure: markup, accessible title and a caption."""
+
+    id: str
+    title: str
+    caption: str
+    svg: Markup
+
+
+@dataclass(frozen=True)
+class QuestionTables:
+    """A question's slices of the report tables, in the order they are shown."""
+
+    grade_steps: Table
+    ordered: tuple[Table, ...]
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """One question's section."""
+
+    id: str
+    question: str
+    plain_question: str
+    category: str
+    verdict: str
+    verdict_reason: str
+    certainty: str
+    summary: tuple[str, ...]
+    plain_summary: str
+    pooled_text: str
+    heterogeneity_text: str
+    evidence_text: str
+    figures: tuple[FigureView, ...]
+    tables: QuestionTables
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """A heading with paragraphs and a bullet list (either may be empty)."""
+
+    heading: str
+    paragraphs: tuple[str, ...] = ()
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlainLanguage:
+    """The section for patients and families, with its Flesch-Kincaid grade."""
+
+    blocks: tuple[TextBlock, ...]
+    organisations: tuple[PatientOrganisation, ...]
+    grade: float
+
+    def text(self) -> str:
+        """All prose of the section (headings, paragraphs, items), as a reader sees it."""
+        parts: list[str] = []
+        for block in self.blocks:
+            parts.append(block.heading + ".")
+            parts.extend(block.paragraphs)
+            parts.extend(block.items)
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A labelled hyperlink."""
+
+    label: str
+    href: str
+
+
+@dataclass(frozen=True)
+class ReferenceView:
+    """One publication or registration and the records read from it."""
+
+    study_id: str
+    text: str
+    links: tuple[Link, ...]
+    record_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The question the report opens with, and its answer."""
+
+    question: str
+    verdict: str
+    certainty: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """Everything the template shows."""
+
+    title: str
+    package_version: str
+    generated_at: str
+    evidence_version: str
+    evidence_date: str
+    record_count: int
+    headline: Headline | None
+    short_answer: tuple[str, ...]
+    verdict_vocabulary: tuple[str, ...]
+    questions: tuple[QuestionView, ...]
+    plain: PlainLanguage
+    methods: tuple[TextBlock, ...]
+    references: tuple[ReferenceView, ...]
+    tables: tuple[Table, ...]
+
+
+def pooled_text(p: PooledEstimate | None) -> str:
+    """``HR 1.42 (95% CI 1.03–1.94; k = 3)``, or ``""`` without an estimate."""
+    if p is None:
+        return ""
+    est = format_number(p.estimate)
+    lb = format_number(p.ci_lb)
+    ub = format_number(p.ci_ub)
+    scope = f"k = {p.k}" if p.k >= 2 else "single estimate"
+    return f"{p.measure} {est} (95% CI {lb}\u2013{ub}; {scope}; {p.term})"
+
+
+def heterogeneity_text(p: PooledEstimate | None) -> str:
+    """``I² 42.0%, τ² 0.0123, 95% PI 0.81–2.10`` for a fitted model, else ``""``."""
+    if p is None or p.k < 2:
+        return ""
+    parts: list[str] = []
+    if p.I2 is not None:
+        parts.append(f"I\u00b2 {format_number(p.I2, 1)}%")
+    if p.tau2 is not None:
+        parts.append(f"\u03c4\u00b2 {format_number(p.tau2, 4)}")
+    if p.pi_lb is not None and p.pi_ub is not None:
+        parts.append(f"95% PI {format_number(p.pi_lb)}\u2013{format_number(p.pi_ub)}")
+    if p.method:
+        parts.append(f"{p.method}{' + ' + p.test if p.test else ''}")
+    return ", ".join(parts)
+
+
+def evidence_text(a: Answer) -> str:
+    """How much evidence a verdict rests on: records used, votes, trials, MR results."""
+    parts = [f"{len(a.used)} records"]
+    if a.votes.total:
+        parts.append(f"{a.votes.total} votes")
+    if a.mr is not None and a.mr.findings:
+        parts.append(f"{len(a.mr.findings)} MR")
+    if a.trials:
+        parts.append(f"{len(a.trials)} trials")
+    if a.biomarkers:
+        parts.append(f"{len(a.biomarkers)} biomarker")
+    return " · ".join(parts)
+
+
+def paragraphs(text: str) -> tuple[str, ...]:
+    """Split text on blank lines into paragraphs with single spaces."""
+    return tuple(" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip())
+
+
+def text_blocks(text: str) -> tuple[TextBlock, ...]:
+    """Blocks from light markdown: ``#`` headings, ``-``/``*`` bullets, blank-line paragraphs."""
+    blocks: list[TextBlock] = []
+    heading = ""
+    paras: list[str] = []
+    items: list[str] = []
+    current: list[str] = []
+
+    def flush_paragraph() -> None:
+        if current:
+            paras.append(" ".join(" ".join(current).split()))
+            current.clear()
+
+    def flush_block() -> None:
+        flush_paragraph()
+        if heading or paras or items:
+            blocks.append(TextBlock(heading, tuple(paras), tuple(items)))
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("#"):
+            flush_block()
+            heading, paras, items = line.lstrip("#").strip(), [], []
+        elif line.startswith(("- ", "* ")):
+            flush_paragraph()
+            items.append(line[2:].strip())
+        elif not line:
+            flush_paragraph()
+        elif items and raw.startswith((" ", "\t")) and not current:
+            items[-1] = f"{items[-1]} {line}"
+        else:
+            current.append(line)
+    flush_block()
+    return tuple(blocks)
+
+
+def _reference_text(c: CitationLike) -> str:
+    parts: list[str] = []
+    author = c.first_author or "Unknown author"
+    parts.append(f"{author} et al." if c.first_author else author)
+    if c.year:
+        parts.append(f"({c.year}).")
+    if c.title:
+        parts.append(c.title.rstrip(".") + ".")
+    if c.journal:
+        parts.append(c.journal.rstrip(".") + ".")
+    return " ".join(parts)
+
+
+def references(records: Iterable[CitedRecord]) -> tuple[ReferenceView, ...]:
+    """One entry per study id with PubMed / DOI / PMC / ClinicalTrials.gov / source links."""
+    by_study: dict[str, list[CitedRecord]] = defaultdict(list)
+    for r in records:
+        by_study[r.study_id].append(r)
+    views: list[tuple[tuple[str, int, str], ReferenceView]] = []
+    for study_id, recs in by_study.items():
+        c = recs[0].citation
+        links: list[Link] = []
+        if c.pmid:
+            links.append(Link(f"PMID {c.pmid}", PUBMED.format(c.pmid)))
+        if c.doi:
+            links.append(Link(f"doi:{c.doi}", DOI.format(c.doi)))
+        if c.pmcid:
+            links.append(Link(c.pmcid, PMC.format(c.pmcid)))
+        ncts = {c.nct_id} if c.nct_id else set()
+        for r in recs:
+            nct = getattr(r, "nct_id", None)
+            if isinstance(nct, str) and nct.upper().startswith("NCT"):
+                ncts.add(nct)
+        links.extend(Link(n, CLINICALTRIALS.format(n)) for n in sorted(ncts))
+        sources = sorted({r.source_url for r in recs if r.source_url})
+        links.extend(
+            Link("source page" if len(sources) == 1 else f"source page {i}", url)
+            for i, url in enumerate(sources, start=1)
+        )
+        key = ((c.first_author or study_id).lower(), c.year or 0, study_id)
+        view = ReferenceView(
+            study_id, _reference_text(c), tuple(links), tuple(sorted(r.id for r in recs))
+        )
+        views.append((key, view))
+    return tuple(v for _, v in sorted(views, key=lambda kv: kv[0]))
+
+
+PLAIN_INTRO = TextBlock(
+    "What this page is about",
+    (
+        "ALS is a disease of the nerve cells that move our muscles. "
+        "Some people call it MND or Lou Gehrig's disease.",
+        "You may have read that ALS is an autoimmune disease. "
+        "In an autoimmune disease, the body's defence system attacks the body by mistake. "
+        "You may also have read that other immune diseases raise the risk of ALS, "
+        "or that drugs that calm the immune system can slow it down.",
+        "We checked each of these claims against the studies that have been published. "
+        "For each one we say what the studies found and how sure we can be.",
+    ),
+)
+
+PLAIN_LIMITS = (
+    "Most of the studies watched groups of people over time. "
+    "Studies like that can show a link, but they cannot show that one thing causes another.",
+    "Some studies looked at the same people, so we counted them only once. "
+    "Some links showed up only in the year before ALS was found. "
+    "That may mean the first signs of ALS were taken for another illness.",
+)
+
+PLAIN_MEANING = TextBlock(
+    "What this means for you",
+    (
+        "A link in a large group does not tell us what will happen to one person. "
+        "Most people with an immune disease never get ALS.",
+        "Do not stop or start a medicine because of this page. Talk to your doctor or ALS care "
+        "team first. They can also tell you if a clinical trial is right for you.",
+        "New studies come out each year. We will update this page when they do.",
+    ),
+)
+
+
+def plain_language(answers: tuple[Answer, ...]) -> PlainLanguage:
+    """The section for patients and families, from each answer's plain-language summary."""
+    known: list[str] = []
+    unknown: list[str] = []
+    for a in answers:
+        if not a.plain_summary:
+            continue
+        line = f"{a.question.plain} {a.plain_summary}"
+        (unknown if a.verdict == "insufficient evidence" else known).append(line)
+    blocks = [PLAIN_INTRO]
+    blocks.append(
+        TextBlock(
+            "What we know",
+            ("Here is what the studies show so far.",) if known else (),
+            tuple(known),
+        )
+    )
+    blocks.append(
+        TextBlock(
+            "What we do not know yet",
+            (*PLAIN_LIMITS, "For these questions there are not yet enough good studies:")
+            if unknown
+            else PLAIN_LIMITS,
+            tuple(unknown),
+        )
+    )
+    blocks.append(PLAIN_MEANING)
+    draft = PlainLanguage(tuple(blocks), PATIENT_ORGANISATIONS, 0.0)
+    return PlainLanguage(draft.blocks, draft.organisations, reading_grade(draft.text()))
+
+
+def short_answer(answers: tuple[Answer, ...]) -> tuple[Headline | None, tuple[str, ...]]:
+    """The opening answer (``als_autoimmune``) and a count of verdicts across questions."""
+    head = next((a for a in answers if a.question.id == HEADLINE_QUESTION), None)
+    headline = (
+        Headline(
+            head.question.plain,
+            head.verdict,
+            head.certainty.level,
+            head.technical_summary or head.verdict_reason,
+        )
+        if head is not None
+        else None
+    )
+    counts = Counter(a.verdict for a in answers)
+    tally = ", ".join(f"{counts[v]} {v}" for v in VERDICTS if counts[v])
+    text = (
+        f"alsatlas answers {len(answers)} questions from the evidence base: {tally}. "
+        "The table gives the verdict and certainty of each; each question's section below "
+        "shows the estimates, the grading steps and the records behind them."
+    )
+    return headline, (text,)
+
+
+def _question_view(
+    a: Answer,
+    tables: Mapping[str, Table],
+    figures: tuple[FigureView, ...],
+) -> QuestionView:
+    qid = a.question.id
+    shown = (
+        "pooled_estimates",
+        "study_rows",
+        "votes",
+        "mr_results",
+        "criteria",
+        "drug_findings",
+        "trials",
+        "biomarkers",
+        "shared_genes",
+        "records",
+    )
+    summary = paragraphs(a.technical_summary) or (a.verdict_reason,)
+    notes = tuple(p.note for p in a.pooled_by_term if p.note)
+    return QuestionView(
+        id=qid,
+        question=a.question.title,
+        plain_question=a.question.plain,
+        category=a.question.category,
+        verdict=a.verdict,
+        verdict_reason=a.verdict_reason,
+        certainty=a.certainty.level,
+        summary=summary,
+        plain_summary=a.plain_summary,
+        pooled_text=pooled_text(a.pooled),
+        heterogeneity_text=heterogeneity_text(a.pooled),
+        evidence_text=evidence_text(a),
+        figures=figures,
+        tables=QuestionTables(
+            grade_steps=tables["grade_steps"].for_question(qid),
+            ordered=tuple(tables[name].for_question(qid) for name in shown),
+        ),
+        notes=notes,
+    )
+
+
+def reference_table(refs: tuple[ReferenceView, ...], records: Iterable[CitedRecord]) -> Table:
+    """The reference list as a table (identifiers as plain values)."""
+    citation = {r.study_id: r.citation for r in records}
+    rows: list[Row] = []
+    for ref in refs:
+        c = citation[ref.study_id]
+        rows.append(
+            {
+                "study_id": ref.study_id,
+                "first_author": c.first_author,
+                "year": c.year,
+                "title": c.title,
+                "journal": c.journal,
+                "pmid": c.pmid,
+                "doi": c.doi,
+                "pmcid": c.pmcid,
+                "nct_id": c.nct_id,
+                "records": "; ".join(ref.record_ids),
+            }
+        )
+    return Table(
+        "references",
+        "References: every publication or registration in the evidence base",
+        (
+            Column("study_id", "Study"),
+            Column("first_author", "First author"),
+            Column("year", "Year"),
+            Column("title", "Title"),
+            Column("journal", "Journal"),
+            Column("pmid", "PMID", "pmid"),
+            Column("doi", "DOI", "doi"),
+            Column("pmcid", "PMCID", "pmcid"),
+            Column("nct_id", "NCT", "nct"),
+            Column("records", "Records"),
+        ),
+        tuple(rows),
+    )
+
+
+def report_tables(
+    answers: tuple[Answer, ...], records: tuple[CitedRecord, ...]
+) -> dict[str, Table]:
+    """Every table of the report, by name (the reference table comes from the records)."""
+    study_of = {r.id: r.study_id for r in records}
+    built = (
+        answers_table(answers),
+        grade_steps_table(answers),
+        pooled_table(answers),
+        study_rows_table(answers, study_of),
+        votes_table(answers, study_of),
+        mr_table(answers, study_of),
+        criteria_table(answers),
+        drug_findings_table(answers),
+        trials_table(answers, study_of),
+        biomarkers_table(answers, study_of),
+        shared_genes_table(answers),
+        records_table(answers, study_of),
+    )
+    return {t.name: t for t in built}
+
+
+@dataclass(frozen=True)
+class EvidenceStamp:
+    """Version and date of the evidence base the report was built from."""
+
+    version: str
+    date: str
+
+
+def build_view(
+    answers: tuple[Answer, ...],
+    records: tuple[CitedRecord, ...],
+    *,
+    methods_text: str,
+    evidence: EvidenceStamp,
+    package_version: str,
+    generated_at: str,
+    figures_for: Callable[[Answer], tuple[FigureView, ...]],
+    on_question: Callable[[str], None] | None = None,
+) -> ReportView:
+    """Assemble the view model of the whole report.
+
+    ``figures_for`` draws a question's figures; ``on_question`` is called with each question id
+    once its section is ready (for a progress bar).
+    """
+    tables = report_tables(answers, records)
+    refs = references(records)
+    tables["references"] = reference_table(refs, records)
+    questions: list[QuestionView] = []
+    for a in answers:
+        questions.append(_question_view(a, tables, figures_for(a)))
+        if on_question is not None:
+            on_question(a.question.id)
+    headline, short = short_answer(answers)
+    return ReportView(
+        title="Is ALS an autoimmune disease? What the evidence says",
+        package_version=package_version,
+        generated_at=generated_at,
+        evidence_version=evidence.version,
+        evidence_date=evidence.date,
+        record_count=len(records),
+        headline=headline,
+        short_answer=short,
+        verdict_vocabulary=VERDICTS,
+        questions=tuple(questions),
+        plain=plain_language(answers),
+        methods=text_blocks(methods_text),
+        references=refs,
+        tables=tuple(tables.values()),
+    )
+
+
+__all__ = [
+    "HEADLINE_QUESTION",
+    "CitationLike",
+    "CitedRecord",
+    "EvidenceStamp",
+    "FigureView",
+    "Headline",
+    "Link",
+    "PlainLanguage",
+    "QuestionTables",
+    "QuestionView",
+    "ReferenceView",
+    "ReportView",
+    "TextBlock",
+    "build_view",
+    "evidence_text",
+    "heterogeneity_text",
+    "paragraphs",
+    "plain_language",
+    "pooled_text",
+    "references",
+    "report_tables",
+    "short_answer",
+    "text_blocks",
+]

@@ -1,0 +1,269 @@
+"""Small synthetic answers and records for unit tests of the report's formatting.
+
+These are hand-made result objects (numbers are arbitrary), used only to check that the report
+shows what it is given; the tests on the shipped evidence use the real synthesis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from alsatlas.report.build import ReportInputs
+from alsatlas.report.context import EvidenceStamp
+from alsatlas.synthesis.answer import (
+    Answer,
+    BiomarkerFinding,
+    Certainty,
+    Criterion,
+    Exclusion,
+    GradeStep,
+    MRFinding,
+    MRSummary,
+    PooledEstimate,
+    RecordUse,
+    SensitivityAnalysis,
+    SharedGene,
+    StudyRow,
+    TrialFinding,
+    Vote,
+    VoteTally,
+)
+from alsatlas.synthesis.questions import QUESTIONS
+
+
+@dataclass(frozen=True)
+class FakeCitation:
+    pmid: str | None = None
+    doi: str | None = None
+    pmcid: str | None = None
+    nct_id: str | None = None
+    title: str | None = None
+    first_author: str | None = None
+    year: int | None = None
+    journal: str | None = None
+
+
+@dataclass(frozen=True)
+class FakeRecord:
+    id: str
+    study_id: str
+    citation: FakeCitation
+    source_url: str = "https://example.org/source"
+
+
+def _question(qid: str):  # type: ignore[no-untyped-def]
+    return next(q for q in QUESTIONS if q.id == qid)
+
+
+LOW = Certainty(
+    level="low",
+    start="low",
+    start_reason="Observational studies start at low certainty.",
+    grade_steps=(
+        GradeStep("imprecision", -1, "CI crosses 1.25"),
+        GradeStep("large effect", 1, "RR > 2"),
+    ),
+)
+VERY_LOW = Certainty("very low", "low", "Observational.", (GradeStep("imprecision", -1, "k = 1"),))
+
+
+def _row(rid: str, est: float, lb: float, ub: float, w: float) -> StudyRow:
+    import math
+
+    return StudyRow(
+        record_id=rid,
+        label=f"Study {rid}",
+        measure="HR",
+        estimate=est,
+        ci_lb=lb,
+        ci_ub=ub,
+        yi=math.log(est),
+        vi=((math.log(ub) - math.log(lb)) / 3.92) ** 2,
+        weight=w,
+        design="cohort",
+        design_class="cohort",
+        has_lag=True,
+        overlap_group=None,
+    )
+
+
+def synthetic_inputs() -> ReportInputs:
+    rows = (_row("r1", 1.42, 1.03, 1.94, 60.5), _row("r2", 2.1, 1.2, 3.6, 39.5))
+    pooled = PooledEstimate(
+        term="sle",
+        measure="HR",
+        k=2,
+        estimate=1.6234,
+        ci_lb=1.1578,
+        ci_ub=2.2765,
+        pi_lb=0.9,
+        pi_ub=2.9,
+        I2=12.3456,
+        tau2=0.0123,
+        pval=0.0049,
+        QEp=0.3,
+        method="REML",
+        test="z",
+        rows=rows,
+        sensitivity=(
+            SensitivityAnalysis(
+                "knha", "HKSJ test", ("r1", "r2"), 2, 1.6234, 0.2, 12.0, "REML", "knha"
+            ),
+        ),
+    )
+    sle = Answer(
+        question=_question("sle_als_risk"),
+        verdict="partly supported",
+        verdict_reason="CI excludes 1 but few studies.",
+        certainty=LOW,
+        pooled=pooled,
+        pooled_by_term=(pooled,),
+        votes=VoteTally(
+            1,
+            0,
+            1,
+            (
+                Vote("r1", "Study r1", "sle", "increased", True, ""),
+                Vote("r3", "Study r3", "sle", "null", False, "direction only"),
+            ),
+        ),
+        used=(
+            RecordUse("r1", "epi_association", "pooled", "main"),
+            RecordUse("r2", "epi_association", "pooled", "main"),
+        ),
+        excluded=(Exclusion("r3", "epi_association", "direction-only"),),
+        mr=MRSummary(
+            findings=(
+                MRFinding(
+                    "m1",
+                    "MR study",
+                    "SLE liability",
+                    "sle",
+                    "ALS",
+                    "forward",
+                    "IVW",
+                    40,
+                    "OR",
+                    1.01,
+                    0.98,
+                    1.04,
+                    "0.5",
+                    "null",
+                    True,
+                    "verified",
+                    "van Rheenen 2021",
+                    VERY_LOW,
+                ),
+            ),
+            increased=0,
+            decreased=0,
+            null=1,
+            unknown=0,
+            text="One MR study: null.",
+        ),
+        technical_summary="Two cohort studies pooled.\n\nThe estimate is imprecise.",
+        plain_summary="People with lupus may have a slightly higher chance of getting ALS.",
+    )
+    auto = Answer(
+        question=_question("als_autoimmune"),
+        verdict="not supported",
+        verdict_reason="No disease-defining autoimmunity found.",
+        certainty=VERY_LOW,
+        pooled=None,
+        pooled_by_term=(),
+        votes=VoteTally(0, 0, 0),
+        used=(),
+        excluded=(),
+        mr=None,
+        criteria=(Criterion("ALS-specific autoantibodies", False, "None found.", ("r1",)),),
+        shared_genes=(SharedGene("HLA-DRB1", ("rheumatoid arthritis",), ("g1",), "shared"),),
+        technical_summary="ALS does not meet the criteria of an autoimmune disease.",
+        plain_summary="ALS is not an autoimmune disease, as far as we know today.",
+    )
+    ibu = Answer(
+        question=_question("ibudilast"),
+        verdict="insufficient evidence",
+        verdict_reason="Trial ongoing.",
+        certainty=VERY_LOW,
+        pooled=None,
+        pooled_by_term=(),
+        votes=VoteTally(0, 0, 0),
+        used=(RecordUse("t1", "immune_trial", "context", "trial"),),
+        excluded=(),
+        mr=None,
+        trials=(
+            TrialFinding(
+                "t1",
+                "COMBAT-ALS",
+                "ibudilast",
+                "ibudilast (MN-166)",
+                "COMBAT-ALS",
+                "NCT04057898",
+                "2b/3",
+                230,
+                True,
+                "efficacy",
+                False,
+                None,
+                "ongoing",
+                "not yet known",
+                "Blinded.",
+            ),
+        ),
+        biomarkers=(
+            BiomarkerFinding(
+                "b1",
+                "Lunetta 2017",
+                "CRP",
+                ("survival",),
+                "HR",
+                1.129,
+                1.033,
+                1.234,
+                "0.007",
+                "increased",
+                True,
+                394,
+                True,
+                "verified",
+            ),
+        ),
+        technical_summary="The phase 2b/3 trial has not reported.",
+        plain_summary="We do not know yet. A large trial is still going on.",
+    )
+    records = (
+        FakeRecord(
+            "r1",
+            "Cao2024",
+            FakeCitation(
+                doi="10.3389/fimmu.2024.1356132",
+                pmcid="PMC10948436",
+                first_author="Cao W",
+                year=2024,
+                journal="Front Immunol",
+                title="Immune-mediated diseases and ALS",
+            ),
+        ),
+        FakeRecord(
+            "r2", "Turner2013", FakeCitation(pmid="23615458", first_author="Turner MR", year=2013)
+        ),
+        FakeRecord(
+            "r3", "Turner2013", FakeCitation(pmid="23615458", first_author="Turner MR", year=2013)
+        ),
+        FakeRecord(
+            "m1", "MR2022", FakeCitation(pmid="36320012", first_author="Alipour P", year=2022)
+        ),
+        FakeRecord("t1", "COMBAT", FakeCitation(nct_id="NCT04057898", title="COMBAT-ALS")),
+        FakeRecord(
+            "b1", "Lunetta2017", FakeCitation(pmid="28384752", first_author="Lunetta C", year=2017)
+        ),
+        FakeRecord(
+            "g1", "Gene2020", FakeCitation(doi="10.1000/xyz", first_author="Gene A", year=2020)
+        ),
+    )
+    return ReportInputs(
+        answers=(auto, sle, ibu),
+        records=records,
+        methods_text="Selection. Only verified numbers are pooled.\n\nPooling. REML.",
+        evidence=EvidenceStamp("test.1", "2026-11-24"),
+    )
