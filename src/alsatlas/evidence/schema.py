@@ -172,6 +172,9 @@ class EpiAssociation(_Record):
     ci_ub: float | None = None
     direction: Direction | None = None
     p_value: str | None = None
+    reported_statistic: str | None = None
+    """A statistic that is not a ratio measure with a CI (e.g. a count or an ecological
+    correlation), kept as text; such a record is direction-only for synthesis."""
     n_cases_exposed: int | None = None
     study_size: str | None = None
     design: str
@@ -290,6 +293,8 @@ class SharedLocus(_Record):
     method: str | None = None
     measure: str | None = None
     estimate: float | None = None
+    estimate_text: str | None = None
+    """The reported effect when it is not one number (``"23.2% vs 7.4%"``)."""
     ci_lb: float | None = None
     ci_ub: float | None = None
     se: float | None = None
@@ -317,8 +322,10 @@ class ImmuneTrial(_Record):
     registry_id: str | None = None
     """Non-NCT registry id (e.g. ANZCTR ``ACTRN…``)."""
     phase: str
-    n_randomised: int | None = None
+    n_participants: int | None = None
+    """Participants randomised (or treated, for single-arm studies) where a count was given."""
     enrolment: str | None = None
+    """Enrolment as reported (text)."""
     primary_endpoint: str
     endpoint_type: str | None = None
     result_summary: str = ""
@@ -333,7 +340,7 @@ class ImmuneTrial(_Record):
 
 
 Predicts = Literal[
-    "onset", "progression", "survival", "severity", "diagnosis", "treatment_response"
+    "onset", "progression", "survival", "severity", "diagnosis", "treatment_response", "other"
 ]
 
 
@@ -341,7 +348,7 @@ class ImmuneBiomarker(_Record):
     """An immune or inflammatory marker and what it predicts in ALS.
 
     ``predicts`` lists the outcomes it was studied for (onset, progression, survival, severity,
-    diagnosis i.e. case-control level, treatment_response). ``cohort_n`` is the number of ALS
+    diagnosis i.e. case-control level, treatment_response, other). ``cohort_n`` is the number of ALS
     patients where it was reported.
     """
 
@@ -356,6 +363,8 @@ class ImmuneBiomarker(_Record):
     contrast: str | None = None
     measure: str | None = None
     estimate: float | None = None
+    estimate_text: str | None = None
+    """The reported effect when it is not one number (``"39.3 vs 37.1"``)."""
     ci_lb: float | None = None
     ci_ub: float | None = None
     p_value: str | None = None
