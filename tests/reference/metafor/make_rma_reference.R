@@ -1,0 +1,174 @@
+# Reference values for alsatlas.stats.rma, computed by metafor (3.8-1) over metadat (1.2-0).
+#
+#   Rscript tests/reference/metafor/make_rma_reference.R   (from the repository root)
+#
+# writes tests/reference/metafor/rma_reference.json with, for every dataset, the analysed
+# yi/vi (and moderators), and for every tau^2 estimator x test the output of rma.uni(),
+# predict() and confint() (Q-profile). The iterative estimators are run with a tight control
+# (threshold 1e-10 for Fisher scoring, tol 1e-12 for uniroot), so that metafor reports the
+# exact roots of the estimating equations rather than values within its default tolerances
+# (threshold 1e-5, tol .Machine$double.eps^0.25); confint() likewise uses tol = 1e-12.
+
+suppressMessages(library(metafor))
+library(jsonlite)
+
+ctl <- list(threshold = 1e-10, maxiter = 10000, tol = 1e-12)
+methods <- c("EE", "FE", "DL", "HE", "HS", "HSk", "SJ", "ML", "REML", "EB", "PM")
+tests <- c("z", "t", "knha")
+
+num <- function(x) if (is.null(x) || length(x) == 0) NA_real_ else as.numeric(x)
+
+fit_one <- function(yi, vi, method, test, mods = NULL, weights = NULL, newmods = NULL) {
+  args <- list(yi = yi, vi = vi, method = method, test = test, control = ctl)
+  if (!is.null(mods)) args$mods <- mods
+  if (!is.null(weights)) args$weights <- weights
+  res <- tryCatch(suppressWarnings(do.call(rma, args)), error = function(e) e)
+  out <- list(method = method, test = test)
+  if (inherits(res, "error")) {
+    out$error <- conditionMessage(res)
+    return(out)
+  }
+  out$k <- res$k
+  out$p <- res$p
+  out$beta <- num(res$beta)
+  out$se <- num(res$se)
+  out$zval <- num(res$zval)
+  out$pval <- num(res$pval)
+  out$ci_lb <- num(res$ci.lb)
+  out$ci_ub <- num(res$ci.ub)
+  out$tau2 <- num(res$tau2)
+  out$se_tau2 <- num(res$se.tau2)
+  out$I2 <- num(res$I2)
+  out$H2 <- num(res$H2)
+  out$QE <- num(res$QE)
+  out$QEp <- num(res$QEp)
+  out$QM <- num(res$QM)
+  out$QMp <- num(res$QMp)
+  out$R2 <- num(res$R2)
+  out$weights <- num(weights(res))
+  pr <- if (is.null(mods)) predict(res) else predict(res, newmods = newmods)
+  out$pred <- num(pr$pred)
+  out$pred_se <- num(pr$se)
+  out$pred_ci_lb <- num(pr$ci.lb)
+  out$pred_ci_ub <- num(pr$ci.ub)
+  out$pi_lb <- num(pr$pi.lb)
+  out$pi_ub <- num(pr$pi.ub)
+  if (!is.element(method, c("EE", "FE"))) {
+    ci <- tryCatch(suppressWarnings(confint(res, control = list(tol = 1e-12))),
+                   error = function(e) NULL)
+    if (!is.null(ci)) {
+      out$tau2_ci_lb <- num(ci$random["tau^2", "ci.lb"])
+      out$tau2_ci_ub <- num(ci$random["tau^2", "ci.ub"])
+      out$I2_ci_lb <- num(ci$random["I^2(%)", "ci.lb"])
+      out$I2_ci_ub <- num(ci$random["I^2(%)", "ci.ub"])
+      out$H2_ci_lb <- num(ci$random["H^2", "ci.lb"])
+      out$H2_ci_ub <- num(ci$random["H^2", "ci.ub"])
+    }
+  }
+  out
+}
+
+make_case <- function(name, dat, mods = NULL, weights = NULL, newmods = NULL,
+                      meths = methods, tsts = tests) {
+  keep <- !is.na(dat$yi) & !is.na(dat$vi)
+  if (!is.null(mods)) keep <- keep & stats::complete.cases(mods)
+  yi <- as.numeric(dat$yi[keep])
+  vi <- as.numeric(dat$vi[keep])
+  m <- if (is.null(mods)) NULL else as.matrix(mods)[keep, , drop = FALSE]
+  w <- if (is.null(weights)) NULL else weights[keep]
+  fits <- list()
+  for (meth in meths) for (tst in tsts) {
+    fits[[length(fits) + 1]] <- fit_one(yi, vi, meth, tst, mods = m, weights = w,
+                                        newmods = newmods)
+  }
+  case <- list(name = name, yi = yi, vi = vi, fits = fits)
+  if (!is.null(m)) case$mods <- unname(lapply(seq_len(ncol(m)), function(j) m[, j]))
+  if (!is.null(newmods)) case$newmods <- unname(as.list(as.data.frame(t(as.matrix(newmods)))))
+  if (!is.null(w)) case$weights <- w
+  case
+}
+
+d <- list()
+d$bcg <- escalc("RR", ai = tpos, bi = tneg, ci = cpos, di = cneg, data = dat.bcg)
+d$normand1999 <- escalc("MD", m1i = m1i, sd1i = sd1i, n1i = n1i, m2i = m2i, sd2i = sd2i,
+                        n2i = n2i, data = dat.normand1999)
+d$hackshaw1998 <- dat.hackshaw1998
+d$raudenbush1985 <- dat.raudenbush1985
+d$molloy2014 <- escalc("ZCOR", ri = ri, ni = ni, data = dat.molloy2014)
+d$pritz1997 <- escalc("PLO", xi = xi, ni = ni, data = dat.pritz1997)
+d$li2007 <- escalc("OR", ai = ai, n1i = n1i, ci = ci, n2i = n2i, data = dat.li2007)
+d$yusuf1985_table6 <- escalc("PETO", ai = ai, n1i = n1i, ci = ci, n2i = n2i,
+                             data = dat.yusuf1985[dat.yusuf1985$table == "6", ])
+d$linde2005 <- escalc("RR", ai = ai, n1i = n1i, ci = ci, n2i = n2i, data = dat.linde2005)
+d$curtis1998 <- escalc("ROM", m1i = m1i, sd1i = sd1i, n1i = n1i, m2i = m2i, sd2i = sd2i,
+                       n2i = n2i, data = dat.curtis1998)
+d$konstantopoulos2011 <- dat.konstantopoulos2011
+d$pagliaro1992_sclero <- escalc("PLO", xi = xi, ni = ni,
+                                data = dat.pagliaro1992[dat.pagliaro1992$trt == "sclerotherapy", ])
+d$colditz1994 <- escalc("RR", ai = tpos, bi = tneg, ci = cpos, di = cneg, data = dat.colditz1994)
+d$bangertdrowns2004 <- dat.bangertdrowns2004
+d$mcdaniel1994 <- escalc("ZCOR", ri = ri, ni = ni, data = dat.mcdaniel1994)
+d$lehmann2018 <- dat.lehmann2018
+d$fine1993 <- escalc("OR", ai = e1i, n1i = nei, ci = c1i, n2i = nci, data = dat.fine1993)
+d$collins1985a <- escalc("OR", ai = b.xti, n1i = nti, ci = b.xci, n2i = nci, data = dat.collins1985a)
+d$begg1989 <- dat.begg1989
+d$hart1999 <- escalc("IRR", x1i = x1i, t1i = t1i, x2i = x2i, t2i = t2i, data = dat.hart1999)
+d$laopaiboon2015 <- escalc("RR", ai = ai, n1i = n1i, ci = ci, n2i = n2i, data = dat.laopaiboon2015)
+d$nielweise2007 <- escalc("OR", ai = ai, n1i = n1i, ci = ci, n2i = n2i, data = dat.nielweise2007)
+d$hine1989 <- escalc("RD", ai = ai, n1i = n1i, ci = ci, n2i = n2i, data = dat.hine1989)
+d$gibson2002 <- escalc("SMD", m1i = m1i, sd1i = sd1i, n1i = n1i, m2i = m2i, sd2i = sd2i,
+                       n2i = n2i, data = dat.gibson2002)
+d$egger2001 <- escalc("OR", ai = ai, n1i = n1i, ci = ci, n2i = n2i, data = dat.egger2001)
+d$dorn2007 <- escalc("RR", ai = x.a, n1i = n.a, ci = x.p, n2i = n.p, data = dat.dorn2007)
+d$baskerville2012 <- escalc(yi = smd, sei = se, data = dat.baskerville2012)
+d$cohen1981 <- escalc("ZCOR", ri = ri, ni = ni, data = dat.cohen1981)
+d$lau1992 <- escalc("OR", ai = ai, n1i = n1i, ci = ci, n2i = n2i, data = dat.lau1992)
+# Edge cases: k = 2 and k = 3 (the latter homogeneous: Q < k - 1, so tau^2 = 0 for most).
+d$bcg_k2 <- d$bcg[1:2, ]
+d$bcg_k3 <- d$bcg[1:3, ]
+d$normand1999_k3 <- d$normand1999[4:6, ]
+
+cases <- list()
+for (nm in names(d)) cases[[length(cases) + 1]] <- make_case(nm, d[[nm]])
+
+# Meta-regressions.
+bcg <- d$bcg
+cases[[length(cases) + 1]] <- make_case("bcg ~ ablat", bcg, mods = cbind(ablat = bcg$ablat),
+                                        newmods = rbind(c(10), c(40)))
+cases[[length(cases) + 1]] <- make_case("bcg ~ ablat + year", bcg,
+                                        mods = cbind(bcg$ablat, bcg$year),
+                                        newmods = rbind(c(30, 1960)))
+r85 <- d$raudenbush1985
+cases[[length(cases) + 1]] <- make_case("raudenbush1985 ~ weeks", r85,
+                                        mods = cbind(r85$weeks), newmods = rbind(c(0), c(3)))
+k11 <- d$konstantopoulos2011
+cases[[length(cases) + 1]] <- make_case("konstantopoulos2011 ~ year", k11,
+                                        mods = cbind(k11$year - 1990), newmods = rbind(c(0)))
+bd <- d$bangertdrowns2004
+cases[[length(cases) + 1]] <- make_case("bangertdrowns2004 ~ length + wic", bd,
+                                        mods = cbind(bd$length, bd$wic),
+                                        newmods = rbind(c(15, 1)))
+mo <- d$molloy2014
+cases[[length(cases) + 1]] <- make_case("molloy2014 ~ meanage", mo, mods = cbind(mo$meanage),
+                                        newmods = rbind(c(70)))
+li <- d$linde2005
+cases[[length(cases) + 1]] <- make_case("linde2005 ~ duration", li, mods = cbind(li$duration),
+                                        newmods = rbind(c(6)))
+# User weights (weighted least squares with weights other than 1/(vi + tau^2)).
+cases[[length(cases) + 1]] <- make_case("bcg weights = n", bcg,
+                                        weights = bcg$tpos + bcg$tneg + bcg$cpos + bcg$cneg,
+                                        meths = c("EE", "DL", "REML", "PM"))
+
+out <- list(
+  generated_by = "tests/reference/metafor/make_rma_reference.R",
+  metafor = as.character(packageVersion("metafor")),
+  metadat = as.character(packageVersion("metadat")),
+  R = R.version.string,
+  control = ctl,
+  cases = cases
+)
+path <- "tests/reference/metafor/rma_reference.json"
+writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, na = "null", null = "null"), path)
+n_fits <- sum(sapply(cases, function(cc) length(cc$fits)))
+n_err <- sum(sapply(cases, function(cc) sum(sapply(cc$fits, function(f) !is.null(f$error)))))
+cat("wrote", path, ":", length(cases), "cases,", n_fits, "fits,", n_err, "errors\n")
