@@ -1,0 +1,460 @@
+"""Harmonisation of exposure and outcome effects onto the same effect allele.
+
+The rules are those of TwoSampleMR's ``harmonise_data`` (Hemani et al. 2018,
+doi:10.7554/eLife.34408; package 0.7.x), written here from its documented behaviour. For each
+variant with exposure alleles ``A1/A2`` (effect/other) and outcome alleles ``B1/B2``:
+
+1. **swap**: if ``B1 = A2`` and ``B2 = A1``, exchange ``B1``/``B2``, negate ``beta.outcome`` and set
+   ``eaf.outcome ← 1 − eaf.outcome`` (done for every variant, palindromic or not);
+2. **strand flip**: if a non-palindromic variant is still unaligned, complement ``B1`` and ``B2``
+   (A↔T, C↔G);
+3. **flip + swap**: if it is still unaligned, try the swap again;
+4. anything still unaligned is **incompatible** (``remove = True``);
+5. **palindromes** (A/T, C/G). Let ``f_A``, ``f_B`` be the EAFs, a missing one read as 0.5. The
+   variant is *ambiguous* when either lies in ``(0.5 − tolerance, 0.5 + tolerance)``;
+   TwoSampleMR's default tolerance 0.08 gives the interval (0.42, 0.58). With ``action = 2``, a
+   palindrome whose EAFs lie on opposite sides of 0.5 is taken to be on the other strand: the
+   outcome beta is negated and its EAF set to ``1 − f_B``.
+
+``mr_keep`` is then ``not remove`` (action 1: assume every variant is on the forward strand),
+``not (remove or ambiguous)`` (action 2, the default) or ``not (remove or palindromic)``
+(action 3: drop all palindromes). Indels coded ``D``/``I`` on one side and as sequences on the
+other are recoded as TwoSampleMR does (the longer sequence is the insertion).
+
+Every variant keeps a row, with the step taken (``action_taken``) and, when ``mr_keep`` is
+false, the reason.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from alsatlas.errors import SumstatsError
+from alsatlas.genetics.alleles import complement_array, palindromic_array
+
+Action = Literal[1, 2, 3]
+DEFAULT_TOLERANCE = 0.08
+"""TwoSampleMR's default palindrome tolerance: ambiguous when an EAF lies in (0.42, 0.58)."""
+
+StrArray = npt.NDArray[np.str_]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class AlleleHarmonisation:
+    """Outcome alleles, beta and EAF aligned to the exposure's effect allele, per variant.
+
+    Attributes
+    ----------
+    effect_allele_outcome, other_allele_outcome, beta_outcome, eaf_outcome
+        The aligned outcome values.
+    swapped
+        Alleles were swapped (beta negated, EAF complemented) at step 1 or 3.
+    strand_flipped
+        Outcome alleles were complemented (step 2).
+    palindrome_flipped
+        A palindrome was flipped by allele frequency (step 5, action 2 only).
+    remove, palindromic, ambiguous, mr_keep
+        TwoSampleMR's flags.
+    action_taken, reason
+        Text per variant: what was done, and why ``mr_keep`` is false (empty when true).
+    """
+
+    effect_allele_outcome: StrArray
+    other_allele_outcome: StrArray
+    beta_outcome: FloatArray
+    eaf_outcome: FloatArray
+    swapped: BoolArray
+    strand_flipped: BoolArray
+    palindrome_flipped: BoolArray
+    remove: BoolArray
+    palindromic: BoolArray
+    ambiguous: BoolArray
+    mr_keep: BoolArray
+    action_taken: tuple[str, ...]
+    reason: tuple[str, ...]
+
+
+def _recode_indels(
+    a1: StrArray, a2: StrArray, b1: StrArray, b2: StrArray
+) -> tuple[StrArray, StrArray, StrArray, StrArray, BoolArray]:
+    """Recode ``D``/``I`` indels against sequence-coded ones; ``keep`` false when impossible."""
+    a1, a2, b1, b2 = a1.copy(), a2.copy(), b1.copy(), b2.copy()
+    la, la2 = np.char.str_len(a1), np.char.str_len(a2)
+    lb, lb2 = np.char.str_len(b1), np.char.str_len(b2)
+    b_id = (b1 == "I") & (b2 == "D")
+    b_di = (b1 == "D") & (b2 == "I")
+    a_id = (a1 == "I") & (a2 == "D")
+    a_di = (a1 == "D") & (a2 == "I")
+    # outcome coded I/D, exposure as sequences: the longer exposure allele is the insertion
+    for mask, first, second in (
+        (b_id & (la > la2), a1, a2),
+        (b_id & (la < la2), a2, a1),
+        (b_di & (la > la2), a2, a1),
+        (b_di & (la < la2), a1, a2),
+    ):
+        b1[mask], b2[mask] = first[mask], second[mask]
+    # exposure coded I/D, outcome as sequences
+    for mask, first, second in (
+        (a_id & (lb > lb2), b1, b2),
+        (a_id & (lb < lb2), b2, b1),
+        (a_di & (lb > lb2), b2, b1),
+        (a_di & (lb < lb2), b1, b2),
+    ):
+        a1[mask], a2[mask] = first[mask], second[mask]
+    keep = (a1 != a2) & (b1 != b2)
+    keep &= ~(((b1 == "D") | (b1 == "I")) & (la > 1) & (la == la2))
+    keep &= ~(((a1 == "D") | (a1 == "I")) & (lb > 1) & (lb == lb2))
+    return a1, a2, b1, b2, np.asarray(keep, dtype=np.bool_)
+
+
+def harmonise_alleles(
+    effect_allele_exposure: StrArray,
+    other_allele_exposure: StrArray,
+    effect_allele_outcome: StrArray,
+    other_allele_outcome: StrArray,
+    beta_outcome: FloatArray,
+    eaf_exposure: FloatArray,
+    eaf_outcome: FloatArray,
+    *,
+    action: Action = 2,
+    tolerance: float = DEFAULT_TOLERANCE,
+) -> AlleleHarmonisation:
+    """Align outcome effects to the exposure effect allele (see the module docstring).
+
+    Parameters
+    ----------
+    effect_allele_exposure, other_allele_exposure, effect_allele_outcome, other_allele_outcome
+        Upper-case allele strings, one per variant (empty string when missing).
+    beta_outcome
+        Outcome effects for the outcome's effect allele.
+    eaf_exposure, eaf_outcome
+        Effect-allele frequencies (NaN when missing).
+    action
+        1, 2 or 3, as TwoSampleMR.
+    tolerance
+        Palindrome ambiguity half-width around 0.5.
+
+    Returns
+    -------
+    AlleleHarmonisation
+    """
+    if action not in (1, 2, 3):
+        raise SumstatsError(f"action must be 1, 2 or 3, not {action!r}", field="action")
+    a1 = np.asarray(effect_allele_exposure, dtype=np.str_)
+    a2 = np.asarray(other_allele_exposure, dtype=np.str_)
+    b1 = np.asarray(effect_allele_outcome, dtype=np.str_)
+    b2 = np.asarray(other_allele_outcome, dtype=np.str_)
+    beta = np.asarray(beta_outcome, dtype=np.float64).copy()
+    f_a = np.asarray(eaf_exposure, dtype=np.float64)
+    f_b = np.asarray(eaf_outcome, dtype=np.float64).copy()
+    n = a1.size
+    if not all(x.size == n for x in (a2, b1, b2, beta, f_a, f_b)):
+        raise SumstatsError("allele, beta and EAF arrays differ in length")
+
+    missing = (a1 == "") | (a2 == "") | (b1 == "") | (b2 == "")
+    indel = (np.char.str_len(a1) > 1) | (np.char.str_len(a2) > 1) | (a1 == "D") | (a1 == "I")
+    indel |= (b1 == "D") | (b1 == "I")
+    ra1, ra2, rb1, rb2, indel_keep = _recode_indels(a1, a2, b1, b2)
+    a1 = np.where(indel, ra1, a1)
+    a2 = np.where(indel, ra2, a2)
+    b1 = np.where(indel, rb1, b1)
+    b2 = np.where(indel, rb2, b2)
+
+    def swap(mask: BoolArray) -> None:
+        nonlocal b1, b2
+        b1, b2 = np.where(mask, b2, b1), np.where(mask, b1, b2)
+        beta[mask] *= -1.0
+        f_b[mask] = 1.0 - f_b[mask]
+
+    swapped = (a1 == b2) & (a2 == b1)
+    swap(swapped)
+    aligned = (a1 == b1) & (a2 == b2)
+    palindromic = palindromic_array(a1, a2)
+    flipped = ~palindromic & ~aligned
+    b1 = np.where(flipped, complement_array(b1), b1)
+    b2 = np.where(flipped, complement_array(b2), b2)
+    aligned = (a1 == b1) & (a2 == b2)
+    swap2 = ~palindromic & ~aligned & (a1 == b2) & (a2 == b1)
+    swap(swap2)
+    aligned = (a1 == b1) & (a2 == b2)
+    remove = ~aligned | missing | (indel & ~indel_keep)
+
+    fa = np.where(np.isnan(f_a), 0.5, f_a)
+    fb = np.where(np.isnan(f_b), 0.5, f_b)
+    lo, hi = 0.5 - tolerance, 0.5 + tolerance
+    ambiguous = (((fa > lo) & (fa < hi)) | ((fb > lo) & (fb < hi))) & palindromic
+    pal_flip = np.zeros(n, dtype=np.bool_)
+    if action == 2:
+        opposite = ((fa < 0.5) & (fb > 0.5)) | ((fa > 0.5) & (fb < 0.5))
+        pal_flip = opposite & palindromic & ~remove
+        beta[pal_flip] *= -1.0
+        f_b[pal_flip] = 1.0 - f_b[pal_flip]
+
+    if action == 1:
+        mr_keep = ~remove
+    elif action == 2:
+        mr_keep = ~remove & ~ambiguous
+    else:
+        mr_keep = ~remove & ~palindromic
+
+    taken: list[str] = []
+    reasons: list[str] = []
+    for i in range(n):
+        steps = []
+        if swapped[i] or swap2[i]:
+            steps.append("swapped alleles")
+        if flipped[i] and aligned[i]:
+            steps.insert(0, "flipped strand")
+        if pal_flip[i]:
+            steps.append("palindrome flipped by allele frequency")
+        if remove[i]:
+            taken.append("removed")
+        else:
+            taken.append(", ".join(steps) if steps else "aligned as is")
+        if mr_keep[i]:
+            reasons.append("")
+        elif missing[i]:
+            reasons.append("allele missing in exposure or outcome")
+        elif indel[i] and not indel_keep[i]:
+            reasons.append("indel alleles cannot be matched")
+        elif remove[i]:
+            reasons.append(
+                f"incompatible alleles: exposure {a1[i]}/{a2[i]}, "
+                f"outcome {effect_allele_outcome[i]}/{other_allele_outcome[i]}"
+            )
+        elif action == 3:
+            reasons.append("palindromic (action 3 drops all palindromes)")
+        else:
+            reasons.append(
+                f"palindromic with allele frequency within ({lo:.2f}, {hi:.2f}) or missing"
+            )
+
+    return AlleleHarmonisation(
+        effect_allele_outcome=np.where(remove, np.asarray(effect_allele_outcome, np.str_), b1),
+        other_allele_outcome=np.where(remove, np.asarray(other_allele_outcome, np.str_), b2),
+        beta_outcome=np.asarray(beta, dtype=np.float64),
+        eaf_outcome=np.asarray(f_b, dtype=np.float64),
+        swapped=np.asarray(swapped | swap2, dtype=np.bool_),
+        strand_flipped=np.asarray(flipped & aligned, dtype=np.bool_),
+        palindrome_flipped=pal_flip,
+        remove=np.asarray(remove, dtype=np.bool_),
+        palindromic=np.asarray(palindromic, dtype=np.bool_),
+        ambiguous=np.asarray(ambiguous, dtype=np.bool_),
+        mr_keep=np.asarray(mr_keep, dtype=np.bool_),
+        action_taken=tuple(taken),
+        reason=tuple(reasons),
+    )
+
+
+HARMONISED_COLUMNS: tuple[str, ...] = (
+    "SNP",
+    "effect_allele.exposure",
+    "other_allele.exposure",
+    "effect_allele.outcome",
+    "other_allele.outcome",
+    "beta.exposure",
+    "beta.outcome",
+    "eaf.exposure",
+    "eaf.outcome",
+    "se.exposure",
+    "se.outcome",
+    "pval.exposure",
+    "pval.outcome",
+    "samplesize.exposure",
+    "samplesize.outcome",
+    "ncase.exposure",
+    "ncase.outcome",
+    "ncontrol.exposure",
+    "ncontrol.outcome",
+    "remove",
+    "palindromic",
+    "ambiguous",
+    "mr_keep",
+    "action_taken",
+    "reason",
+)
+"""Columns of :attr:`HarmonisedData.data`: TwoSampleMR's, plus ``action_taken`` and ``reason``."""
+
+
+@dataclass(frozen=True)
+class HarmonisedData:
+    """Exposure and outcome effects on the same effect allele, one row per shared variant.
+
+    Attributes
+    ----------
+    data
+        :data:`HARMONISED_COLUMNS`, one row per variant present in both inputs.
+    not_in_outcome
+        Exposure variants absent from the outcome (sorted).
+    action
+        The TwoSampleMR action used.
+    """
+
+    data: pl.DataFrame
+    not_in_outcome: tuple[str, ...]
+    action: int
+
+    @property
+    def kept(self) -> pl.DataFrame:
+        """Rows with ``mr_keep``."""
+        return self.data.filter(pl.col("mr_keep"))
+
+    def mr_arrays(self) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+        """``(bx, bxse, by, byse)`` of the ``mr_keep`` rows, for the MR estimators."""
+        kept = self.kept
+        return (
+            kept.get_column("beta.exposure").to_numpy().astype(np.float64),
+            kept.get_column("se.exposure").to_numpy().astype(np.float64),
+            kept.get_column("beta.outcome").to_numpy().astype(np.float64),
+            kept.get_column("se.outcome").to_numpy().astype(np.float64),
+        )
+
+    def counts(self) -> dict[str, int]:
+        """Variants by outcome of harmonisation (for reports)."""
+        d = self.data
+        taken = Counter(d.get_column("action_taken").to_list())
+        return {
+            "exposure variants not in outcome": len(self.not_in_outcome),
+            "variants in both": d.height,
+            "aligned as is": taken.get("aligned as is", 0),
+            "swapped": int(d.get_column("action_taken").str.contains("swapped").sum()),
+            "strand flipped": int(
+                d.get_column("action_taken").str.contains("flipped strand").sum()
+            ),
+            "palindromic": int(d.get_column("palindromic").sum()),
+            "palindromic flipped by frequency": int(
+                d.get_column("action_taken").str.contains("palindrome flipped").sum()
+            ),
+            "ambiguous": int(d.get_column("ambiguous").sum()),
+            "removed (incompatible)": int(d.get_column("remove").sum()),
+            "mr_keep": int(d.get_column("mr_keep").sum()),
+        }
+
+    def report(self) -> pl.DataFrame:
+        """Per-variant report: SNP, action taken, reason, palindromic, ambiguous, mr_keep."""
+        rows = self.data.select(
+            "SNP", "action_taken", "reason", "palindromic", "ambiguous", "mr_keep"
+        )
+        missing = pl.DataFrame(
+            {
+                "SNP": list(self.not_in_outcome),
+                "action_taken": ["not found in outcome"] * len(self.not_in_outcome),
+                "reason": ["absent from the outcome data"] * len(self.not_in_outcome),
+                "palindromic": [None] * len(self.not_in_outcome),
+                "ambiguous": [None] * len(self.not_in_outcome),
+                "mr_keep": [False] * len(self.not_in_outcome),
+            },
+            schema=rows.schema,
+        )
+        return pl.concat([rows, missing])
+
+
+def _side(frame: pl.DataFrame, side: str) -> pl.DataFrame:
+    """Canonical sumstats columns renamed with a TwoSampleMR suffix (missing ones added)."""
+    wanted = {
+        "effect_allele": pl.String,
+        "other_allele": pl.String,
+        "beta": pl.Float64,
+        "se": pl.Float64,
+        "eaf": pl.Float64,
+        "pval": pl.Float64,
+        "samplesize": pl.Float64,
+        "ncase": pl.Float64,
+        "ncontrol": pl.Float64,
+    }
+    if "SNP" not in frame.columns:
+        raise SumstatsError(f"the {side} table has no SNP column", field="SNP")
+    exprs: list[pl.Expr] = [pl.col("SNP").cast(pl.String)]
+    for name, dtype in wanted.items():
+        expr = pl.col(name).cast(dtype) if name in frame.columns else pl.lit(None, dtype=dtype)
+        if dtype == pl.String:
+            expr = expr.fill_null("").str.to_uppercase()
+        exprs.append(expr.alias(f"{name}.{side}"))
+    return frame.select(exprs).unique(subset="SNP", keep="first", maintain_order=True)
+
+
+def harmonise(
+    exposure: pl.DataFrame,
+    outcome: pl.DataFrame,
+    *,
+    action: Action = 2,
+    tolerance: float = DEFAULT_TOLERANCE,
+) -> HarmonisedData:
+    """Harmonise two summary-statistics tables in canonical columns (see :mod:`.sumstats`).
+
+    Parameters
+    ----------
+    exposure, outcome
+        Tables with ``SNP, effect_allele, other_allele, beta, se`` and optionally ``eaf, pval,
+        samplesize, ncase, ncontrol`` (e.g. ``Sumstats.data``).
+    action
+        1, 2 (default) or 3, as TwoSampleMR's ``harmonise_data``.
+    tolerance
+        Palindrome ambiguity half-width (default 0.08).
+    """
+    exp = _side(exposure, "exposure")
+    out = _side(outcome, "outcome")
+    joined = exp.join(out, on="SNP", how="inner", maintain_order="left")
+    present = set(joined.get_column("SNP").to_list())
+    not_in_outcome = tuple(sorted(s for s in exp.get_column("SNP").to_list() if s not in present))
+
+    def arr(name: str) -> npt.NDArray[np.str_]:
+        return np.asarray(joined.get_column(name).to_list(), dtype=np.str_)
+
+    def num(name: str) -> FloatArray:
+        return joined.get_column(name).fill_null(np.nan).to_numpy().astype(np.float64)
+
+    h = harmonise_alleles(
+        arr("effect_allele.exposure"),
+        arr("other_allele.exposure"),
+        arr("effect_allele.outcome"),
+        arr("other_allele.outcome"),
+        num("beta.outcome"),
+        num("eaf.exposure"),
+        num("eaf.outcome"),
+        action=action,
+        tolerance=tolerance,
+    )
+    finite = (
+        np.isfinite(num("beta.exposure"))
+        & np.isfinite(num("se.exposure"))
+        & np.isfinite(h.beta_outcome)
+        & np.isfinite(num("se.outcome"))
+    )
+    mr_keep = h.mr_keep & finite
+    reason = [
+        r if (r or keep or fin) else "missing beta or se"
+        for r, keep, fin in zip(h.reason, mr_keep, finite, strict=True)
+    ]
+    data = joined.with_columns(
+        pl.Series("effect_allele.outcome", h.effect_allele_outcome.tolist(), dtype=pl.String),
+        pl.Series("other_allele.outcome", h.other_allele_outcome.tolist(), dtype=pl.String),
+        pl.Series("beta.outcome", h.beta_outcome),
+        pl.Series("eaf.outcome", h.eaf_outcome),
+        pl.Series("remove", h.remove),
+        pl.Series("palindromic", h.palindromic),
+        pl.Series("ambiguous", h.ambiguous),
+        pl.Series("mr_keep", mr_keep),
+        pl.Series("action_taken", list(h.action_taken), dtype=pl.String),
+        pl.Series("reason", reason, dtype=pl.String),
+    ).select(HARMONISED_COLUMNS)
+    return HarmonisedData(data=data, not_in_outcome=not_in_outcome, action=action)
+
+
+__all__ = [
+    "DEFAULT_TOLERANCE",
+    "HARMONISED_COLUMNS",
+    "Action",
+    "AlleleHarmonisation",
+    "HarmonisedData",
+    "harmonise",
+    "harmonise_alleles",
+]

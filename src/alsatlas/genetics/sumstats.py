@@ -1,0 +1,532 @@
+"""Reading GWAS summary statistics into one canonical table, with a report of every dropped row.
+
+Input: GWAS-SSF (GWAS Catalog) or a common variant of it (PLINK2 ``.glm``, METAL, REGENIE,
+SAIGE, BOLT-LMM, TwoSampleMR-formatted tables), tab-, comma- or whitespace-separated, plain or
+gzip (recognised by its magic bytes ``1f 8b``, whatever the file name). Columns are mapped by
+:func:`alsatlas.genetics.columns.detect_columns`.
+
+Output columns (TwoSampleMR names without the ``.exposure``/``.outcome`` suffix): ``SNP``,
+``chr``, ``pos``, ``effect_allele``, ``other_allele``, ``beta``, ``se``, ``eaf``, ``pval``,
+``samplesize``, ``ncase``, ``ncontrol`` and ``line`` (the row's line number in the file).
+
+Derived values, in this order of preference, each counted in :attr:`LoadReport.derived`:
+
+- ``beta = ln(OR)`` when only an odds ratio is given;
+- ``se = (u − l) / (2 · 1.959964)`` from a 95% CI, with ``u, l`` log-transformed when the
+  effect came from an odds ratio;
+- ``se = |beta / z|`` from a z statistic;
+- ``se = |beta| / z_p`` with ``z_p = Φ⁻¹(1 − p/2)`` from the p-value (or from −log10 p, computed
+  on the log scale so that p < 1e-308 does not underflow);
+- ``p = 10^(−log10 p)`` when only −log10 p is given.
+
+A row is dropped, with its reason counted in :attr:`LoadReport.reasons`, when its variant id or
+effect allele is missing, an allele is not A/C/G/T/indel, effect and other allele are equal,
+beta/se cannot be obtained or are not finite, ``se ≤ 0``, ``OR ≤ 0``, the EAF or p-value lies
+outside [0, 1], the line has the wrong number of fields, or its variant id repeats an earlier
+row (the first is kept). Nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+import re
+import zlib
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+from scipy import special
+
+from alsatlas.errors import SumstatsError
+from alsatlas.genetics.columns import ColumnMapping, detect_columns
+
+Z_975 = 1.959963984540054
+"""Φ⁻¹(0.975), the half-width multiplier of a normal 95% CI."""
+
+NULL_VALUES: tuple[str, ...] = ("", "NA", "NaN", "nan", "na", "N/A", "NULL", "null", "None", ".")
+"""Cell values read as missing."""
+
+CANONICAL_COLUMNS: tuple[str, ...] = (
+    "SNP",
+    "chr",
+    "pos",
+    "effect_allele",
+    "other_allele",
+    "beta",
+    "se",
+    "eaf",
+    "pval",
+    "samplesize",
+    "ncase",
+    "ncontrol",
+    "line",
+)
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_ALLELE_RE = r"^(?:[ACGT]+|D|I)$"
+_MAX_EXAMPLES = 20
+
+
+@dataclass(frozen=True)
+class InvalidRow:
+    """One dropped row: its line number in the file (header = line 1), the reason, the text."""
+
+    line: int
+    reason: str
+    text: str
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What reading a file did: rows read, kept and dropped (by reason), values derived.
+
+    Attributes
+    ----------
+    file
+        Source name.
+    format
+        Detected format (see :class:`~alsatlas.genetics.columns.ColumnMapping`).
+    n_rows
+        Data rows in the file (blank lines excluded).
+    n_kept
+        Rows in the returned table.
+    reasons
+        Reason → number of rows dropped for it (the first failing check of each row).
+    examples
+        Up to 20 dropped rows with line numbers.
+    derived
+        What was derived → number of rows (e.g. ``"se from p-value"``).
+    """
+
+    file: str
+    format: str
+    n_rows: int
+    n_kept: int
+    reasons: Mapping[str, int] = field(default_factory=dict)
+    examples: tuple[InvalidRow, ...] = ()
+    derived: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def n_dropped(self) -> int:
+        """Rows dropped, all reasons together (``n_rows − n_kept``)."""
+        return self.n_rows - self.n_kept
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain-Python form for JSON output."""
+        return {
+            "file": self.file,
+            "format": self.format,
+            "n_rows": self.n_rows,
+            "n_kept": self.n_kept,
+            "n_dropped": self.n_dropped,
+            "reasons": dict(self.reasons),
+            "examples": [{"line": e.line, "reason": e.reason} for e in self.examples],
+            "derived": dict(self.derived),
+        }
+
+
+@dataclass(frozen=True)
+class Sumstats:
+    """A summary-statistics table in canonical columns, with its column mapping and load report."""
+
+    data: pl.DataFrame
+    mapping: ColumnMapping
+    report: LoadReport
+
+    @property
+    def source(self) -> str:
+        """Where the table was read from."""
+        return self.report.file
+
+    def with_suffix(self, side: str) -> pl.DataFrame:
+        """The table with TwoSampleMR names for ``side`` (``exposure`` or ``outcome``)."""
+        keep = {"SNP", "line"}
+        return self.data.rename({c: f"{c}.{side}" for c in self.data.columns if c not in keep})
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The contents of ``path``, gzip-decompressed when it starts with the gzip magic bytes.
+
+    Raises
+    ------
+    SumstatsError
+        The file cannot be opened, or is a corrupt or truncated gzip stream.
+    """
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise SumstatsError(f"cannot read file: {exc.strerror or exc}", file=name) from exc
+    if raw[:2] == _GZIP_MAGIC:
+        try:
+            return gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise SumstatsError(f"corrupt or truncated gzip data: {exc}", file=name) from exc
+    return raw
+
+
+def read_sumstats(path: str | Path, *, overrides: Mapping[str, str] | None = None) -> Sumstats:
+    """Read a summary-statistics file (plain or gzip) into a :class:`Sumstats`.
+
+    Parameters
+    ----------
+    path
+        File to read.
+    overrides
+        Role → exact column name, for columns that auto-detection gets wrong or finds ambiguous
+        (roles: :data:`alsatlas.genetics.columns.ROLES`).
+
+    Raises
+    ------
+    SumstatsError
+        Unreadable file, no header, ambiguous or missing required columns, no valid row.
+    """
+    return parse_sumstats(read_bytes(path), source=str(path), overrides=overrides)
+
+
+def split_header(data: bytes, *, source: str) -> tuple[list[str], str, bytes]:
+    """Header names, the separator (``\\t``, ``,`` or ``" "`` for runs of blanks) and the body.
+
+    Raises
+    ------
+    SumstatsError
+        Empty file, a header that is not text, or a header with fewer than two columns.
+    """
+    data = data.lstrip(b"\r\n")
+    end = data.find(b"\n")
+    header_bytes, body = (data, b"") if end < 0 else (data[:end], data[end + 1 :])
+    try:
+        header_text = header_bytes.decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError as exc:
+        raise SumstatsError("the header line is not UTF-8 text", file=source, row=1) from exc
+    if not header_text.strip():
+        raise SumstatsError("empty file: no header line", file=source, row=1)
+    if "\t" in header_text:
+        sep = "\t"
+    elif "," in header_text:
+        sep = ","
+    else:
+        sep = " "
+    names = [n.strip().strip('"') for n in _split_fields(header_text, sep)]
+    if len(names) < 2:
+        raise SumstatsError(
+            "the header has fewer than two columns; expected a tab-, comma- or "
+            "space-separated table",
+            file=source,
+            row=1,
+        )
+    return names, sep, body
+
+
+def _split_fields(text: str, sep: str) -> list[str]:
+    return text.split() if sep == " " else text.split(sep)
+
+
+def parse_sumstats(
+    data: bytes, *, source: str, overrides: Mapping[str, str] | None = None
+) -> Sumstats:
+    """Parse already-decompressed summary-statistics bytes (header line first).
+
+    See :func:`read_sumstats`; ``source`` names the data in messages and in the report.
+    """
+    names, sep, body = split_header(data, source=source)
+    mapping = detect_columns(names, overrides=overrides, file=source)
+    raw, lines, structural = _parse_body(body, names, sep, source=source)
+    n_rows = raw.height + len(structural)
+    table, dropped, derived = _canonical(raw, lines, mapping)
+    all_dropped = structural + dropped
+    all_dropped.sort(key=lambda r: r[0])
+    reasons = Counter(reason for _, reason in all_dropped)
+    examples = tuple(
+        InvalidRow(line=line, reason=reason, text=_line_text(body, line))
+        for line, reason in all_dropped[:_MAX_EXAMPLES]
+    )
+    report = LoadReport(
+        file=source,
+        format=mapping.format,
+        n_rows=n_rows,
+        n_kept=table.height,
+        reasons=dict(reasons),
+        examples=examples,
+        derived=derived,
+    )
+    return Sumstats(data=table, mapping=mapping, report=report)
+
+
+def _line_text(body: bytes, line: int) -> str:
+    """Text of file line ``line`` (header = 1), cut to 200 characters."""
+    start = 0
+    for _ in range(line - 2):
+        nxt = body.find(b"\n", start)
+        if nxt < 0:
+            return ""
+        start = nxt + 1
+    end = body.find(b"\n", start)
+    text = body[start : end if end >= 0 else len(body)]
+    return text[:200].decode("utf-8", errors="replace").rstrip("\r")
+
+
+def _parse_body(
+    body: bytes, names: list[str], sep: str, *, source: str
+) -> tuple[pl.DataFrame, npt.NDArray[np.int64], list[tuple[int, str]]]:
+    """Split the body into rows of strings; rows with the wrong field count are reported."""
+    body = body.replace(b"\r\n", b"\n").replace(b'"', b"")
+    if sep == " ":
+        body = re.sub(rb"[ \t]+", b" ", body)
+        body = re.sub(rb"(?m)^ | $", b"", body)
+    if body and not body.endswith(b"\n"):
+        body += b"\n"
+    sep_byte = sep.encode()
+    arr = np.frombuffer(body, dtype=np.uint8)
+    newlines = np.flatnonzero(arr == 10)
+    starts = np.concatenate(([0], newlines[:-1] + 1)) if newlines.size else newlines
+    sep_positions = np.flatnonzero(arr == sep_byte[0])
+    fields = np.searchsorted(sep_positions, newlines) - np.searchsorted(sep_positions, starts) + 1
+    lengths = newlines - starts
+    line_numbers = np.arange(2, 2 + newlines.size, dtype=np.int64)
+    blank = lengths == 0
+    bad = (fields != len(names)) & ~blank
+    structural = [
+        (int(line_numbers[i]), f"expected {len(names)} fields, found {int(fields[i])}")
+        for i in np.flatnonzero(bad)
+    ]
+    good = ~bad & ~blank
+    if not good.any():
+        empty = pl.DataFrame({n: pl.Series([], dtype=pl.String) for n in names})
+        return empty, np.zeros(0, dtype=np.int64), structural
+    if bad.any() or blank.any():
+        pieces = [body[s : e + 1] for s, e in zip(starts[good], newlines[good], strict=True)]
+        body = b"".join(pieces)
+    try:
+        frame = pl.read_csv(
+            body,
+            has_header=False,
+            new_columns=names,
+            separator=sep,
+            infer_schema=False,
+            quote_char=None,
+            null_values=list(NULL_VALUES),
+            encoding="utf8-lossy",
+        )
+    except (pl.exceptions.PolarsError, ValueError) as exc:
+        raise SumstatsError(f"cannot parse the table: {exc}", file=source) from exc
+    if frame.height != int(good.sum()):
+        raise SumstatsError(
+            f"parsed {frame.height} rows but the file has {int(good.sum())} well-formed lines",
+            file=source,
+        )
+    return frame, line_numbers[good], structural
+
+
+def _as_float(
+    frame: pl.DataFrame, column: str | None
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """(values, present-but-not-a-finite-number) for a string column; NaN where missing."""
+    n = frame.height
+    if column is None:
+        return np.full(n, np.nan), np.zeros(n, dtype=np.bool_)
+    col = frame.get_column(column).str.strip_chars()
+    num = col.cast(pl.Float64, strict=False)
+    values = num.to_numpy().astype(np.float64, copy=True)
+    present = col.is_not_null().to_numpy()
+    bad = present & ~np.isfinite(values)
+    values[~np.isfinite(values)] = np.nan
+    return values, np.asarray(bad, dtype=np.bool_)
+
+
+def _se_from_p(
+    beta: npt.NDArray[np.float64], log_p: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """``|beta| / Φ⁻¹(1 − p/2)`` with p given on the natural-log scale (NaN when undefined)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = -special.ndtri_exp(log_p - math.log(2.0))
+        se = np.abs(beta) / z
+    se[~np.isfinite(se) | (se <= 0)] = np.nan
+    return np.asarray(se, dtype=np.float64)
+
+
+def _canonical(
+    raw: pl.DataFrame, lines: npt.NDArray[np.int64], mapping: ColumnMapping
+) -> tuple[pl.DataFrame, list[tuple[int, str]], dict[str, int]]:
+    """Canonical table, dropped rows (line, reason) and derivation counts."""
+    n = raw.height
+    col = mapping.column
+    derived: dict[str, int] = {}
+    checks: list[tuple[npt.NDArray[np.bool_], str]] = []
+
+    def text(column: str | None) -> pl.Series:
+        if column is None:
+            return pl.Series([None] * n, dtype=pl.String)
+        return raw.get_column(column).str.strip_chars()
+
+    # variant id
+    snp = text(col("snp"))
+    chrom = text(col("chr")).str.replace(r"^(?i:chr)", "").str.to_uppercase()
+    pos_values, pos_bad = _as_float(raw, col("pos"))
+    if col("snp") is None:
+        snp = pl.Series(
+            [
+                f"{c}:{int(p)}" if c is not None and np.isfinite(p) else None
+                for c, p in zip(chrom.to_list(), pos_values, strict=True)
+            ],
+            dtype=pl.String,
+        )
+    checks.append((snp.is_null().to_numpy(), "missing variant id"))
+
+    # alleles
+    ea_raw = text(col("effect_allele"))
+    ea = ea_raw.str.to_uppercase()
+    if mapping.other_allele_from_ref_alt is not None:
+        ref_name, alt_name = mapping.other_allele_from_ref_alt
+        ref = text(ref_name).str.to_uppercase()
+        alt = text(alt_name).str.to_uppercase()
+        oa = pl.select(pl.when(ea == alt).then(ref).otherwise(alt)).to_series()
+        oa_mapped = True
+    else:
+        oa = text(col("other_allele")).str.to_uppercase()
+        oa_mapped = col("other_allele") is not None
+    checks.append((ea.is_null().to_numpy(), "missing effect allele"))
+    checks.append(
+        (~ea.str.contains(_ALLELE_RE).fill_null(True).to_numpy(), "invalid effect allele")
+    )
+    if oa_mapped:
+        checks.append((oa.is_null().to_numpy(), "missing other allele"))
+        checks.append(
+            (~oa.str.contains(_ALLELE_RE).fill_null(True).to_numpy(), "invalid other allele")
+        )
+        checks.append(((ea == oa).fill_null(False).to_numpy(), "effect and other allele equal"))
+
+    # effect size
+    beta, beta_bad = _as_float(raw, col("beta"))
+    odds, odds_bad = _as_float(raw, col("odds_ratio"))
+    checks.append((beta_bad, "effect size not a number"))
+    checks.append((odds_bad, "odds ratio not a number"))
+    from_or = np.isnan(beta) & np.isfinite(odds)
+    checks.append((from_or & (odds <= 0), "odds ratio not positive"))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        beta = np.where(from_or & (odds > 0), np.log(np.where(odds > 0, odds, 1.0)), beta)
+    if from_or.any():
+        derived["beta = ln(odds ratio)"] = int((from_or & (odds > 0)).sum())
+    checks.append((np.isnan(beta), "missing effect size"))
+
+    # p-value
+    pval, pval_bad = _as_float(raw, col("pval"))
+    log10p, log10p_bad = _as_float(raw, col("log10p"))
+    checks.append((pval_bad, "p-value not a number"))
+    checks.append((log10p_bad, "-log10 p not a number"))
+    checks.append(((pval < 0) | (pval > 1), "p-value outside [0, 1]"))
+    checks.append((log10p < 0, "-log10 p negative"))
+    p_from_log = np.isnan(pval) & np.isfinite(log10p) & (log10p >= 0)
+    if p_from_log.any():
+        pval = np.where(p_from_log, 10.0 ** (-np.where(p_from_log, log10p, 0.0)), pval)
+        derived["p from -log10 p"] = int(p_from_log.sum())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_p = np.where(
+            np.isfinite(log10p) & (log10p >= 0), -log10p * math.log(10.0), np.log(pval)
+        )
+
+    # standard error
+    se, se_bad = _as_float(raw, col("se"))
+    checks.append((se_bad, "standard error not a number"))
+    checks.append((se <= 0, "standard error not positive"))
+    lower, lower_bad = _as_float(raw, col("ci_lower"))
+    upper, upper_bad = _as_float(raw, col("ci_upper"))
+    z, z_bad = _as_float(raw, col("z"))
+    checks.append((lower_bad | upper_bad, "CI bound not a number"))
+    checks.append((z_bad, "z statistic not a number"))
+    need = np.isnan(se)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lo = np.where(from_or, np.log(lower), lower)
+        hi = np.where(from_or, np.log(upper), upper)
+        se_ci = (hi - lo) / (2.0 * Z_975)
+        se_z = np.abs(beta / z)
+    se_ci[~np.isfinite(se_ci) | (se_ci <= 0)] = np.nan
+    se_z[~np.isfinite(se_z) | (se_z <= 0)] = np.nan
+    se_p = _se_from_p(beta, log_p)
+    for label, candidate in (
+        ("se from 95% CI", se_ci),
+        ("se from z", se_z),
+        ("se from p-value", se_p),
+    ):
+        use = need & np.isnan(se) & np.isfinite(candidate)
+        if use.any():
+            se = np.where(use, candidate, se)
+            derived[label] = int(use.sum())
+    checks.append((np.isnan(se), "missing standard error (no SE, CI, z or p to derive it)"))
+
+    # frequency and sample sizes
+    eaf, eaf_bad = _as_float(raw, col("eaf"))
+    checks.append((eaf_bad, "effect allele frequency not a number"))
+    checks.append(((eaf < 0) | (eaf > 1), "effect allele frequency outside [0, 1]"))
+    nn, nn_bad = _as_float(raw, col("n"))
+    ncase, ncase_bad = _as_float(raw, col("ncase"))
+    ncontrol, ncontrol_bad = _as_float(raw, col("ncontrol"))
+    checks.append((nn_bad | ncase_bad | ncontrol_bad, "sample size not a number"))
+    checks.append((pos_bad, "position not a number"))
+
+    labels = [label for _, label in checks] + ["duplicate variant id (first kept)"]
+    code = np.full(n, -1, dtype=np.int16)
+    for i, (mask, _) in enumerate(checks):
+        code[(code < 0) & mask] = i
+    ok = code < 0
+    # duplicates among otherwise valid rows: keep the first
+    ok_idx = np.flatnonzero(ok)
+    first = snp.filter(pl.Series(ok)).is_first_distinct().to_numpy()
+    dup_idx = ok_idx[~first]
+    code[dup_idx] = len(labels) - 1
+    ok[dup_idx] = False
+    dropped = [(int(lines[i]), labels[code[i]]) for i in np.flatnonzero(~ok)]
+
+    keep = pl.Series(ok)
+    table = pl.DataFrame(
+        {
+            "SNP": snp,
+            "chr": chrom,
+            "pos": pl.Series(pos_values).cast(pl.Int64, strict=False),
+            "effect_allele": ea,
+            "other_allele": oa,
+            "beta": beta,
+            "se": se,
+            "eaf": eaf,
+            "pval": pval,
+            "samplesize": nn,
+            "ncase": ncase,
+            "ncontrol": ncontrol,
+            "line": lines,
+        },
+        schema={
+            "SNP": pl.String,
+            "chr": pl.String,
+            "pos": pl.Int64,
+            "effect_allele": pl.String,
+            "other_allele": pl.String,
+            "beta": pl.Float64,
+            "se": pl.Float64,
+            "eaf": pl.Float64,
+            "pval": pl.Float64,
+            "samplesize": pl.Float64,
+            "ncase": pl.Float64,
+            "ncontrol": pl.Float64,
+            "line": pl.Int64,
+        },
+    ).filter(keep)
+    return table, dropped, derived
+
+
+__all__ = [
+    "CANONICAL_COLUMNS",
+    "NULL_VALUES",
+    "Z_975",
+    "InvalidRow",
+    "LoadReport",
+    "Sumstats",
+    "parse_sumstats",
+    "read_bytes",
+    "read_sumstats",
+    "split_header",
+]
