@@ -3,8 +3,9 @@
 One table per record kind (named as :data:`TABLES`), with nested models flattened
 (``citation.pmid`` -> ``citation_pmid``, ``time_window.lag_years_min`` ->
 ``time_window_lag_years_min``) and tuples stored as ``VARCHAR[]`` lists, plus a ``records``
-table with the columns every record shares and a ``diseases`` list (the vocabulary terms a
-record is about), e.g.::
+table with the columns every record shares (id, kind, study, citation label, a short label, the
+headline measure/estimate/CI/direction where there is one, verification, source) and a
+``diseases`` list (the vocabulary terms a record is about), e.g.::
 
     store.query("SELECT id, estimate FROM epi_associations WHERE exposure = 'sle'")
     store.query("SELECT kind, count(*) AS n FROM records GROUP BY kind ORDER BY kind")
@@ -24,7 +25,16 @@ import duckdb
 import polars as pl
 from pydantic import BaseModel
 
-from alsatlas.evidence.schema import RECORD_MODELS, Record
+from alsatlas.evidence.schema import (
+    RECORD_MODELS,
+    EpiAssociation,
+    GeneticCorrelation,
+    ImmuneTrial,
+    MRResult,
+    PublishedMetaAnalysis,
+    Record,
+    SharedLocus,
+)
 
 TABLES: Mapping[str, str] = {
     "epi_association": "epi_associations",
@@ -36,18 +46,6 @@ TABLES: Mapping[str, str] = {
     "immune_biomarker": "immune_biomarkers",
 }
 """Table name of each record kind."""
-
-_COMMON = (
-    "id",
-    "kind",
-    "study_id",
-    "citation",
-    "verification",
-    "source_url",
-    "pmid",
-    "doi",
-    "diseases",
-)
 
 
 def _strip_optional(annotation: Any) -> Any:
@@ -98,24 +96,67 @@ def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def _records_frame(records: Sequence[Record]) -> pl.DataFrame:
-    schema: dict[str, pl.DataType] = {
-        "id": pl.String(),
-        "kind": pl.String(),
-        "study_id": pl.String(),
-        "citation": pl.String(),
-        "verification": pl.String(),
-        "source_url": pl.String(),
-        "pmid": pl.String(),
-        "doi": pl.String(),
-        "diseases": pl.List(pl.String()),
+def _summary(record: Record) -> dict[str, Any]:
+    """Columns every kind can fill: a label, and the headline effect where there is one."""
+    if isinstance(record, ImmuneTrial):
+        effect = record.effect
+        return {
+            "label": f"{record.drug}: {record.trial_name}",
+            "measure": effect.measure if effect else None,
+            "estimate": effect.estimate if effect else None,
+            "ci_lb": effect.ci_lb if effect else None,
+            "ci_ub": effect.ci_ub if effect else None,
+            "direction": None,
+        }
+    if isinstance(record, EpiAssociation | PublishedMetaAnalysis):
+        label = record.exposure
+    elif isinstance(record, MRResult):
+        label = f"{record.exposure} -> {record.outcome}"
+    elif isinstance(record, GeneticCorrelation):
+        label = f"als ~ {record.trait}"
+    elif isinstance(record, SharedLocus):
+        label = record.locus or ", ".join(record.genes)
+    else:
+        label = f"{record.marker} ({', '.join(record.predicts)})"
+    direction = getattr(record, "direction", None)
+    return {
+        "label": label,
+        "measure": record.measure,
+        "estimate": record.estimate,
+        "ci_lb": record.ci_lb,
+        "ci_ub": record.ci_ub,
+        "direction": direction,
     }
+
+
+RECORDS_SCHEMA: Mapping[str, pl.DataType] = {
+    "id": pl.String(),
+    "kind": pl.String(),
+    "study_id": pl.String(),
+    "citation": pl.String(),
+    "label": pl.String(),
+    "measure": pl.String(),
+    "estimate": pl.Float64(),
+    "ci_lb": pl.Float64(),
+    "ci_ub": pl.Float64(),
+    "direction": pl.String(),
+    "verification": pl.String(),
+    "source_url": pl.String(),
+    "pmid": pl.String(),
+    "doi": pl.String(),
+    "diseases": pl.List(pl.String()),
+}
+"""Columns of the ``records`` table (one row per record, any kind)."""
+
+
+def _records_frame(records: Sequence[Record]) -> pl.DataFrame:
     rows = [
         {
             "id": r.id,
             "kind": r.kind,
             "study_id": r.study_id,
-            "citation": r.citation.label,
+            "citation": r.citation.label if r.citation.first_author else r.study_id,
+            **_summary(r),
             "verification": r.verification,
             "source_url": r.source_url,
             "pmid": r.citation.pmid,
@@ -124,6 +165,7 @@ def _records_frame(records: Sequence[Record]) -> pl.DataFrame:
         }
         for r in records
     ]
+    schema = dict(RECORDS_SCHEMA)
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
 
 
@@ -218,4 +260,4 @@ class EvidenceStore:
         self._con.close()
 
 
-__all__ = ["TABLES", "EvidenceStore", "kind_frame"]
+__all__ = ["RECORDS_SCHEMA", "TABLES", "EvidenceStore", "kind_frame"]
