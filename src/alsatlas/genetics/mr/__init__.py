@@ -41,12 +41,15 @@ from alsatlas.genetics.mr.conventions import (
     MethodId,
     convention_defaults,
 )
+from alsatlas.genetics.mr.correlated import egger_correlated, ivw_correlated
 from alsatlas.genetics.mr.egger import egger
 from alsatlas.genetics.mr.fstat import f_statistics
 from alsatlas.genetics.mr.heterogeneity import heterogeneity
 from alsatlas.genetics.mr.ivw import ivw
 from alsatlas.genetics.mr.loo import leave_one_out, single_snp
 from alsatlas.genetics.mr.median import median_estimate, weighted_median
+from alsatlas.genetics.mr.mode import mode_estimate
+from alsatlas.genetics.mr.presso import mr_presso
 from alsatlas.genetics.mr.results import (
     CochranQ,
     EggerIntercept,
@@ -82,11 +85,15 @@ __all__ = [
     "convention_defaults",
     "default_methods",
     "egger",
+    "egger_correlated",
     "f_statistics",
     "heterogeneity",
     "ivw",
+    "ivw_correlated",
     "leave_one_out",
     "median_estimate",
+    "mode_estimate",
+    "mr_presso",
     "run_mr",
     "single_snp",
     "steiger",

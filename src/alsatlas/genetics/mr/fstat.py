@@ -20,4 +20,17 @@ def f_statistics(bx: ArrayLike, bxse: ArrayLike) -> FStatistics:
     )
 
 
-__all__ = ["f_statistics"]
+def f_statistic_correlated(bx: ArrayLike, bxse: ArrayLike, rho: ArrayLike) -> float:
+    """Mean F for correlated variants: bxᵀΣ⁻¹bx / k with Σ = (bxse bxseᵀ) ∘ ρ.
+
+    Reduces to mean((bx/bxse)²) when ρ = I; it is the F that MendelianRandomization prints
+    for the correlated calcium example (11.5).
+    """
+    b = np.asarray(bx, dtype=np.float64)
+    se = np.asarray(bxse, dtype=np.float64)
+    sigma = np.outer(se, se) * np.asarray(rho, dtype=np.float64)
+    quad = float(np.dot(b, np.linalg.solve(sigma, b)))
+    return quad / float(b.shape[0])
+
+
+__all__ = ["f_statistic_correlated", "f_statistics"]

@@ -14,7 +14,7 @@
       "presso": {"rss_obs", "global_pval", "n_distribution", "outlier_indices",
                  "outlier_pvals", "distortion_coefficient", "distortion_pval",
                  "raw": {...}, "outlier_corrected": {...} | null} | null,
-      "fstat": {"mean", "min", "per_snp": [...]}
+      "fstat": {"mean", "min", "per_snp": [...], "ld_adjusted"}
     }
 
 Non-finite numbers become ``null`` so that the output is valid JSON.
@@ -195,11 +195,15 @@ class PressoResult(_AsDict):
 
 @dataclass(frozen=True, slots=True)
 class FStatistics(_AsDict):
-    """Instrument strength: F_j = (bx_j / bxse_j)², their mean and minimum."""
+    """Instrument strength: F_j = (bx_j / bxse_j)², their mean and minimum.
+
+    ``ld_adjusted`` is bxᵀΣ⁻¹bx/k with Σ = (bxse bxseᵀ) ∘ ρ when an LD matrix was given.
+    """
 
     mean: float
     min: float
     per_snp: tuple[float, ...]
+    ld_adjusted: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from numpy.typing import ArrayLike
+from scipy.stats import chi2
 
 from alsatlas.errors import StatsInputError
 from alsatlas.genetics.mr.conventions import (
@@ -16,13 +17,29 @@ from alsatlas.genetics.mr.conventions import (
     check_methods,
     convention_defaults,
 )
+from alsatlas.genetics.mr.correlated import (
+    as_ld_matrix,
+    egger_correlated_from_arrays,
+    ivw_correlated_from_arrays,
+)
 from alsatlas.genetics.mr.egger import egger_from_arrays
-from alsatlas.genetics.mr.fstat import f_statistics
+from alsatlas.genetics.mr.fstat import f_statistic_correlated, f_statistics
 from alsatlas.genetics.mr.heterogeneity import heterogeneity_from_arrays
 from alsatlas.genetics.mr.inputs import MRArrays, as_mr_arrays
 from alsatlas.genetics.mr.ivw import ivw_from_arrays
 from alsatlas.genetics.mr.median import median_from_arrays
-from alsatlas.genetics.mr.results import EggerIntercept, MRMethodResult, MRReport
+from alsatlas.genetics.mr.mode import mode_from_arrays
+from alsatlas.genetics.mr.presso import presso_from_arrays
+from alsatlas.genetics.mr.results import (
+    CochranQ,
+    EggerIntercept,
+    FStatistics,
+    Heterogeneity,
+    MRMethodResult,
+    MRReport,
+    PressoResult,
+    RuckerQ,
+)
 from alsatlas.genetics.mr.steiger import TraitSample, steiger
 from alsatlas.genetics.mr.wald import wald_ratio
 
@@ -55,6 +72,20 @@ def _median(kind: str) -> _Estimator:
     return est
 
 
+def _mode(kind: str) -> _Estimator:
+    def est(d: MRArrays, c: ConventionDefaults, seed: int, n_boot: int, a: float) -> MRMethodResult:
+        return mode_from_arrays(
+            d,
+            kind=kind,  # type: ignore[arg-type]
+            n_boot=n_boot,
+            rng=seed,
+            distribution=c.mode_pvalue_distribution,
+            alpha=a,
+        )
+
+    return est
+
+
 _ESTIMATORS: dict[str, _Estimator] = {
     "wald_ratio": _wald,
     "ivw": _ivw,
@@ -62,14 +93,19 @@ _ESTIMATORS: dict[str, _Estimator] = {
     "simple_median": _median("simple"),
     "weighted_median": _median("weighted"),
     "penalised_weighted_median": _median("penalised"),
+    "simple_mode": _mode("simple"),
+    "weighted_mode": _mode("weighted"),
 }
 
 _CORRELATED_OK: frozenset[str] = frozenset({"ivw", "ivw_fe", "egger"})
 
 
-def default_methods(k: int, *, correlated: bool = False) -> tuple[MethodId, ...]:
+def default_methods(
+    k: int, *, correlated: bool = False, presso_n_distribution: int = 1000
+) -> tuple[MethodId, ...]:
     """Methods run when none are named: the Wald ratio for one variant, else every method
-    whose minimum number of variants is met (only IVW and MR-Egger with an LD matrix)."""
+    whose minimum number of variants is met (only IVW and MR-Egger with an LD matrix;
+    MR-PRESSO only while k < ``presso_n_distribution``)."""
     if k == 1:
         return ("wald_ratio",)
     return tuple(
@@ -77,8 +113,8 @@ def default_methods(k: int, *, correlated: bool = False) -> tuple[MethodId, ...]
         for m in METHOD_IDS
         if m != "wald_ratio"
         and k >= MIN_SNPS[m]
-        and (m in _ESTIMATORS or m == "egger")
         and (not correlated or m in _CORRELATED_OK)
+        and (m != "presso" or k < presso_n_distribution)
     )
 
 
@@ -135,8 +171,13 @@ def run_mr(
         raise StatsInputError("n_boot must be at least 2", field="n_boot")
     d = as_mr_arrays(bx, bxse, by, byse)
     correlated = rho is not None
+    if "presso" in (methods or ()) and d.k >= presso_n_distribution:
+        raise StatsInputError(
+            f"presso needs presso_n_distribution > number of variants ({d.k})",
+            field="presso_n_distribution",
+        )
     chosen = (
-        default_methods(d.k, correlated=correlated)
+        default_methods(d.k, correlated=correlated, presso_n_distribution=presso_n_distribution)
         if methods is None
         else check_methods(list(methods))
     )
@@ -158,16 +199,58 @@ def run_mr(
 
     results: list[MRMethodResult] = []
     intercept: EggerIntercept | None = None
-    for m in chosen:
-        if m == "egger":
-            slope, intercept = egger_from_arrays(d, distribution=c.egger_distribution, alpha=alpha)
-            results.append(slope)
-        else:
-            results.append(_ESTIMATORS[m](d, c, s, nb, alpha))
-    if intercept is None and d.k >= 3 and not correlated:
-        intercept = egger_from_arrays(d, distribution=c.egger_distribution, alpha=alpha)[1]
+    presso: PressoResult | None = None
+    het: Heterogeneity | None = None
+    if rho is not None:
+        ld = as_ld_matrix(rho, d.k)
+        q_ivw: CochranQ | None = None
+        q_egger: CochranQ | None = None
+        for m in chosen:
+            if m == "egger":
+                slope, intercept, q_egger = egger_correlated_from_arrays(
+                    d, ld, distribution=c.egger_distribution, alpha=alpha
+                )
+                results.append(slope)
+            else:
+                model = "fixed" if m == "ivw_fe" else c.ivw_model
+                res, q_ivw = ivw_correlated_from_arrays(d, ld, model=model, alpha=alpha, method=m)
+                results.append(res)
+        if d.k >= 2:
+            q_ivw = q_ivw or ivw_correlated_from_arrays(d, ld)[1]
+        if d.k >= 3 and q_egger is None:
+            _, intercept, q_egger = egger_correlated_from_arrays(
+                d, ld, distribution=c.egger_distribution, alpha=alpha
+            )
+        if q_ivw is not None:
+            rucker = None
+            if q_egger is not None:
+                diff = q_ivw.Q - q_egger.Q
+                rucker = RuckerQ(q_ivw.Q, q_egger.Q, diff, float(chi2.sf(diff, 1)))
+            het = Heterogeneity(ivw=q_ivw, egger=q_egger, rucker=rucker)
+        fstat = f_statistics(d.bx, d.bxse)
+        fstat = FStatistics(
+            mean=fstat.mean,
+            min=fstat.min,
+            per_snp=fstat.per_snp,
+            ld_adjusted=f_statistic_correlated(d.bx, d.bxse, ld),
+        )
+    else:
+        for m in chosen:
+            if m == "egger":
+                slope, intercept = egger_from_arrays(
+                    d, distribution=c.egger_distribution, alpha=alpha
+                )
+                results.append(slope)
+            elif m == "presso":
+                presso = presso_from_arrays(d, n_distribution=presso_n_distribution, rng=s)
+                results.append(presso.outlier_corrected or presso.raw)
+            else:
+                results.append(_ESTIMATORS[m](d, c, s, nb, alpha))
+        if intercept is None and d.k >= 3:
+            intercept = egger_from_arrays(d, distribution=c.egger_distribution, alpha=alpha)[1]
+        het = heterogeneity_from_arrays(d) if d.k >= 2 else None
+        fstat = f_statistics(d.bx, d.bxse)
 
-    het = heterogeneity_from_arrays(d) if d.k >= 2 and not correlated else None
     st = (
         steiger(d.bx, d.bxse, d.by, d.byse, exposure, outcome)
         if exposure is not None and outcome is not None
@@ -182,8 +265,8 @@ def run_mr(
         heterogeneity=het,
         egger_intercept=intercept,
         steiger=st,
-        presso=None,
-        fstat=f_statistics(d.bx, d.bxse),
+        presso=presso,
+        fstat=fstat,
     )
 
 
