@@ -20,6 +20,7 @@ from alsatlas.synthesis.answer import (
     MRFinding,
     MRSummary,
     PooledEstimate,
+    Question,
     RecordUse,
     SensitivityAnalysis,
     SharedGene,
@@ -51,7 +52,7 @@ class FakeRecord:
     source_url: str = "https://example.org/source"
 
 
-def _question(qid: str):  # type: ignore[no-untyped-def]
+def _question(qid: str) -> Question:
     return next(q for q in QUESTIONS if q.id == qid)
 
 

@@ -277,6 +277,28 @@ def text_blocks(text: str) -> tuple[TextBlock, ...]:
     return tuple(blocks)
 
 
+_LEAD = re.compile(r"^([A-Z][A-Za-z ,/&()-]{0,40})\.\s+(\S.*)$", re.DOTALL)
+
+
+def methods_blocks(text: str) -> tuple[TextBlock, ...]:
+    """The methods section: :func:`text_blocks`, where a paragraph that opens with a short
+    topic sentence (``Pooling. Ratio measures …``, as ``methods_text()`` writes it) becomes a
+    block headed by that topic."""
+    blocks: list[TextBlock] = []
+    for block in text_blocks(text):
+        heading, paras = block.heading, []
+        for para in block.paragraphs:
+            lead = _LEAD.match(para)
+            if lead is None:
+                paras.append(para)
+                continue
+            if heading or paras:
+                blocks.append(TextBlock(heading, tuple(paras)))
+            heading, paras = lead.group(1), [lead.group(2)]
+        blocks.append(TextBlock(heading, tuple(paras), block.items))
+    return tuple(blocks)
+
+
 def _reference_text(c: CitationLike) -> str:
     parts: list[str] = []
     author = c.first_author or "Unknown author"
@@ -560,7 +582,7 @@ def build_view(
         verdict_vocabulary=VERDICTS,
         questions=tuple(questions),
         plain=plain_language(answers),
-        methods=text_blocks(methods_text),
+        methods=methods_blocks(methods_text),
         references=refs,
         tables=tuple(tables.values()),
     )
@@ -583,6 +605,7 @@ __all__ = [
     "build_view",
     "evidence_text",
     "heterogeneity_text",
+    "methods_blocks",
     "paragraphs",
     "plain_language",
     "pooled_text",
