@@ -12,6 +12,12 @@ Meta-analysis core, with metafor's names and defaults:
 """
 
 from alsatlas.stats.confint import HeterogeneityCI, confint_heterogeneity
+from alsatlas.stats.effects_generic import (
+    GenericEffects,
+    effects_from_ci,
+    effects_from_ratio_ci,
+    effects_from_se,
+)
 from alsatlas.stats.meta_inputs import METHODS, TESTS
 from alsatlas.stats.predict import Prediction, predict_rma
 from alsatlas.stats.rma import RMAResult, rma
@@ -20,11 +26,15 @@ from alsatlas.stats.tau2 import Tau2Estimate, estimate_tau2
 __all__ = [
     "METHODS",
     "TESTS",
+    "GenericEffects",
     "HeterogeneityCI",
     "Prediction",
     "RMAResult",
     "Tau2Estimate",
     "confint_heterogeneity",
+    "effects_from_ci",
+    "effects_from_ratio_ci",
+    "effects_from_se",
     "estimate_tau2",
     "predict_rma",
     "rma",

@@ -159,13 +159,28 @@ cases[[length(cases) + 1]] <- make_case("bcg weights = n", bcg,
                                         weights = bcg$tpos + bcg$tneg + bcg$cpos + bcg$cneg,
                                         meths = c("EE", "DL", "REML", "PM"))
 
+# Generic inputs: ratio estimates with 95% (and, for a check of `level`, 90%) CIs on the log
+# scale, and estimates with standard errors through escalc(yi, sei).
+hk <- dat.hackshaw1998
+generic <- list(
+  ratio_ci = list(
+    estimate = hk$or, ci_lb = hk$or.lb, ci_ub = hk$or.ub,
+    yi = log(hk$or),
+    sei = (log(hk$or.ub) - log(hk$or.lb)) / (2 * qnorm(0.975)),
+    sei_90 = (log(hk$or.ub) - log(hk$or.lb)) / (2 * qnorm(0.95))
+  ),
+  se = list(yi = dat.begg1989$yi, sei = dat.begg1989$sei,
+            vi = as.numeric(escalc(yi = dat.begg1989$yi, sei = dat.begg1989$sei)$vi))
+)
+
 out <- list(
   generated_by = "tests/reference/metafor/make_rma_reference.R",
   metafor = as.character(packageVersion("metafor")),
   metadat = as.character(packageVersion("metadat")),
   R = R.version.string,
   control = ctl,
-  cases = cases
+  cases = cases,
+  generic = generic
 )
 path <- "tests/reference/metafor/rma_reference.json"
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, na = "null", null = "null"), path)
