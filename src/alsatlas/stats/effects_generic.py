@@ -60,11 +60,11 @@ class GenericEffects:
 
 
 def _same_length(arrays: dict[str, FloatArray]) -> int:
-    lengths = {name: arr.shape[0] for name, arr in arrays.items()}
+    lengths = {name: int(arr.shape[0]) for name, arr in arrays.items()}
     if len(set(lengths.values())) != 1:
         detail = ", ".join(f"{name} has {n}" for name, n in lengths.items())
         raise StatsInputError(f"lengths must match ({detail})", field=next(iter(lengths)))
-    k = next(iter(lengths.values()))
+    k = int(next(iter(lengths.values())))
     if k < 1:
         raise StatsInputError("no studies given (k = 0)", field=next(iter(lengths)))
     return k
