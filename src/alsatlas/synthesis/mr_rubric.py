@@ -1,0 +1,239 @@
+"""Mendelian randomization: reading MR records, their certainty rubric, and the MR verdict.
+
+Rubric (rule ``mr-rubric`` of :data:`alsatlas.synthesis.rules.RULES`): start at *moderate*
+(genotypes are fixed at conception, so no reverse causation and less confounding, but the
+instrument assumptions cannot all be tested), then
+
+* instrument strength: one down when no F statistic is reported, or its mean is < 10
+  (weak instruments; in two-sample MR they bias towards the null);
+* pleiotropy: one down when no pleiotropy-robust method or test (MR-Egger and its intercept,
+  weighted median or mode, MR-PRESSO, heterogeneity Q) is reported;
+* consistency: one down when independent MR studies of the same exposure disagree in
+  significant direction;
+* imprecision: as for ratio estimates (:func:`~alsatlas.synthesis.certainty.imprecision_step`).
+
+MR and observational estimates are shown side by side and never pooled together.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from alsatlas.evidence.schema import MRResult
+from alsatlas.synthesis.answer import (
+    Certainty,
+    GradeStep,
+    MRFinding,
+    MRSummary,
+    Verdict,
+    VoteDirection,
+)
+from alsatlas.synthesis.certainty import grade, imprecision_step
+from alsatlas.synthesis.rules import MR_MIN_F, NULL_BAND
+from alsatlas.synthesis.selection import numeric_direction
+from alsatlas.synthesis.verdict import is_precise_null, opposite
+
+_F_PATTERN = re.compile(r"\bF(?:[- ]?stat(?:istic)?s?)?\s*(?:=|>|≥|>=)\s*(\d+(?:\.\d+)?)")
+_ROBUST = ("egger", "median", "mode", "presso", "cochran", "heterogeneity", "pleiotrop")
+
+
+def _text(record: MRResult) -> str:
+    return " ".join(x for x in (record.method or "", record.notes, record.finding) if x)
+
+
+def reported_f(record: MRResult) -> float | None:
+    """The instrument F statistic if the record's method, notes or finding states one."""
+    match = _F_PATTERN.search(_text(record))
+    return None if match is None else float(match.group(1))
+
+
+def is_ratio(record: MRResult) -> bool:
+    """``True`` when the record's scale is a ratio (OR, HR, RR; per SD or per unit)."""
+    measure = (record.measure or "").strip().upper()
+    return measure.startswith(("OR", "HR", "RR"))
+
+
+def mr_direction(record: MRResult) -> VoteDirection | None:
+    """Direction by the 95% CI for numeric ratio records, else the stated direction."""
+    if (
+        is_ratio(record)
+        and record.estimate is not None
+        and record.ci_lb is not None
+        and record.ci_ub is not None
+    ):
+        return numeric_direction(record.estimate, record.ci_lb, record.ci_ub)
+    return record.direction
+
+
+def mr_certainty(record: MRResult, peers: Sequence[MRResult] = ()) -> Certainty:
+    """Certainty of one MR result by the rubric; ``peers`` are other MR studies of the same
+    exposure term (for consistency)."""
+    steps: list[GradeStep] = []
+    f_stat = reported_f(record)
+    if f_stat is None:
+        steps.append(
+            GradeStep(
+                "instrument strength",
+                -1,
+                "no F statistic reported: weak instruments, which bias towards the null, "
+                "cannot be ruled out",
+            )
+        )
+    elif f_stat < MR_MIN_F:
+        steps.append(GradeStep("instrument strength", -1, f"F = {f_stat:g} < {MR_MIN_F:g}: weak"))
+    else:
+        steps.append(GradeStep("instrument strength", 0, f"F = {f_stat:g} ≥ {MR_MIN_F:g}"))
+    text = _text(record).lower()
+    robust = [word for word in _ROBUST if word in text]
+    if robust:
+        steps.append(
+            GradeStep(
+                "pleiotropy",
+                0,
+                "pleiotropy-robust methods or tests reported (" + ", ".join(robust) + ")",
+            )
+        )
+    else:
+        steps.append(
+            GradeStep(
+                "pleiotropy",
+                -1,
+                "only the primary (IVW) estimate is reported: horizontal pleiotropy not assessed",
+            )
+        )
+    mine = mr_direction(record)
+    clash = [
+        p.id
+        for p in peers
+        if p.id != record.id
+        and p.study_id != record.study_id
+        and mine in ("increased", "decreased")
+        and mr_direction(p) == opposite(mine)
+    ]
+    if clash:
+        steps.append(
+            GradeStep(
+                "inconsistency",
+                -1,
+                "another MR study of this exposure goes the other way: " + ", ".join(clash),
+            )
+        )
+    else:
+        steps.append(GradeStep("inconsistency", 0, "no MR study of this exposure disagrees"))
+    if is_ratio(record) and record.ci_lb is not None and record.ci_ub is not None:
+        steps.append(imprecision_step(record.ci_lb, record.ci_ub))
+    else:
+        steps.append(imprecision_step(None, None))
+    if record.verification != "verified":
+        steps.append(GradeStep("reporting", -1, f"number not verified ({record.verification})"))
+    return grade(
+        "moderate",
+        "Mendelian randomization: no reverse causation, less confounding, untestable "
+        "instrument assumptions",
+        steps,
+    )
+
+
+def mr_finding(record: MRResult, peers: Sequence[MRResult] = ()) -> MRFinding:
+    """One MR record as the synthesis reads it (direction, precise null, certainty)."""
+    direction = mr_direction(record)
+    precise = (
+        is_ratio(record)
+        and record.ci_lb is not None
+        and record.ci_ub is not None
+        and is_precise_null(record.ci_lb, record.ci_ub)
+    )
+    return MRFinding(
+        record_id=record.id,
+        label=record.citation.label,
+        exposure=record.exposure,
+        exposure_term=record.exposure_term,
+        outcome=record.outcome,
+        orientation=record.orientation,
+        method=record.method,
+        n_snps=record.n_snps,
+        measure=record.measure,
+        estimate=record.estimate,
+        ci_lb=record.ci_lb,
+        ci_ub=record.ci_ub,
+        p_value=record.p_value,
+        direction=direction,
+        precise_null=precise,
+        verification=record.verification,
+        outcome_gwas=record.outcome_gwas,
+        certainty=mr_certainty(record, peers),
+    )
+
+
+def summarise_mr(records: Iterable[MRResult]) -> MRSummary:
+    """Findings of ``records`` with a tally by direction and a one-line summary."""
+    recs = list(records)
+    by_term: dict[str, list[MRResult]] = {}
+    for r in recs:
+        by_term.setdefault(r.exposure_term or r.exposure, []).append(r)
+    findings = tuple(mr_finding(r, by_term[r.exposure_term or r.exposure]) for r in recs)
+    counts = {"increased": 0, "decreased": 0, "null": 0, "unknown": 0}
+    for f in findings:
+        counts[f.direction or "unknown"] += 1
+    text = (
+        f"{len(findings)} MR result(s): {counts['increased']} increased, "
+        f"{counts['decreased']} decreased, {counts['null']} null"
+        + (f", {counts['unknown']} without a stated direction" if counts["unknown"] else "")
+        + f"; {sum(f.precise_null for f in findings)} precise null(s) "
+        f"(CI within {NULL_BAND[0]:g}-{NULL_BAND[1]:g})"
+    )
+    return MRSummary(
+        findings, counts["increased"], counts["decreased"], counts["null"], counts["unknown"], text
+    )
+
+
+def mr_verdict(summary: MRSummary, claim: VoteDirection = "increased") -> tuple[Verdict, str]:
+    """Verdict over MR findings (rule ``mr-verdict``), one vote per exposure.
+
+    Each exposure's direction is that of its most certain finding (ties: most precise).
+    """
+    per_exposure: dict[str, MRFinding] = {}
+    for f in summary.findings:
+        if f.direction is None:
+            continue
+        key = f.exposure_term or f.exposure
+        current = per_exposure.get(key)
+        if current is None or f.certainty.score > current.certainty.score:
+            per_exposure[key] = f
+    if not per_exposure:
+        return "insufficient evidence", "no MR result with a stated direction"
+    n = len(per_exposure)
+    agree = [k for k, f in per_exposure.items() if f.direction == claim]
+    against = [k for k, f in per_exposure.items() if f.direction == opposite(claim)]
+    precise = [k for k, f in per_exposure.items() if f.precise_null]
+    if len(agree) > n / 2:
+        return "supported", f"{len(agree)} of {n} exposures give a CI excluding 1 as claimed"
+    if agree:
+        return (
+            "partly supported",
+            f"{len(agree)} of {n} exposures ({', '.join(agree)}) give a CI excluding 1 as claimed",
+        )
+    if len(against) > n / 2:
+        return "contradicted", f"{len(against)} of {n} exposures go the other way"
+    if precise:
+        return (
+            "not supported",
+            f"none of {n} exposures shows the claimed effect; {len(precise)} precise null(s) "
+            f"({', '.join(precise)})",
+        )
+    return (
+        "insufficient evidence",
+        f"none of {n} exposures shows the claimed effect, but none is a precise null",
+    )
+
+
+__all__ = [
+    "is_ratio",
+    "mr_certainty",
+    "mr_direction",
+    "mr_finding",
+    "mr_verdict",
+    "reported_f",
+    "summarise_mr",
+]

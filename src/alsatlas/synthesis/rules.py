@@ -1,0 +1,311 @@
+"""The written synthesis rules: thresholds used by the code, and the same rules as text.
+
+Every number that decides a verdict or a certainty step is a constant here, and
+:data:`RULES` states each rule in words; :func:`methods_text` joins them into the methods
+section the report prints. The code in :mod:`~alsatlas.synthesis.selection`,
+:mod:`~alsatlas.synthesis.pooling`, :mod:`~alsatlas.synthesis.verdict`,
+:mod:`~alsatlas.synthesis.certainty` and :mod:`~alsatlas.synthesis.mr_rubric` reads these
+constants, so the text and the behaviour cannot drift apart silently (a test checks that
+each constant appears in the text).
+
+Sources: GRADE Handbook (Schünemann et al., 2013), sections 5.1-5.2 (starting level by design;
+downgrading for risk of bias, inconsistency, imprecision, publication bias; upgrading for large
+effects, RR > 2 or < 0.5 by one level and RR > 5 or < 0.2 by two, Guyatt et al. 2011,
+J Clin Epidemiol 64:1311); Cochrane Handbook v6.4 chapter 10 (I² bands, random effects,
+prediction intervals, funnel-plot tests need at least 10 studies, section 13.3.5.4);
+metafor's defaults for ``rma.uni`` (Viechtbauer 2010, J Stat Softw 36(3)); Hartung & Knapp
+2001 and Sidik & Jonkman 2002 for the HKSJ adjustment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# --- pooling -----------------------------------------------------------------------------------
+POOL_METHOD = "REML"
+"""τ² estimator of the primary random-effects model (metafor's default)."""
+POOL_TEST = "z"
+"""Test / CI of the primary model (metafor's default Wald-type z)."""
+SENSITIVITY_TEST = "knha"
+"""Hartung-Knapp-Sidik-Jonkman test, reported as a sensitivity analysis when k ≥ 2."""
+MIN_K_POOL = 2
+"""A model is fitted from k = 2; k = 1 reports the single estimate as published."""
+MIN_K_REGTEST = 10
+"""Egger-type regression test for funnel asymmetry only from k = 10 (Cochrane 13.3.5.4)."""
+REGTEST_ALPHA = 0.10
+"""Funnel asymmetry is flagged when the regression test gives p < 0.10."""
+MIN_LAG_YEARS = 1.0
+"""An estimate *has a lag* when diagnoses in the year before ALS were left out, or its time
+window starts at least this many years before ALS."""
+
+# --- verdict -----------------------------------------------------------------------------------
+NULL_BAND = (0.80, 1.25)
+"""A CI lying entirely inside this band around 1 is a precise null: evidence of no effect."""
+HIGH_HETEROGENEITY_I2 = 75.0
+"""I² (percent) at or above which heterogeneity is considerable (Cochrane 10.10.2)."""
+MODERATE_HETEROGENEITY_I2 = 50.0
+"""I² (percent) at or above which heterogeneity is substantial (Cochrane 10.10.2)."""
+MAX_DISCORDANT_SHARE = 1.0 / 3.0
+"""A pooled result that excludes 1 is *supported* only if at most this share of the independent
+votes is null, and none goes significantly the other way; otherwise *partly supported*."""
+MIN_VOTES_DIRECTION_ONLY = 2
+"""With no numeric estimate, at least this many independent direction-only findings, all in the
+claimed direction and none against, give *partly supported*; anything less is insufficient."""
+
+# --- certainty ---------------------------------------------------------------------------------
+WIDE_CI_RATIO = 4.0
+"""A CI whose upper/lower bound ratio is at least this large is imprecise even when it excludes
+1 (a proxy for an optimal information size that is not met)."""
+IMPRECISION_BAND = (0.75, 1.25)
+"""A CI that spans both ends of this band is very imprecise (two levels down)."""
+LARGE_EFFECT = 2.0
+"""RR > 2 (or < 0.5) raises certainty by one level if no risk-of-bias concern applies."""
+VERY_LARGE_EFFECT = 5.0
+"""RR > 5 (or < 0.2) raises certainty by two levels under the same condition."""
+
+# --- Mendelian randomization rubric ----------------------------------------------------------
+MR_MIN_F = 10.0
+"""Instruments with a mean F statistic below 10 are weak (Staiger & Stock 1997)."""
+
+# --- therapy and biomarkers ------------------------------------------------------------------
+MIN_REPLICATIONS = 2
+"""A biomarker association counts as replicated when significant in this many cohorts."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One written rule: where it applies and what it says."""
+
+    id: str
+    topic: str
+    text: str
+
+
+RULES: tuple[Rule, ...] = (
+    # selection
+    Rule(
+        "select-verified",
+        "selection",
+        "Only verified numeric estimates (estimate and 95% CI read on the cited page) are pooled. "
+        "Unverified or partial records never enter a pooled number.",
+    ),
+    Rule(
+        "select-role",
+        "selection",
+        "Only main analyses are pooled, or the one subgroup a curator pre-specified as a study's "
+        "estimate for that disease (pooling flag 'eligible'). Subgroup and sensitivity rows are "
+        "never pooled together with their parent row.",
+    ),
+    Rule(
+        "select-flag",
+        "selection",
+        "Rows flagged 'caution' by the curator (for example disease controls, or thyroid disease "
+        "not specific to autoimmunity) enter a sensitivity analysis only; rows flagged "
+        "'excluded' (context exposures) are not used.",
+    ),
+    Rule(
+        "select-overlap",
+        "selection",
+        "One estimate per overlap group (studies drawing on one register or population) per "
+        "disease term. The pre-specified choice is the largest, i.e. the estimate with the "
+        "smallest standard error, then the most recent publication.",
+    ),
+    Rule(
+        "select-term",
+        "selection",
+        "Estimates are pooled within one disease vocabulary term only; organ-system groupings and "
+        "single diseases are never pooled together.",
+    ),
+    Rule(
+        "pool-scale",
+        "pooling",
+        "Ratio measures (HR, RR, OR, SIR, IRR) are pooled on the log scale with "
+        "SE = (ln(upper) - ln(lower)) / (2 x 1.959964). They are treated as approximately equal "
+        "because ALS is rare (rare-outcome assumption); the measure of each row is shown.",
+    ),
+    Rule(
+        "pool-model",
+        "pooling",
+        f"Random-effects model, τ² by {POOL_METHOD}, Wald-type '{POOL_TEST}' test and CI "
+        "(metafor's rma.uni defaults, so numbers match what users of metafor get), with a 95% "
+        "prediction interval. The Hartung-Knapp-Sidik-Jonkman ('knha') CI is shown as a "
+        "sensitivity analysis: with the 2-4 studies typical here it is often much wider, and "
+        "neither choice is reliable enough to report alone. "
+        f"With k = 1 the single estimate is reported as published and nothing is pooled "
+        f"(a model needs k ≥ {MIN_K_POOL}).",
+    ),
+    Rule(
+        "pool-sensitivity",
+        "pooling",
+        "Sensitivity analyses: (a) leaving out estimates without a lag (an estimate has a lag "
+        "when diagnoses in the year before ALS were left out, or its window starts at least "
+        f"{MIN_LAG_YEARS:g} year before ALS), (b) by design (cohort vs case-control), "
+        "(c) adding 'caution' rows, (d) the HKSJ test.",
+    ),
+    Rule(
+        "votes",
+        "votes",
+        "Every independent main finding on the question's diseases casts one vote: numeric "
+        "estimates by whether the CI excludes 1 (increased / decreased) or not (null), "
+        "direction-only records by their stated direction. One vote per overlap group and term; "
+        "numeric records are preferred. Votes never enter a pooled number.",
+    ),
+    Rule(
+        "verdict-supported",
+        "verdict",
+        "Supported: the headline CI excludes 1 in the claimed direction, no independent finding "
+        "goes significantly the other way, at most "
+        f"{MAX_DISCORDANT_SHARE:.2f} of the votes are null, I² < {HIGH_HETEROGENEITY_I2:g}%, and "
+        "the sensitivity analysis without no-lag estimates (where it has any rows) still excludes "
+        "1 in that direction.",
+    ),
+    Rule(
+        "verdict-partly",
+        "verdict",
+        "Partly supported: the headline CI excludes 1 in the claimed direction but one of the "
+        "other conditions for 'supported' fails; or there is no numeric estimate and at least "
+        f"{MIN_VOTES_DIRECTION_ONLY} independent direction-only findings all go in the claimed "
+        "direction with none against (direction known, size unknown).",
+    ),
+    Rule(
+        "verdict-not-supported",
+        "verdict",
+        f"Not supported (evidence of no effect): the headline CI lies within "
+        f"{NULL_BAND[0]:g}-{NULL_BAND[1]:g}, a precise null.",
+    ),
+    Rule(
+        "verdict-contradicted",
+        "verdict",
+        "Contradicted: the headline CI excludes 1 in the direction opposite to the claim, and no "
+        "independent finding goes significantly in the claimed direction.",
+    ),
+    Rule(
+        "verdict-insufficient",
+        "verdict",
+        "Insufficient evidence: anything else - no estimate, a CI that includes 1 but is too wide "
+        "to rule out a relevant effect, or findings that conflict in direction.",
+    ),
+    Rule(
+        "certainty-start",
+        "certainty",
+        "Certainty starts at 'low' for observational evidence and 'high' for randomised trials "
+        "(GRADE); Mendelian randomization starts at 'moderate' (no reverse causation, less "
+        "confounding, but untestable instrument assumptions) and follows its own rubric.",
+    ),
+    Rule(
+        "certainty-bias",
+        "certainty",
+        "Risk of bias, one level down: more than half of the pooled weight comes from estimates "
+        "without a lag before ALS (reverse causation, diagnostic mimicry, surveillance in the "
+        "year before diagnosis).",
+    ),
+    Rule(
+        "certainty-inconsistency",
+        "certainty",
+        f"Inconsistency: one level down for I² ≥ {MODERATE_HETEROGENEITY_I2:g}%, two for "
+        f"I² ≥ {HIGH_HETEROGENEITY_I2:g}% with estimates on both sides of 1; one level down when "
+        "independent findings go significantly in opposite directions.",
+    ),
+    Rule(
+        "certainty-imprecision",
+        "certainty",
+        f"Imprecision: two levels down when the CI spans both {IMPRECISION_BAND[0]:g} and "
+        f"{IMPRECISION_BAND[1]:g}; one level down when it includes 1 otherwise, or when it "
+        f"excludes 1 but its upper/lower ratio is ≥ {WIDE_CI_RATIO:g} (few events); one level "
+        "down when only direction-only findings exist (no size known).",
+    ),
+    Rule(
+        "certainty-publication",
+        "certainty",
+        f"Publication bias is assessed only with k ≥ {MIN_K_REGTEST} (Egger-type regression "
+        f"test, regtest); p < {REGTEST_ALPHA:g} is one level down. With fewer studies it is "
+        "stated as not assessable.",
+    ),
+    Rule(
+        "certainty-large-effect",
+        "certainty",
+        f"Large effect: one level up when the whole CI lies beyond {LARGE_EFFECT:g} (or below "
+        f"1/{LARGE_EFFECT:g}), two levels when beyond {VERY_LARGE_EFFECT:g}; only when no "
+        "risk-of-bias step applied.",
+    ),
+    Rule(
+        "mr-rubric",
+        "Mendelian randomization",
+        f"MR certainty: one level down when instrument strength is not reported or the mean F is "
+        f"< {MR_MIN_F:g}; one down when no pleiotropy-robust method or test (MR-Egger intercept, "
+        "weighted median/mode, heterogeneity) is reported, or when one flags pleiotropy; one down "
+        "when methods or independent studies disagree in direction; imprecision as above. MR "
+        "results and observational estimates are shown side by side, never pooled together.",
+    ),
+    Rule(
+        "mr-verdict",
+        "Mendelian randomization",
+        "MR verdict over the diseases: supported when most independent exposures give a CI "
+        "excluding 1 in the claimed direction; not supported when none does and at least one is "
+        f"a precise null (CI within {NULL_BAND[0]:g}-{NULL_BAND[1]:g}); partly supported when "
+        "some do; contradicted when most go the other way; otherwise insufficient.",
+    ),
+    Rule(
+        "therapy",
+        "therapy",
+        "A drug has worked when a randomised trial met an efficacy primary endpoint in its full "
+        "population (supported; partly supported if only in a pre-specified subgroup or if "
+        "another efficacy trial of it failed). Randomised efficacy trials that missed their "
+        "primary endpoint or were stopped for futility/harm give 'not supported'; safety, "
+        "dose-finding or open-label studies alone, or trials still blinded, give 'insufficient "
+        "evidence'. Certainty starts high (randomised); one level down when the largest trial "
+        "has fewer than 200 participants, one down when only a single trial exists.",
+    ),
+    Rule(
+        "biomarkers",
+        "biomarkers",
+        "An immune biomarker predicts an outcome when its association is significant (CI "
+        f"excludes 1, or p < 0.05); replicated when significant in ≥ {MIN_REPLICATIONS} cohorts. "
+        "Supported: a replicated immune marker for the outcome; partly supported: significant "
+        "but unreplicated associations; insufficient: none. Observational: certainty starts low.",
+    ),
+    Rule(
+        "classification",
+        "classification",
+        "ALS is classed as autoimmune only if disease-defining autoimmunity is shown: "
+        "ALS-specific autoantibodies or autoreactive cells in the evidence base, benefit from "
+        "immunosuppression in randomised trials, or a causal effect of autoimmune liability in MR. "
+        "Each criterion is checked against the records; immune involvement (raised inflammatory "
+        "markers, prognostic immune markers) is graded as a separate question.",
+    ),
+)
+"""Every rule, in the order the methods section prints them."""
+
+
+def methods_text() -> str:
+    """The rules as a methods section: one paragraph per topic, one sentence group per rule."""
+    topics: dict[str, list[str]] = {}
+    for rule in RULES:
+        topics.setdefault(rule.topic, []).append(rule.text)
+    parts = [f"{topic.capitalize()}. " + " ".join(texts) for topic, texts in topics.items()]
+    return "\n\n".join(parts)
+
+
+__all__ = [
+    "HIGH_HETEROGENEITY_I2",
+    "IMPRECISION_BAND",
+    "LARGE_EFFECT",
+    "MAX_DISCORDANT_SHARE",
+    "MIN_K_POOL",
+    "MIN_K_REGTEST",
+    "MIN_LAG_YEARS",
+    "MIN_REPLICATIONS",
+    "MIN_VOTES_DIRECTION_ONLY",
+    "MODERATE_HETEROGENEITY_I2",
+    "MR_MIN_F",
+    "NULL_BAND",
+    "POOL_METHOD",
+    "POOL_TEST",
+    "REGTEST_ALPHA",
+    "RULES",
+    "SENSITIVITY_TEST",
+    "VERY_LARGE_EFFECT",
+    "WIDE_CI_RATIO",
+    "Rule",
+    "methods_text",
+]

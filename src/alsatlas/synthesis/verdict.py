@@ -1,0 +1,131 @@
+"""Verdict rules: from a headline estimate and a vote tally to one of the five verdicts.
+
+The rules (see :data:`alsatlas.synthesis.rules.RULES`, topic *verdict*), for a claim that a
+ratio is above 1 (``increased``; mirror everything for ``decreased``):
+
+* **supported** - the headline 95% CI excludes 1 in the claimed direction, no independent
+  finding is significant the other way, at most one third of the votes are null, I² < 75%,
+  and the lag-only sensitivity analysis (where it has rows) still excludes 1 that way;
+* **partly supported** - the CI excludes 1 in the claimed direction but another condition
+  fails; or no numeric estimate exists and at least two independent direction-only findings
+  all go in the claimed direction, none against;
+* **not supported** - the CI lies within 0.80-1.25 (a precise null: evidence of no effect);
+* **contradicted** - the CI excludes 1 the other way and no finding is significant in the
+  claimed direction;
+* **insufficient evidence** - anything else.
+"""
+
+from __future__ import annotations
+
+from alsatlas.synthesis.answer import PooledEstimate, Verdict, VoteDirection, VoteTally
+from alsatlas.synthesis.rules import (
+    HIGH_HETEROGENEITY_I2,
+    MAX_DISCORDANT_SHARE,
+    MIN_VOTES_DIRECTION_ONLY,
+    NULL_BAND,
+)
+from alsatlas.synthesis.selection import numeric_direction
+
+
+def opposite(direction: VoteDirection) -> VoteDirection:
+    """``increased`` <-> ``decreased`` (``null`` stays ``null``)."""
+    if direction == "increased":
+        return "decreased"
+    if direction == "decreased":
+        return "increased"
+    return "null"
+
+
+def is_precise_null(ci_lb: float, ci_ub: float) -> bool:
+    """``True`` when the whole CI lies within :data:`~alsatlas.synthesis.rules.NULL_BAND`."""
+    return NULL_BAND[0] <= ci_lb and ci_ub <= NULL_BAND[1]
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.2f}"
+
+
+def ci_text(estimate: float, ci_lb: float, ci_ub: float) -> str:
+    """``1.42 (1.03-1.94)``."""
+    return f"{_fmt(estimate)} ({_fmt(ci_lb)}-{_fmt(ci_ub)})"
+
+
+def votes_only_verdict(votes: VoteTally, claim: VoteDirection) -> tuple[Verdict, str]:
+    """Verdict when no numeric estimate exists: direction-only findings at most give *partly*."""
+    if votes.total == 0:
+        return "insufficient evidence", "no estimate and no stated finding in the evidence base"
+    agree = votes.count(claim)
+    against = votes.count(opposite(claim))
+    if agree >= MIN_VOTES_DIRECTION_ONLY and against == 0 and votes.null == 0:
+        return (
+            "partly supported",
+            f"no usable number, but {agree} independent findings all report {claim} risk and "
+            "none report otherwise (direction known, size unknown)",
+        )
+    return (
+        "insufficient evidence",
+        f"no usable number; findings: {votes.increased} increased, {votes.decreased} decreased, "
+        f"{votes.null} null - too few or conflicting to judge",
+    )
+
+
+def estimate_verdict(
+    pooled: PooledEstimate | None, votes: VoteTally, claim: VoteDirection = "increased"
+) -> tuple[Verdict, str]:
+    """Verdict and the rule that fired, for a ratio claim.
+
+    Parameters
+    ----------
+    pooled
+        Headline estimate (pooled, or a single estimate for k = 1), or ``None``.
+    votes
+        Tally of independent findings (includes the pooled rows themselves).
+    claim
+        ``increased`` when the claim is a ratio above 1, ``decreased`` below 1.
+    """
+    if pooled is None:
+        return votes_only_verdict(votes, claim)
+    what = "pooled estimate" if pooled.pooled else "single estimate"
+    ci = ci_text(pooled.estimate, pooled.ci_lb, pooled.ci_ub)
+    found = numeric_direction(pooled.estimate, pooled.ci_lb, pooled.ci_ub)
+    against = votes.count(opposite(claim))
+    if found == claim:
+        problems: list[str] = []
+        if against:
+            problems.append(f"{against} independent finding(s) significant the other way")
+        if votes.total and votes.null / votes.total > MAX_DISCORDANT_SHARE:
+            problems.append(f"{votes.null} of {votes.total} independent findings are null")
+        if pooled.I2 is not None and pooled.I2 >= HIGH_HETEROGENEITY_I2:
+            problems.append(f"considerable heterogeneity (I² = {pooled.I2:.0f}%)")
+        for sens in pooled.sensitivity:
+            if sens.name == "lag only" and sens.k > 0:
+                assert sens.estimate is not None and sens.ci_lb is not None
+                assert sens.ci_ub is not None
+                if numeric_direction(sens.estimate, sens.ci_lb, sens.ci_ub) != claim:
+                    problems.append(
+                        "the estimate without no-lag rows includes 1: "
+                        + ci_text(sens.estimate, sens.ci_lb, sens.ci_ub)
+                    )
+        if problems:
+            return "partly supported", f"{what} {ci} excludes 1, but " + "; ".join(problems)
+        return "supported", f"{what} {ci} excludes 1 in the claimed direction, consistently"
+    if found == opposite(claim):
+        if votes.count(claim):
+            return (
+                "insufficient evidence",
+                f"{what} {ci} goes against the claim, but {votes.count(claim)} independent "
+                "finding(s) support it: conflicting",
+            )
+        return "contradicted", f"{what} {ci} excludes 1 in the direction opposite to the claim"
+    if is_precise_null(pooled.ci_lb, pooled.ci_ub):
+        return (
+            "not supported",
+            f"{what} {ci} lies within {NULL_BAND[0]:g}-{NULL_BAND[1]:g}: a precise null",
+        )
+    return (
+        "insufficient evidence",
+        f"{what} {ci} includes 1 but is too wide to rule out a relevant effect",
+    )
+
+
+__all__ = ["ci_text", "estimate_verdict", "is_precise_null", "opposite", "votes_only_verdict"]
