@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-
-REF = Path(__file__).resolve().parents[2] / "reference" / "mr"
+from mr_testdata import REF
 
 
 @pytest.fixture(scope="session")
@@ -45,4 +43,31 @@ def calcium() -> dict[str, np.ndarray]:
         "by": np.array(data["fastgluc"]),
         "byse": np.array(data["fastglucse"]),
         "rho": np.array(data["calc_rho"]),
+    }
+
+
+@pytest.fixture(scope="session")
+def bmi_chd() -> dict[str, np.ndarray]:
+    """TwoSampleMR vignette BMI (ieu-a-2) → CHD (ieu-a-7): 79 variants, alleles already
+    aligned in the stored files (checked here), sorted by rsid."""
+    with open(REF / "twosamplemr_vignette_bmi_ieu-a-2_exposure.tsv") as fh:
+        ex = {r["SNP"]: r for r in csv.DictReader(fh, delimiter="\t")}
+    with open(REF / "twosamplemr_vignette_chd_ieu-a-7_outcome.tsv") as fh:
+        out = {r["SNP"]: r for r in csv.DictReader(fh, delimiter="\t")}
+    snps = sorted(set(ex) & set(out))
+    assert len(snps) == 79
+    assert all(ex[s]["effect_allele.exposure"] == out[s]["effect_allele.outcome"] for s in snps)
+
+    def col(table: dict[str, dict[str, str]], name: str) -> np.ndarray:
+        return np.array([float(table[s][name]) for s in snps])
+
+    return {
+        "bx": col(ex, "beta.exposure"),
+        "bxse": col(ex, "se.exposure"),
+        "px": col(ex, "pval.exposure"),
+        "nx": col(ex, "samplesize.exposure"),
+        "by": col(out, "beta.outcome"),
+        "byse": col(out, "se.outcome"),
+        "py": col(out, "pval.outcome"),
+        "ny": col(out, "samplesize.outcome"),
     }

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from mr_tolerance import printed
+from mr_testdata import printed
 
 from alsatlas.genetics.mr import egger, heterogeneity, ivw, run_mr
 from alsatlas.genetics.mr.fstat import f_statistics

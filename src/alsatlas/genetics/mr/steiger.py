@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
+from scipy import optimize, stats
 
 from alsatlas.errors import StatsInputError
 from alsatlas.genetics.mr.inputs import FloatArray
@@ -76,13 +76,31 @@ def r2_from_bsen(b: ArrayLike, se: ArrayLike, n: ArrayLike) -> FloatArray:
     return np.asarray(f / (np.asarray(n, dtype=np.float64) - 2.0 + f), dtype=np.float64)
 
 
+def _f_from_p(p: float, df2: float) -> float:
+    """F(1, df2) quantile with upper tail p, solved on the log scale when p is tiny."""
+    f = float(stats.f.isf(p, 1, df2))
+    if math.isfinite(f) and f > 0:
+        return f
+    if p <= 0:
+        return math.inf
+    target = math.log(p)
+    lo, hi = 1.0, 10.0
+    while float(stats.f.logsf(hi, 1, df2)) > target:
+        hi *= 2.0
+    return float(
+        optimize.brentq(lambda x: float(stats.f.logsf(x, 1, df2)) - target, lo, hi, xtol=1e-10)
+    )
+
+
 def r2_from_pn(p: ArrayLike, n: ArrayLike) -> FloatArray:
     """r² from a p-value and sample size: F = F⁻¹(1 − p; 1, n − 1), r² = F/(n − 2 + F).
 
-    TwoSampleMR ``get_r_from_pn`` (squared).
+    TwoSampleMR ``get_r_from_pn`` (squared). Where the quantile overflows (p below about
+    1e-300) it is found on the log scale, as TwoSampleMR falls back to a numerical search.
     """
-    nn = np.asarray(n, dtype=np.float64)
-    f = stats.f.isf(np.asarray(p, dtype=np.float64), 1, nn - 1.0)
+    pp = np.atleast_1d(np.asarray(p, dtype=np.float64))
+    nn = np.broadcast_to(np.asarray(n, dtype=np.float64), pp.shape)
+    f = np.array([_f_from_p(float(a), float(b) - 1.0) for a, b in zip(pp, nn, strict=True)])
     return np.asarray(f / (nn - 2.0 + f), dtype=np.float64)
 
 

@@ -1,6 +1,10 @@
-"""Tolerance helper for comparing with rounded published numbers."""
+"""Where the MR reference files live, and the tolerance for rounded published numbers."""
 
 from __future__ import annotations
+
+from pathlib import Path
+
+REF = Path(__file__).resolve().parents[2] / "reference" / "mr"
 
 
 def printed(value: float, reference: float) -> bool:
