@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -37,6 +38,7 @@ import polars as pl
 
 from alsatlas.errors import SumstatsError
 from alsatlas.genetics.alleles import complement_array, palindromic_array
+from alsatlas.genetics.sumstats import NULL_VALUES, read_bytes, split_header
 
 Action = Literal[1, 2, 3]
 DEFAULT_TOLERANCE = 0.08
@@ -295,12 +297,16 @@ class HarmonisedData:
     not_in_outcome
         Exposure variants absent from the outcome (sorted).
     action
-        The TwoSampleMR action used.
+        The TwoSampleMR action used (``None`` for a table harmonised elsewhere).
+    exposure, outcome
+        Labels of the two traits, when known.
     """
 
     data: pl.DataFrame
     not_in_outcome: tuple[str, ...]
-    action: int
+    action: int | None
+    exposure: str = ""
+    outcome: str = ""
 
     @property
     def kept(self) -> pl.DataFrame:
@@ -320,6 +326,13 @@ class HarmonisedData:
     def counts(self) -> dict[str, int]:
         """Variants by outcome of harmonisation (for reports)."""
         d = self.data
+        if self.action is None:
+            return {
+                "variants": d.height,
+                "palindromic": int(d.get_column("palindromic").sum()),
+                "ambiguous": int(d.get_column("ambiguous").sum()),
+                "mr_keep": int(d.get_column("mr_keep").sum()),
+            }
         taken = Counter(d.get_column("action_taken").to_list())
         return {
             "exposure variants not in outcome": len(self.not_in_outcome),
@@ -357,6 +370,131 @@ class HarmonisedData:
         return pl.concat([rows, missing])
 
 
+def _truthy(values: pl.Series) -> pl.Series:
+    text = values.cast(pl.String).str.strip_chars().str.to_uppercase()
+    return text.is_in(["TRUE", "T", "1", "YES"]).fill_null(False)
+
+
+def read_harmonised(path: str | Path, *, exposure_id: str | None = None) -> HarmonisedData:
+    """Read a table harmonised elsewhere, with TwoSampleMR column names.
+
+    Required columns: ``SNP, beta.exposure, se.exposure, beta.outcome, se.outcome``. Used when
+    present: alleles, EAFs, p-values, sample sizes, ``palindromic``, ``ambiguous``, ``remove``,
+    ``mr_keep`` (TRUE/FALSE; a missing ``mr_keep`` column keeps every row with finite betas and
+    SEs), ``id.exposure``, ``exposure``, ``outcome``. A file holding several exposures
+    (``id.exposure``) needs ``exposure_id`` to pick one.
+
+    Raises
+    ------
+    SumstatsError
+        Unreadable file, missing columns, several exposures and no ``exposure_id``, unknown
+        ``exposure_id``, or no rows.
+    """
+    file = str(path)
+    data = read_bytes(path)
+    _names, sep, _ = split_header(data, source=file)
+    if sep == " ":
+        raise SumstatsError("a harmonised table must be tab- or comma-separated", file=file)
+    try:
+        frame = pl.read_csv(
+            data,
+            separator=sep,
+            infer_schema=False,
+            null_values=list(NULL_VALUES),
+            quote_char='"',
+        )
+    except (pl.exceptions.PolarsError, ValueError) as exc:
+        raise SumstatsError(f"cannot parse the table: {exc}", file=file) from exc
+    required = ["SNP", "beta.exposure", "se.exposure", "beta.outcome", "se.outcome"]
+    absent = [c for c in required if c not in frame.columns]
+    if absent:
+        raise SumstatsError(
+            f"not a harmonised TwoSampleMR table: missing column(s) {', '.join(absent)}",
+            file=file,
+        )
+    if "id.exposure" in frame.columns:
+        ids = frame.get_column("id.exposure").unique(maintain_order=True).to_list()
+        if exposure_id is not None:
+            if exposure_id not in ids:
+                raise SumstatsError(
+                    f"no exposure '{exposure_id}'; ids in the file: {', '.join(map(str, ids))}",
+                    file=file,
+                    field="id.exposure",
+                )
+            frame = frame.filter(pl.col("id.exposure") == exposure_id)
+        elif len(ids) > 1:
+            raise SumstatsError(
+                f"the file holds {len(ids)} exposures ({', '.join(map(str, ids))}); "
+                "choose one with --exposure-id",
+                file=file,
+                field="id.exposure",
+            )
+    if frame.height == 0:
+        raise SumstatsError("no rows", file=file)
+    exprs: list[pl.Expr] = []
+    for name in HARMONISED_COLUMNS[:-2]:
+        if name in ("remove", "palindromic", "ambiguous", "mr_keep"):
+            continue
+        if name not in frame.columns:
+            dtype = pl.String if "allele" in name or name == "SNP" else pl.Float64
+            exprs.append(pl.lit(None, dtype=dtype).alias(name))
+        elif "allele" in name or name == "SNP":
+            exprs.append(pl.col(name).str.strip_chars().str.to_uppercase().alias(name))
+            if name == "SNP":
+                exprs[-1] = pl.col(name).str.strip_chars().alias(name)
+        else:
+            exprs.append(pl.col(name).cast(pl.Float64, strict=False).alias(name))
+    out = frame.select(exprs)
+    finite = (
+        out.select(
+            pl.all_horizontal(
+                pl.col(c).is_not_null() & pl.col(c).is_finite()
+                for c in ("beta.exposure", "se.exposure", "beta.outcome", "se.outcome")
+            )
+        )
+        .to_series()
+        .to_numpy()
+    )
+    flags: dict[str, npt.NDArray[np.bool_]] = {}
+    for name in ("remove", "palindromic", "ambiguous"):
+        flags[name] = (
+            _truthy(frame.get_column(name)).to_numpy()
+            if name in frame.columns
+            else np.zeros(frame.height, dtype=np.bool_)
+        )
+    in_file = (
+        _truthy(frame.get_column("mr_keep")).to_numpy()
+        if "mr_keep" in frame.columns
+        else np.ones(frame.height, dtype=np.bool_)
+    )
+    keep = in_file & finite
+    reason = [
+        "" if k else ("mr_keep is FALSE in the file" if not f_keep else "missing beta or se")
+        for k, f_keep in zip(keep, in_file, strict=True)
+    ]
+    out = out.with_columns(
+        pl.Series("remove", flags["remove"]),
+        pl.Series("palindromic", flags["palindromic"]),
+        pl.Series("ambiguous", flags["ambiguous"]),
+        pl.Series("mr_keep", keep),
+        pl.lit("as supplied").alias("action_taken"),
+        pl.Series("reason", reason, dtype=pl.String),
+    ).select(HARMONISED_COLUMNS)
+
+    def label(column: str) -> str:
+        if column not in frame.columns:
+            return ""
+        return str(frame.get_column(column)[0] or "").split(" || ")[0]
+
+    return HarmonisedData(
+        data=out,
+        not_in_outcome=(),
+        action=None,
+        exposure=label("exposure"),
+        outcome=label("outcome") or label("id.outcome"),
+    )
+
+
 def _side(frame: pl.DataFrame, side: str) -> pl.DataFrame:
     """Canonical sumstats columns renamed with a TwoSampleMR suffix (missing ones added)."""
     wanted = {
@@ -387,6 +525,8 @@ def harmonise(
     *,
     action: Action = 2,
     tolerance: float = DEFAULT_TOLERANCE,
+    exposure_label: str = "",
+    outcome_label: str = "",
 ) -> HarmonisedData:
     """Harmonise two summary-statistics tables in canonical columns (see :mod:`.sumstats`).
 
@@ -446,7 +586,13 @@ def harmonise(
         pl.Series("action_taken", list(h.action_taken), dtype=pl.String),
         pl.Series("reason", reason, dtype=pl.String),
     ).select(HARMONISED_COLUMNS)
-    return HarmonisedData(data=data, not_in_outcome=not_in_outcome, action=action)
+    return HarmonisedData(
+        data=data,
+        not_in_outcome=not_in_outcome,
+        action=action,
+        exposure=exposure_label,
+        outcome=outcome_label,
+    )
 
 
 __all__ = [
@@ -457,4 +603,5 @@ __all__ = [
     "HarmonisedData",
     "harmonise",
     "harmonise_alleles",
+    "read_harmonised",
 ]

@@ -1,0 +1,421 @@
+"""`alsatlas mr`: two-sample Mendelian randomization from summary-statistics files.
+
+Inputs, one of:
+
+- ``--exposure FILE --outcome FILE``: read the exposure instruments, look them up in the outcome
+  file (streamed, so a genome-wide file is fine), harmonise (``--action``), estimate;
+- ``--exposure-set NAME --outcome FILE``: the same with a shipped instrument set (trait name,
+  alias or OpenGWAS id; ``--list-sets`` lists them);
+- ``--harmonised FILE``: a table already harmonised, with TwoSampleMR column names;
+- ``--example bmi|t2d|cholesterol``: the shipped van Rheenen 2021 ALS look-ups (offline).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from alsatlas.cli.app import app
+from alsatlas.errors import AlsatlasInputError
+from alsatlas.genetics.columns import ColumnMapping
+from alsatlas.genetics.harmonise import HarmonisedData, harmonise, read_harmonised
+from alsatlas.genetics.instruments import (
+    list_exposure_sets,
+    load_exposure_set,
+    select_exposure_set,
+)
+from alsatlas.genetics.lookup import lookup_variants
+from alsatlas.genetics.sumstats import LoadReport, Sumstats, read_sumstats
+
+EXAMPLES: dict[str, tuple[str, str]] = {
+    "bmi": ("30124842-GCST006900", "body mass index (GCST006900, PMID 30124842) → ALS"),
+    "t2d": ("ebi-a-GCST006867", "type 2 diabetes (GCST006867) → ALS"),
+    "cholesterol": (
+        "34887591-GCST90239676",
+        "total cholesterol (GCST90239676, PMID 34887591) → ALS",
+    ),
+}
+"""``--example`` name → (``id.exposure`` in the shipped look-up file, description)."""
+
+EXAMPLE_FILE = "als_vanrheenen2021_outcome_lookups_bmi_t2d_tc.tsv"
+PROGRESS_MIN_BYTES = 16 << 20
+
+
+def example_path() -> Path:
+    """Path of the shipped van Rheenen 2021 look-up file."""
+    from importlib import resources
+
+    return Path(str(resources.files("alsatlas").joinpath("data", "genetics", EXAMPLE_FILE)))
+
+
+def _parse_overrides(items: list[str] | None, option: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items or []:
+        role, sep, column = item.partition("=")
+        if not sep or not role or not column:
+            raise AlsatlasInputError(f"{option} takes ROLE=COLUMN, got '{item}'", field=option)
+        out[role.strip()] = column.strip()
+    return out
+
+
+def mapping_table(title: str, mapping: ColumnMapping, report: LoadReport) -> Table:
+    """Rich table of a column mapping and the load report of one file."""
+    table = Table(title=f"{title}: {report.file} (format: {mapping.format})", title_justify="left")
+    table.add_column("role")
+    table.add_column("meaning")
+    table.add_column("column")
+    table.add_column("found by")
+    for role, desc, column, how in mapping.rows():
+        table.add_row(role, desc, column, how)
+    caption = [f"{report.n_kept} of {report.n_rows} rows kept"]
+    caption += [f"{n} dropped: {reason}" for reason, n in sorted(report.reasons.items())]
+    caption += [f"{n} rows: {what}" for what, n in sorted(report.derived.items())]
+    table.caption = "; ".join(caption)
+    table.caption_justify = "left"
+    return table
+
+
+def _lookup_outcome(
+    path: Path, snps: list[str], overrides: dict[str, str], err: Console, show: bool
+) -> tuple[Sumstats, tuple[str, ...]]:
+    size = path.stat().st_size if path.exists() else 0
+    if show and size >= PROGRESS_MIN_BYTES:
+        with Progress(
+            TextColumn("looking up instruments in {task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+        ) as progress:
+            task = progress.add_task(path.name, total=size)
+            result = lookup_variants(
+                path,
+                snps,
+                overrides=overrides,
+                progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
+    else:
+        result = lookup_variants(path, snps, overrides=overrides)
+    return result.sumstats, result.missing
+
+
+def _plots(directory: Path, harmonised: HarmonisedData, report: Any, convention: str) -> list[str]:
+    """Scatter, funnel, single-SNP forest and leave-one-out plots, via the MR figure module."""
+    try:
+        figures: Any = importlib.import_module("alsatlas.figures.mr_plots")
+    except ImportError as exc:
+        raise AlsatlasInputError(
+            "MR plots are not available in this installation", field="plots"
+        ) from exc
+    mr: Any = importlib.import_module("alsatlas.genetics.mr")
+    bx, bxse, by, byse = harmonised.mr_arrays()
+    snps = harmonised.kept.get_column("SNP").to_list()
+    directory.mkdir(parents=True, exist_ok=True)
+    written: list[str] = []
+    single = mr.single_snp(bx, bxse, by, byse, snps=snps, convention=convention)
+    jobs: list[tuple[str, Any]] = [
+        ("scatter", lambda: figures.scatter_plot(bx, bxse, by, byse, report)),
+        ("funnel", lambda: figures.funnel_plot(single, report)),
+        ("single_snp", lambda: figures.forest_plot(single)),
+    ]
+    if len(bx) >= 3:
+        loo = mr.leave_one_out(bx, bxse, by, byse, snps=snps, convention=convention)
+        jobs.append(("leave_one_out", lambda: figures.leave_one_out_plot(loo)))
+    for name, make in jobs:
+        figure = make()
+        for ext in ("svg", "png"):
+            target = directory / f"mr_{name}.{ext}"
+            figures.save(figure, target)
+            written.append(str(target))
+    return written
+
+
+def _fmt(x: float | None, digits: int = 4) -> str:
+    if x is None or not np.isfinite(x):
+        return "NA"
+    return f"{x:.{digits}g}" if abs(x) < 1e-3 and x != 0 else f"{x:.{digits}f}"
+
+
+def _print_table(out: Console, payload: dict[str, Any]) -> None:
+    title = f"MR: {payload['exposure'] or 'exposure'} → {payload['outcome'] or 'outcome'}"
+    table = Table(title=title, title_justify="left")
+    for col in ("method", "nsnp", "b", "se", "95% CI", "p"):
+        table.add_column(col, justify="left" if col == "method" else "right")
+    for r in payload["results"]:
+        ci = f"{_fmt(r['ci_lb'])} to {_fmt(r['ci_ub'])}"
+        table.add_row(
+            r["method"], str(r["nsnp"]), _fmt(r["b"]), _fmt(r["se"]), ci, _fmt(r["pval"], 3)
+        )
+    table.caption = (
+        f"convention {payload['convention']}, seed {payload['seed']}, "
+        f"harmonisation action {payload['action'] or 'none (table harmonised beforehand)'}"
+    )
+    table.caption_justify = "left"
+    out.print(table)
+    het = payload.get("heterogeneity") or {}
+    for key in ("ivw", "egger"):
+        q = het.get(key)
+        if q:
+            out.print(
+                f"Cochran's Q ({key}): Q = {_fmt(q.get('Q'), 3)} on {q.get('Q_df')} df, "
+                f"p = {_fmt(q.get('Q_pval'), 3)}"
+            )
+    ei = payload.get("egger_intercept")
+    if ei:
+        out.print(
+            f"MR-Egger intercept: {_fmt(ei.get('intercept'))} (se {_fmt(ei.get('se'))}), "
+            f"p = {_fmt(ei.get('pval'), 3)}, I²GX = {_fmt(ei.get('I2GX'), 3)}"
+        )
+    st = payload.get("steiger")
+    if st:
+        out.print(
+            f"Steiger: r² exposure {_fmt(st.get('r2_exposure'))}, r² outcome "
+            f"{_fmt(st.get('r2_outcome'))}, direction exposure→outcome "
+            f"{st.get('correct_causal_direction')}, p = {_fmt(st.get('steiger_pval'), 3)}"
+        )
+    counts = payload.get("harmonisation") or {}
+    if counts:
+        out.print("Harmonisation: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+def _trait_sample(harmonised: HarmonisedData, side: str, prevalence: float | None) -> Any:
+    """`TraitSample` of one side when its sample size is known, else None."""
+    mr: Any = importlib.import_module("alsatlas.genetics.mr")
+    kept = harmonised.kept
+    n = kept.get_column(f"samplesize.{side}").to_numpy()
+    ncase = kept.get_column(f"ncase.{side}").to_numpy()
+    ncontrol = kept.get_column(f"ncontrol.{side}").to_numpy()
+    eaf = kept.get_column(f"eaf.{side}").to_numpy()
+    has_cc = bool(np.all(np.isfinite(ncase)) and np.all(np.isfinite(ncontrol)) and ncase.size)
+    if prevalence is not None and has_cc and np.all(np.isfinite(eaf)):
+        return mr.TraitSample(eaf=eaf, ncase=ncase, ncontrol=ncontrol, prevalence=prevalence)
+    if n.size and np.all(np.isfinite(n)):
+        return mr.TraitSample(n=n)
+    if has_cc:
+        return mr.TraitSample(n=ncase + ncontrol)
+    return None
+
+
+def run_analysis(
+    harmonised: HarmonisedData,
+    *,
+    methods: list[str] | None,
+    convention: str,
+    seed: int | None,
+    exposure_prevalence: float | None = None,
+    outcome_prevalence: float | None = None,
+) -> tuple[Any, dict[str, Any]]:
+    """Run the estimators on the ``mr_keep`` rows; return the report and the JSON payload."""
+    mr: Any = importlib.import_module("alsatlas.genetics.mr")
+    bx, bxse, by, byse = harmonised.mr_arrays()
+    if bx.size == 0:
+        raise AlsatlasInputError("no variant left after harmonisation (mr_keep is FALSE for all)")
+    exposure = _trait_sample(harmonised, "exposure", exposure_prevalence)
+    outcome = _trait_sample(harmonised, "outcome", outcome_prevalence)
+    both = exposure is not None and outcome is not None
+    report = mr.run_mr(
+        bx,
+        bxse,
+        by,
+        byse,
+        methods=methods,
+        convention=convention,
+        seed=seed,
+        exposure=exposure if both else None,
+        outcome=outcome if both else None,
+    )
+    body = report.to_dict()
+    payload: dict[str, Any] = {
+        "exposure": harmonised.exposure,
+        "outcome": harmonised.outcome,
+        "action": harmonised.action,
+        **body,
+        "results": [
+            {k: r[k] for k in ("method", "nsnp", "b", "se", "ci_lb", "ci_ub", "pval")}
+            for r in body["results"]
+        ],
+        "harmonisation": harmonised.counts(),
+    }
+    return report, payload
+
+
+@app.command("mr")
+def mr_command(
+    exposure: Path | None = typer.Option(None, help="Exposure instruments (sumstats file)."),
+    exposure_set: str | None = typer.Option(
+        None, "--exposure-set", help="Shipped instrument set: trait, alias or OpenGWAS id."
+    ),
+    outcome: Path | None = typer.Option(None, help="Outcome summary statistics (any size)."),
+    harmonised_in: Path | None = typer.Option(
+        None, "--harmonised", help="Table already harmonised (TwoSampleMR column names)."
+    ),
+    example: str | None = typer.Option(
+        None, help="Offline example → ALS (van Rheenen 2021): bmi, t2d or cholesterol."
+    ),
+    exposure_id: str | None = typer.Option(
+        None, "--exposure-id", help="id.exposure to use from a multi-exposure harmonised table."
+    ),
+    methods: str | None = typer.Option(
+        None, help="Comma-separated method ids (default: all that apply)."
+    ),
+    seed: int | None = typer.Option(None, help="Seed of bootstrap and simulation streams."),
+    convention: str = typer.Option(
+        "twosamplemr", help="twosamplemr or mendelianrandomization defaults."
+    ),
+    action: int = typer.Option(
+        2, help="Harmonisation: 1 forward strand, 2 infer palindromes by EAF, 3 drop them."
+    ),
+    output_format: str = typer.Option("table", "--format", help="table or json."),
+    plots: Path | None = typer.Option(None, help="Write scatter/funnel/forest/LOO plots here."),
+    harmonised_out: Path | None = typer.Option(
+        None, "--harmonised-out", help="Write the harmonised table (TSV) with per-SNP actions."
+    ),
+    exposure_column: list[str] | None = typer.Option(
+        None, "--exposure-column", help="Column override for the exposure file, ROLE=COLUMN."
+    ),
+    outcome_column: list[str] | None = typer.Option(
+        None, "--outcome-column", help="Column override for the outcome file, ROLE=COLUMN."
+    ),
+    exposure_prevalence: float | None = typer.Option(
+        None, help="Population prevalence of a binary exposure (Steiger, liability scale)."
+    ),
+    outcome_prevalence: float | None = typer.Option(
+        None, help="Population prevalence of a binary outcome (Steiger, liability scale)."
+    ),
+    list_sets: bool = typer.Option(False, "--list-sets", help="List shipped instrument sets."),
+) -> None:
+    """Two-sample Mendelian randomization: harmonise, estimate, report."""
+    out = Console()
+    err = Console(stderr=True)
+    try:
+        if list_sets:
+            _print_sets(out)
+            return
+        if output_format not in ("table", "json"):
+            raise AlsatlasInputError("--format must be table or json", field="format")
+        if action not in (1, 2, 3):
+            raise AlsatlasInputError("--action must be 1, 2 or 3", field="action")
+        sources = [x for x in (exposure, exposure_set, harmonised_in, example) if x is not None]
+        if len(sources) != 1:
+            raise AlsatlasInputError(
+                "give exactly one of --exposure, --exposure-set, --harmonised, --example",
+                field="exposure",
+            )
+        method_list = [m.strip() for m in methods.split(",") if m.strip()] if methods else None
+        inputs: dict[str, Any] = {}
+        tables: list[Table] = []
+        if harmonised_in is not None or example is not None:
+            if outcome is not None:
+                raise AlsatlasInputError(
+                    "--outcome is not used with --harmonised or --example", field="outcome"
+                )
+            if example is not None:
+                if example not in EXAMPLES:
+                    raise AlsatlasInputError(
+                        f"unknown example '{example}'; choose {', '.join(EXAMPLES)}",
+                        field="example",
+                    )
+                h = read_harmonised(example_path(), exposure_id=EXAMPLES[example][0])
+                h = replace(h, outcome="ALS (van Rheenen 2021, ebi-a-GCST90027164)")
+            else:
+                assert harmonised_in is not None
+                h = read_harmonised(harmonised_in, exposure_id=exposure_id)
+        else:
+            if outcome is None:
+                raise AlsatlasInputError("--outcome is required", field="outcome")
+            if exposure is not None:
+                exp = read_sumstats(
+                    exposure, overrides=_parse_overrides(exposure_column, "--exposure-column")
+                )
+                exposure_label = exposure.name
+            else:
+                assert exposure_set is not None
+                chosen = select_exposure_set(exposure_set)
+                exp = load_exposure_set(chosen.set)
+                exposure_label = f"{chosen.set.label} ({chosen.set.id})"
+                inputs["exposure_set"] = {
+                    "id": chosen.set.id,
+                    "trait": chosen.set.trait,
+                    "matched_by": chosen.matched_by,
+                    "alternatives": [a.id for a in chosen.alternatives],
+                }
+                if output_format == "table":
+                    alts = ", ".join(a.id for a in chosen.alternatives) or "none"
+                    err.print(
+                        f"exposure set {chosen.set.id} ({chosen.set.label}; "
+                        f"{chosen.matched_by}); other sets of this trait: {alts}"
+                    )
+            snps = exp.data.get_column("SNP").to_list()
+            outc, missing = _lookup_outcome(
+                outcome,
+                snps,
+                _parse_overrides(outcome_column, "--outcome-column"),
+                err,
+                show=output_format == "table",
+            )
+            inputs["exposure"] = exp.report.to_dict()
+            inputs["outcome"] = outc.report.to_dict()
+            inputs["outcome"]["instruments_not_found"] = list(missing)
+            tables += [
+                mapping_table("exposure", exp.mapping, exp.report),
+                mapping_table("outcome", outc.mapping, outc.report),
+            ]
+            h = harmonise(
+                exp.data,
+                outc.data,
+                action=action,  # type: ignore[arg-type]
+                exposure_label=exposure_label,
+                outcome_label=outcome.name,
+            )
+        if harmonised_out is not None:
+            h.data.write_csv(harmonised_out, separator="\t", null_value="NA")
+        report_obj, payload = run_analysis(
+            h,
+            methods=method_list,
+            convention=convention,
+            seed=seed,
+            exposure_prevalence=exposure_prevalence,
+            outcome_prevalence=outcome_prevalence,
+        )
+        if inputs:
+            payload["inputs"] = inputs
+        if plots is not None:
+            payload["plots"] = _plots(plots, h, report_obj, convention)
+        if output_format == "json":
+            sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        else:
+            for table in tables:
+                out.print(table)
+            _print_table(out, payload)
+    except AlsatlasInputError as exc:
+        err.print(f"[red]error:[/red] {exc.message}", highlight=False)
+        raise typer.Exit(code=2) from exc
+
+
+def _print_sets(out: Console) -> None:
+    table = Table(title="Shipped instrument sets", title_justify="left")
+    for col in ("id", "trait", "author", "year", "population", "N", "SNPs", "EAF"):
+        table.add_column(col)
+    for s in list_exposure_sets():
+        table.add_row(
+            s.id,
+            s.trait,
+            s.author,
+            str(s.year or ""),
+            s.population,
+            f"{s.samplesize:.0f}" if s.samplesize else "",
+            str(s.nsnp),
+            "yes" if s.has_eaf else "no",
+        )
+    out.print(table)
