@@ -41,7 +41,7 @@ from alsatlas.synthesis.mr_rubric import mr_verdict as _mr_verdict
 from alsatlas.synthesis.mr_rubric import summarise_mr
 from alsatlas.synthesis.pooling import pool_term
 from alsatlas.synthesis.questions import QUESTIONS, question
-from alsatlas.synthesis.rules import MIN_REPLICATIONS
+from alsatlas.synthesis.rules import AUTOANTIBODY_MAJORITY, MIN_REPLICATIONS
 from alsatlas.synthesis.selection import select_epi
 from alsatlas.synthesis.shared_genetics import shared_genes, shared_genetics_verdict
 from alsatlas.synthesis.summaries import (
@@ -622,18 +622,26 @@ def _classification_answer(q: Question, evidence: EvidenceBase) -> Answer:
         if any(w in f"{r.marker} {r.category}".lower() for w in _AUTOANTIBODY_WORDS)
     ]
     auto_sig = _significant_studies(auto)
+    prevalences = [
+        (r, r.estimate)
+        for r in auto
+        if r.estimate is not None and "proportion" in (r.measure or "").lower()
+    ]
+    majority = sorted({r.study_id for r, p in prevalences if p >= AUTOANTIBODY_MAJORITY})
+    prevalence_text = ", ".join(f"{r.marker.split(' (')[0]} {p:.0%}" for r, p in prevalences)
     per_drug = drug_findings(evidence.immune_trials)
     therapy_verdict, therapy_reason, therapy_certainty = class_verdict(per_drug)
     mr_q = question("autoimmune_causal_mr")
     mr_answer = _mr_answer(mr_q, evidence, immune_traits=False)
     criteria = (
         Criterion(
-            "ALS-specific autoantibodies or autoreactive cells",
-            len(auto_sig) >= MIN_REPLICATIONS,
-            f"{len(auto)} autoantibody record(s), significant in {len(auto_sig)} stud(ies); "
-            "none shows an autoantibody that defines ALS"
-            if len(auto_sig) < MIN_REPLICATIONS
-            else f"significant in {len(auto_sig)} studies",
+            "an autoantibody present in most people with ALS (disease-defining)",
+            len(majority) >= MIN_REPLICATIONS,
+            f"{len(auto)} autoantibody record(s); seropositive share: "
+            f"{prevalence_text or 'not reported'}; levels differ from controls in "
+            f"{len(auto_sig)} stud(ies). A disease-defining autoantibody needs seropositivity "
+            f"≥ {AUTOANTIBODY_MAJORITY:.0%} in ≥ {MIN_REPLICATIONS} studies: "
+            f"{len(majority)} found",
             tuple(r.id for r in auto),
         ),
         Criterion(

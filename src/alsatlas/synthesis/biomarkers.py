@@ -2,7 +2,8 @@
 
 Rule ``biomarkers`` of :data:`alsatlas.synthesis.rules.RULES`: an association is
 *significant* when its 95% CI excludes 1 (ratio measures) or its reported p < 0.05; a marker is
-*replicated* for an outcome when significant in at least two cohorts. Per outcome: supported
+*replicated* for an outcome when significant in at least two independent studies (two
+cohorts of one publication count once: they may be nested). Per outcome: supported
 (a replicated immune marker), partly supported (significant but unreplicated), insufficient
 (none). The overall claim (onset, progression or survival) is *supported* only when every
 outcome with data has a replicated immune marker, *partly supported* when at least one has a
@@ -80,10 +81,6 @@ def biomarker_finding(record: ImmuneBiomarker) -> BiomarkerFinding:
     )
 
 
-def _cohort_key(record: ImmuneBiomarker) -> str:
-    return f"{record.study_id}|{record.cohort or record.id}"
-
-
 def outcome_criteria(
     records: Sequence[ImmuneBiomarker],
 ) -> tuple[tuple[Criterion, ...], dict[str, Verdict]]:
@@ -97,11 +94,13 @@ def outcome_criteria(
         significant = [r for r in mine if is_significant(r)]
         cohorts: dict[str, set[str]] = {}
         for r in significant:
-            cohorts.setdefault(r.marker, set()).add(_cohort_key(r))
+            cohorts.setdefault(r.marker, set()).add(r.study_id)
         replicated = sorted(m for m, c in cohorts.items() if len(c) >= MIN_REPLICATIONS)
         if replicated:
             verdicts[outcome] = "supported"
-            reason = "replicated in ≥ 2 cohorts: " + ", ".join(replicated)
+            reason = f"significant in ≥ {MIN_REPLICATIONS} independent studies: " + ", ".join(
+                replicated
+            )
         elif significant:
             verdicts[outcome] = "partly supported"
             reason = (
@@ -139,7 +138,9 @@ def prognosis_verdict(records: Iterable[ImmuneBiomarker]) -> tuple[Verdict, str,
         verdict, reason = "insufficient evidence", "no significant immune marker"
     steps: list[GradeStep] = []
     if verdicts and not any(v == "supported" for v in verdicts.values()):
-        steps.append(GradeStep("imprecision", -1, "no immune marker replicated in a 2nd cohort"))
+        steps.append(
+            GradeStep("imprecision", -1, "no immune marker replicated in an independent study")
+        )
     else:
         steps.append(GradeStep("imprecision", 0, "at least one marker replicated"))
     conflicting = sorted(
@@ -148,7 +149,13 @@ def prognosis_verdict(records: Iterable[ImmuneBiomarker]) -> tuple[Verdict, str,
             for r in recs
             if r.immune
             and is_significant(r) is False
-            and any(o.marker == r.marker and is_significant(o) for o in recs if o.id != r.id)
+            and any(
+                o.marker == r.marker
+                and is_significant(o)
+                and set(o.predicts) & set(r.predicts) & set(PROGNOSTIC_OUTCOMES)
+                for o in recs
+                if o.id != r.id
+            )
         }
     )
     if conflicting:

@@ -10,14 +10,14 @@ See :data:`alsatlas.synthesis.rules.RULES` (topic *pooling*).
 
 from __future__ import annotations
 
-import importlib
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from alsatlas.evidence.schema import EpiAssociation
+from alsatlas.stats.regtest import regtest
 from alsatlas.stats.rma import rma
 from alsatlas.synthesis.answer import PooledEstimate, SensitivityAnalysis, StudyRow
 from alsatlas.synthesis.rules import (
@@ -95,18 +95,11 @@ def _sensitivity(
 
 
 def regtest_pval(yi: np.ndarray[Any, Any], vi: np.ndarray[Any, Any]) -> float | None:
-    """p-value of the Egger-type regression test (``alsatlas.stats`` regtest, metafor's
-    ``regtest`` defaults), or ``None`` when the engine does not provide it."""
-    try:
-        module = importlib.import_module("alsatlas.stats")
-    except ImportError:  # pragma: no cover - stats is part of the package
+    """p-value of the Egger-type regression test (:func:`alsatlas.stats.regtest.regtest` with
+    metafor's ``regtest`` defaults: random-effects model, SE as predictor); ``None`` for k < 10."""
+    if yi.shape[0] < MIN_K_REGTEST:
         return None
-    func: Callable[..., Any] | None = getattr(module, "regtest", None)
-    if func is None:
-        return None
-    result = func(yi, vi)
-    pval = getattr(result, "pval", None)
-    return None if pval is None else float(np.asarray(pval).reshape(-1)[0])
+    return float(regtest(yi, vi).pval)
 
 
 def pool_term(
@@ -196,7 +189,7 @@ def pool_term(
             test=SENSITIVITY_TEST,
         ),
     )
-    reg_p = regtest_pval(yi, vi) if len(primary) >= MIN_K_REGTEST else None
+    reg_p = regtest_pval(yi, vi)
     rows = tuple(_row(r, float(w)) for r, w in zip(primary, fit.weights, strict=True))
     note = ""
     if len(measures) > 1:

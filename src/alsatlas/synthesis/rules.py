@@ -69,7 +69,14 @@ MR_MIN_F = 10.0
 
 # --- therapy and biomarkers ------------------------------------------------------------------
 MIN_REPLICATIONS = 2
-"""A biomarker association counts as replicated when significant in this many cohorts."""
+"""A biomarker association counts as replicated when significant in this many independent
+studies."""
+AUTOANTIBODY_MAJORITY = 0.5
+"""Seropositive share at or above which an autoantibody is present in most patients."""
+MIN_TRIAL_SIZE = 200
+"""Largest randomised efficacy trial of a drug below this size: one level down (imprecision)."""
+MIN_DRUGS_CLASS_NULL = 3
+"""Drugs that failed (and none that worked) needed for a class verdict of 'not supported'."""
 
 
 @dataclass(frozen=True)
@@ -147,8 +154,10 @@ RULES: tuple[Rule, ...] = (
         "votes",
         "Every independent main finding on the question's diseases casts one vote: numeric "
         "estimates by whether the CI excludes 1 (increased / decreased) or not (null), "
-        "direction-only records by their stated direction. One vote per overlap group and term; "
-        "numeric records are preferred. Votes never enter a pooled number.",
+        "direction-only records by their stated direction. One vote per population (overlap "
+        "group) per question; numeric records are preferred, then the question's first disease "
+        "term. Rows about disease in relatives (familial) or context exposures (infections, "
+        "treatments, non-autoimmune conditions) do not vote. Votes never enter a pooled number.",
     ),
     Rule(
         "verdict-supported",
@@ -200,6 +209,13 @@ RULES: tuple[Rule, ...] = (
         "year before diagnosis).",
     ),
     Rule(
+        "certainty-indirectness",
+        "certainty",
+        "Indirectness, one level down: more than half of the weight comes from a proxy of the "
+        "disease (exposure scope 'proxy', e.g. insulin-dependent diabetes for type 1 diabetes, "
+        "or thyroid disease not specific to autoimmunity).",
+    ),
+    Rule(
         "certainty-inconsistency",
         "certainty",
         f"Inconsistency: one level down for I² ≥ {MODERATE_HETEROGENEITY_I2:g}%, two for "
@@ -248,30 +264,78 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "therapy",
         "therapy",
-        "A drug has worked when a randomised trial met an efficacy primary endpoint in its full "
-        "population (supported; partly supported if only in a pre-specified subgroup or if "
-        "another efficacy trial of it failed). Randomised efficacy trials that missed their "
-        "primary endpoint or were stopped for futility/harm give 'not supported'; safety, "
-        "dose-finding or open-label studies alone, or trials still blinded, give 'insufficient "
-        "evidence'. Certainty starts high (randomised); one level down when the largest trial "
-        "has fewer than 200 participants, one down when only a single trial exists.",
+        "A drug is supported when a randomised trial met an efficacy primary endpoint in its full "
+        "population and no other randomised efficacy trial of it failed; partly supported when "
+        "the primary endpoint was met only in a pre-specified subpopulation (or other trials "
+        "failed); contradicted when a randomised efficacy trial found harm; not supported when "
+        "randomised efficacy trials missed the primary endpoint or stopped for futility (subgroup "
+        "or post hoc signals after a missed primary do not count); insufficient evidence with "
+        "only safety, dose-finding, biomarker or uncontrolled studies, or trials still blinded. "
+        "Randomised means not open-label, single-arm, historical-control or expanded access. "
+        "Certainty starts high for randomised efficacy trials (low otherwise); one level down "
+        f"when the largest has fewer than {MIN_TRIAL_SIZE} participants, one down for a single "
+        "trial or trials that disagree, one down for subpopulation-only benefit. The class "
+        "(any immune-targeting drug) is supported when a drug is supported with at least "
+        "moderate certainty, partly supported when one is supported at lower certainty, not "
+        f"supported when at least {MIN_DRUGS_CLASS_NULL} drugs failed and none worked; its grade "
+        "is the highest grade among drugs with a decided verdict.",
     ),
     Rule(
         "biomarkers",
         "biomarkers",
         "An immune biomarker predicts an outcome when its association is significant (CI "
-        f"excludes 1, or p < 0.05); replicated when significant in ≥ {MIN_REPLICATIONS} cohorts. "
-        "Supported: a replicated immune marker for the outcome; partly supported: significant "
-        "but unreplicated associations; insufficient: none. Observational: certainty starts low.",
+        "excludes 1 for ratio measures, else reported p < 0.05); replicated when significant in "
+        f"≥ {MIN_REPLICATIONS} independent studies (cohorts of one publication count once). Per "
+        "outcome (onset, progression, survival): supported with a replicated immune marker, "
+        "partly supported with unreplicated significant markers, insufficient otherwise. The "
+        "overall claim is supported when every outcome with data has a replicated marker, partly "
+        "supported when at least one has a significant marker. Certainty starts low; one down "
+        "when no marker is replicated; one down when a marker is significant in one study and "
+        "not in another for the same outcome.",
+    ),
+    Rule(
+        "neuroinflammation",
+        "biomarkers",
+        "Neuroinflammation drives progression: supported when immune markers track progression "
+        "or survival and an immune-targeting drug slowed ALS in randomised trials; partly "
+        "supported when markers track progression but the drugs failed (association, not shown "
+        "to drive); insufficient otherwise. Certainty starts low; one down when no significant "
+        "marker was measured in CSF or by PET (blood only: indirect); one down when "
+        f"associations come from fewer than {MIN_REPLICATIONS} studies.",
+    ),
+    Rule(
+        "immune-involvement",
+        "biomarkers",
+        "Immune involvement is supported when immune markers differ significantly between people "
+        f"with ALS and controls in ≥ {MIN_REPLICATIONS} independent studies, partly supported "
+        "with fewer (or with prognostic associations only). Certainty starts low; one down when "
+        "fewer than two studies agree.",
+    ),
+    Rule(
+        "shared-genetics",
+        "shared genetics",
+        "Shared genetics is supported when verified shared loci come from at least two "
+        "independent studies and genetic correlations (rg) are significant in one consistent "
+        "direction; partly supported with shared loci or significant rg but not both, or rg of "
+        "conflicting direction; not supported when there is no shared locus and every rg is "
+        "null. A gene counts as shared when a verified record names it for ALS and an immune "
+        "trait (gene level; linkage disequilibrium between lead variants not checked). "
+        "Certainty starts low; one down when rg go both ways, one down when most rg records "
+        "lack verified numbers, one down when shared loci come from a single study.",
     ),
     Rule(
         "classification",
         "classification",
-        "ALS is classed as autoimmune only if disease-defining autoimmunity is shown: "
-        "ALS-specific autoantibodies or autoreactive cells in the evidence base, benefit from "
-        "immunosuppression in randomised trials, or a causal effect of autoimmune liability in MR. "
-        "Each criterion is checked against the records; immune involvement (raised inflammatory "
-        "markers, prognostic immune markers) is graded as a separate question.",
+        "ALS is classed as autoimmune only if autoimmunity is shown to define or drive it. Three "
+        "criteria are checked against the records: an autoantibody present in most people with "
+        f"ALS (seropositive share ≥ {AUTOANTIBODY_MAJORITY:.0%} in ≥ {MIN_REPLICATIONS} "
+        "studies); benefit from immune-targeting treatment in randomised trials (the therapy "
+        "class verdict); a causal effect of autoimmune liability in Mendelian randomization (the "
+        "MR verdict). Two or more met: supported; one: partly supported; none, with the trial "
+        "and MR lines both 'not supported' or 'contradicted': not supported; otherwise "
+        "insufficient. Certainty: the highest grade of the trial and MR lines, one level down "
+        "for indirectness. Immune involvement (raised inflammatory markers, prognostic immune "
+        "markers) is graded as a separate question.",
     ),
 )
 """Every rule, in the order the methods section prints them."""
@@ -287,14 +351,17 @@ def methods_text() -> str:
 
 
 __all__ = [
+    "AUTOANTIBODY_MAJORITY",
     "HIGH_HETEROGENEITY_I2",
     "IMPRECISION_BAND",
     "LARGE_EFFECT",
     "MAX_DISCORDANT_SHARE",
+    "MIN_DRUGS_CLASS_NULL",
     "MIN_K_POOL",
     "MIN_K_REGTEST",
     "MIN_LAG_YEARS",
     "MIN_REPLICATIONS",
+    "MIN_TRIAL_SIZE",
     "MIN_VOTES_DIRECTION_ONLY",
     "MODERATE_HETEROGENEITY_I2",
     "MR_MIN_F",

@@ -66,6 +66,19 @@ def is_numeric(record: EpiAssociation) -> bool:
     return record.estimate is not None and record.ci_lb is not None and record.ci_ub is not None
 
 
+NOT_OWN_DISEASE = (
+    "not a vote: the exposure is not the person's own immune-mediated disease "
+    "(familial or context scope)"
+)
+
+
+def is_own_disease(record: EpiAssociation) -> bool:
+    """``False`` for familial rows (disease in relatives) and context scopes (infections,
+    treatments, non-autoimmune comparators): they never vote on a disease question."""
+    scope = record.exposure_scope.lower()
+    return scope != "familial" and "context" not in scope
+
+
 def _overlap_key(record: EpiAssociation) -> str:
     return record.overlap_group or f"study:{record.study_id}"
 
@@ -172,8 +185,10 @@ def select_epi(records: Iterable[EpiAssociation], term: str) -> EpiSelection:
             excluded.append(
                 Exclusion(r.id, r.kind, "direction-only: counted in the vote tally, never pooled")
             )
-            if r.direction is not None and r.analysis_role == "main":
+            if r.direction is not None and r.analysis_role == "main" and is_own_disease(r):
                 voters.append((3, r))
+            elif r.direction is not None and not is_own_disease(r):
+                used.append(RecordUse(r.id, r.kind, "context", NOT_OWN_DISEASE))
             continue
         if r.verification != "verified":
             excluded.append(Exclusion(r.id, r.kind, f"number not verified ({r.verification})"))
@@ -192,10 +207,9 @@ def select_epi(records: Iterable[EpiAssociation], term: str) -> EpiSelection:
             )
             continue
         if r.pooling == "excluded":
-            excluded.append(
-                Exclusion(r.id, r.kind, "curator flag 'excluded' (context row); counted as a vote")
-            )
-            voters.append((2, r))
+            excluded.append(Exclusion(r.id, r.kind, "curator flag 'excluded' (context row)"))
+            if is_own_disease(r):
+                voters.append((2, r))
             continue
         if r.pooling == "caution":
             caution.append(r)
@@ -261,6 +275,7 @@ __all__ = [
     "design_class",
     "has_lag",
     "is_numeric",
+    "is_own_disease",
     "log_se",
     "numeric_direction",
     "select_epi",

@@ -29,11 +29,7 @@ from alsatlas.evidence.schema import ImmuneTrial
 from alsatlas.evidence.vocabulary import drugs
 from alsatlas.synthesis.answer import Certainty, DrugFinding, GradeStep, TrialFinding, Verdict
 from alsatlas.synthesis.certainty import grade
-
-MIN_TRIAL_SIZE = 200
-"""Largest randomised efficacy trial below this size: one level down for imprecision."""
-MIN_DRUGS_CLASS_NULL = 3
-"""Drugs not supported (and none supported) needed for a class verdict of 'not supported'."""
+from alsatlas.synthesis.rules import MIN_DRUGS_CLASS_NULL, MIN_TRIAL_SIZE
 
 _NOT_RANDOMISED = (
     "open-label",

@@ -1,0 +1,118 @@
+"""Therapy, Mendelian randomization and biomarker lines on small evidence sets."""
+
+from __future__ import annotations
+
+from synthesis_factories import base, biomarker, mr, trial
+
+from alsatlas.synthesis import answer
+from alsatlas.synthesis.biomarkers import p_below
+from alsatlas.synthesis.trials import drug_finding
+
+
+def test_drug_verdicts_follow_trial_outcomes() -> None:
+    worked = drug_finding("x", [trial("t1", "x", status="positive", signal="yes")])
+    assert worked.verdict == "supported"
+    # one trial: consistency cannot be checked -> one level down from high
+    assert worked.certainty.level == "moderate"
+    harm = drug_finding("m", [trial("t2", "m", status="harmful", signal="harm")])
+    assert harm.verdict == "contradicted"
+    failed = drug_finding(
+        "c",
+        [
+            trial("t3", "c", status="negative", signal="no"),
+            trial("t4", "c", status="negative", signal="no (post hoc subgroup only)"),
+        ],
+    )
+    assert failed.verdict == "not supported" and failed.certainty.level == "high"
+    subgroup = drug_finding(
+        "s", [trial("t5", "s", status="positive", signal="yes (prespecified subpopulation only)")]
+    )
+    assert subgroup.verdict == "partly supported"
+    safety = drug_finding(
+        "i",
+        [
+            trial("t6", "i", status="positive", signal="no", endpoint="safety/tolerability"),
+            trial("t7", "i", status="ongoing", signal="not yet reported"),
+        ],
+    )
+    assert safety.verdict == "insufficient evidence" and safety.certainty.level == "very low"
+    small = drug_finding("y", [trial("t8", "y", status="negative", signal="no", n=60)])
+    assert {s.domain: s.change for s in small.certainty.grade_steps}["imprecision"] == -1
+
+
+def test_open_label_trials_are_not_randomised_evidence() -> None:
+    finding = drug_finding(
+        "z", [trial("t9", "z", status="positive", signal="yes", phase="2 (open-label)")]
+    )
+    assert finding.verdict == "insufficient evidence"
+
+
+def test_therapy_class_and_single_drug_questions() -> None:
+    ev = base(
+        trial("a1", "minocycline", status="harmful", signal="harm"),
+        trial("a2", "celecoxib", status="negative", signal="no"),
+        trial("a3", "pioglitazone", status="negative", signal="no"),
+        trial("a4", "ibudilast", status="ongoing", signal="not yet reported"),
+    )
+    cls = answer("immune_therapies", ev)
+    assert cls.verdict == "not supported"
+    assert {f.drug: f.verdict for f in cls.drug_findings}["minocycline"] == "contradicted"
+    ibu = answer("ibudilast", ev)
+    assert ibu.verdict == "insufficient evidence"
+    assert [t.record_id for t in ibu.trials] == ["a4"]
+
+
+def test_mr_precise_nulls_are_not_supported() -> None:
+    ev = base(
+        mr("m1", "ulcerative_colitis", 0.98, 0.96, 1.01),
+        mr("m2", "crohn_disease", 0.99, 0.96, 1.02, method="IVW, MR-Egger, weighted median"),
+    )
+    a = answer("autoimmune_causal_mr", ev)
+    assert a.verdict == "not supported"
+    assert a.mr is not None and a.mr.null == 2
+    f2 = next(f for f in a.mr.findings if f.record_id == "m2")
+    by_domain = {s.domain: s.change for s in f2.certainty.grade_steps}
+    assert by_domain == {
+        "instrument strength": -1,
+        "pleiotropy": 0,
+        "inconsistency": 0,
+        "imprecision": 0,
+    }
+    assert f2.certainty.start == "moderate" and f2.certainty.level == "low"
+
+
+def test_mr_risk_increasing_majority_is_supported_and_conflicts_lower_certainty() -> None:
+    ev = base(
+        mr("m1", "sle", 1.3, 1.1, 1.5, study="s1"),
+        mr("m2", "sle", 0.8, 0.7, 0.9, study="s2"),
+    )
+    a = answer("autoimmune_causal_mr", ev)
+    assert a.mr is not None
+    first = next(f for f in a.mr.findings if f.record_id == "m1")
+    assert {s.domain: s.change for s in first.certainty.grade_steps}["inconsistency"] == -1
+
+
+def test_p_value_reading() -> None:
+    assert p_below("0.007") is True
+    assert p_below("<0.001") is True
+    assert p_below("<=0.001") is True
+    assert p_below("0.24") is False
+    assert p_below(">0.05") is None
+    assert p_below(None) is None
+
+
+def test_biomarker_replication_needs_independent_studies() -> None:
+    one_study = base(
+        biomarker("b1", "CRP", ("survival",), study="s1", hr=(1.2, 1.1, 1.3)),
+        biomarker("b2", "CRP", ("survival",), study="s1", hr=(1.1, 1.02, 1.2)),
+    )
+    a = answer("immune_biomarkers", one_study)
+    assert a.verdict == "partly supported"
+    two_studies = base(
+        biomarker("b1", "CRP", ("survival",), study="s1", hr=(1.2, 1.1, 1.3)),
+        biomarker("b2", "CRP", ("survival",), study="s2", p="0.01", measure="r"),
+    )
+    b = answer("immune_biomarkers", two_studies)
+    assert b.verdict == "supported"
+    none = base(biomarker("b1", "CRP", ("survival",), study="s1", hr=(1.0, 0.9, 1.1)))
+    assert answer("immune_biomarkers", none).verdict == "insufficient evidence"
