@@ -128,3 +128,24 @@ def test_categories() -> None:
     assert table["als"].category == "neurodegenerative"
     assert table["type2_diabetes"].category == "metabolic"
     assert table["asthma"].category == "immune-mediated"
+
+
+@pytest.mark.parametrize(
+    ("term", "mondo"),
+    [
+        # read beside their labels in Monarch's disease-mechanism knowledge base / NCBI MedGen
+        ("als", "MONDO:0004976"),
+        ("sle", "MONDO:0007915"),
+        ("rheumatoid_arthritis", "MONDO:0008383"),
+        ("myasthenia_gravis", "MONDO:0009688"),
+        ("celiac_disease", "MONDO:0005130"),
+        ("hashimoto_thyroiditis", "MONDO:0007699"),
+    ],
+)
+def test_checked_mondo_ids(term: str, mondo: str) -> None:
+    assert diseases()[term].mondo_id == mondo
+
+
+def test_unverified_groups_have_no_mondo_id() -> None:
+    for term in ("any_immune_mediated", "inflammatory_myopathy", "hyperthyroidism"):
+        assert diseases()[term].mondo_id is None
