@@ -306,7 +306,7 @@ class TrialFinding(_AsDict):
     trial_name: str
     registry_id: str | None
     phase: str
-    n_randomised: int | None
+    n_participants: int | None
     randomised: bool
     endpoint_type: str | None
     efficacy_tested: bool

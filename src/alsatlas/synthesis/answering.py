@@ -41,10 +41,11 @@ from alsatlas.synthesis.mr_rubric import mr_verdict as _mr_verdict
 from alsatlas.synthesis.mr_rubric import summarise_mr
 from alsatlas.synthesis.pooling import pool_term
 from alsatlas.synthesis.questions import QUESTIONS, question
-from alsatlas.synthesis.rules import AUTOANTIBODY_MAJORITY, MIN_REPLICATIONS
+from alsatlas.synthesis.rules import AUTOANTIBODY_MAJORITY, MIN_REPLICATIONS, MIN_TRIAL_SIZE
 from alsatlas.synthesis.selection import select_epi
 from alsatlas.synthesis.shared_genetics import shared_genes, shared_genetics_verdict
 from alsatlas.synthesis.summaries import (
+    bias_sentence,
     certainty_sentence,
     effect_sentence,
     epi_technical,
@@ -154,6 +155,9 @@ def _epi_answer(q: Question, evidence: EvidenceBase) -> Answer:
     plain = plain_text(
         verdict_sentence(verdict),
         effect_sentence(headline, name) if headline is not None else "",
+        bias_sentence(certainty.grade_steps)
+        if verdict in ("supported", "partly supported")
+        else "",
         ""
         if headline is not None or votes.total == 0
         else "The studies did not give numbers we could check.",
@@ -314,24 +318,31 @@ def _therapy_answer(q: Question, evidence: EvidenceBase) -> Answer:
             verdict, reason = "insufficient evidence", "no trial of this drug in the evidence base"
             certainty = grade("very low", "no trial", ())
         pending = [f for f in findings if f.outcome == "not yet known" and f.efficacy_tested]
+        large = any((f.n_participants or 0) >= MIN_TRIAL_SIZE for f in pending)
+        early = [f for f in findings if not f.efficacy_tested or not f.randomised]
         plain = plain_text(
-            verdict_sentence(verdict),
-            "A large trial is still running, and its results are not out yet." if pending else "",
-            "Small early studies showed it was fairly safe, but they were not built to show if "
-            "it works."
-            if verdict == "insufficient evidence"
+            verdict_sentence(verdict, q.category),
+            f"A {'large ' if large else ''}trial is still running, and its results are not out yet."
+            if pending
+            else "",
+            "Earlier studies looked mainly at safety or had no comparison group, so they could "
+            "not show if it works."
+            if early and verdict == "insufficient evidence"
             else "",
             certainty_sentence(certainty.level),
         )
     else:
         verdict, reason, certainty = class_verdict(per_drug)
+        worse = [f for f in per_drug if f.verdict == "contradicted"]
+        pending = [f for f in findings if f.outcome == "not yet known" and f.efficacy_tested]
         plain = plain_text(
-            verdict_sentence(verdict),
-            "Many drugs that calm the immune system have been tested in ALS. None has clearly "
-            "slowed the disease so far, and one made it worse."
-            if verdict == "not supported" and any(f.verdict == "contradicted" for f in per_drug)
+            verdict_sentence(verdict, q.category),
+            f"{len(per_drug)} drugs that act on the immune system have been tested in ALS."
+            if per_drug
             else "",
-            "Some trials are still running.",
+            f"{len(worse)} of them made ALS worse." if len(worse) > 1 else "",
+            "One of them made ALS worse." if len(worse) == 1 else "",
+            "Some trials are still running." if pending else "",
             certainty_sentence(certainty.level),
         )
     return Answer(
@@ -371,14 +382,16 @@ def _biomarker_answer(q: Question, evidence: EvidenceBase) -> Answer:
         )
         for r in prognostic
     ]
+    comparators = [r for r in prognostic if not r.immune and is_significant(r)]
     plain = plain_text(
         verdict_sentence(verdict),
-        "Some immune blood and spinal fluid tests go along with faster ALS or shorter life. "
-        "Most were seen in one group of patients only. Nerve damage markers, such as "
-        "neurofilament, predict the course better."
-        if verdict == "partly supported"
+        "Some immune blood and spinal fluid tests go along with faster ALS or shorter life."
+        if verdict in ("supported", "partly supported")
         else "",
-        "These tests are not used to choose treatment today.",
+        "Most were seen in one group of patients only." if verdict == "partly supported" else "",
+        "Markers of nerve damage, such as neurofilament, were also linked to the course of ALS."
+        if comparators
+        else "",
         certainty_sentence(certainty.level),
     )
     return Answer(
@@ -701,13 +714,18 @@ def _classification_answer(q: Question, evidence: EvidenceBase) -> Answer:
         for f in (mr_answer.mr.findings if mr_answer.mr else ())
     ]
     plain = plain_text(
-        "Most experts do not class ALS as an autoimmune disease, and the evidence here agrees."
+        "The evidence does not support calling ALS an autoimmune disease."
         if verdict == "not supported"
         else verdict_sentence(verdict),
-        "In autoimmune diseases, the immune system attacks the body by mistake. In ALS, no "
-        "such attack has been shown to cause the disease.",
-        "Drugs that calm the immune system have not slowed ALS.",
-        "The immune system does react in ALS. That is a separate question below.",
+        "In an autoimmune disease, the immune system attacks the body by mistake.",
+        "In ALS, no such attack has been shown to cause the disease." if not met else "",
+        "Drugs that calm the immune system have not slowed ALS."
+        if therapy_verdict in ("not supported", "contradicted")
+        else "",
+        "Gene-based studies found no sign that autoimmune disease causes ALS."
+        if mr_answer.verdict == "not supported"
+        else "",
+        "The immune system does react in ALS. That is a separate question.",
         certainty_sentence(certainty.level),
     )
     return Answer(

@@ -7,20 +7,32 @@ that the answer object does not hold.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from alsatlas.synthesis.answer import (
     CertaintyLevel,
+    GradeStep,
     PooledEstimate,
     Question,
     Verdict,
     VoteTally,
 )
+from alsatlas.synthesis.rules import WIDE_CI_RATIO
 
 _VERDICT_PLAIN: dict[Verdict, str] = {
-    "supported": "The studies we have agree on this.",
+    "supported": "The studies we have mostly agree on this.",
     "partly supported": "Some studies point this way, but the proof is weak or mixed.",
     "not supported": "Good studies looked for this and found no real link.",
     "contradicted": "The studies point the other way.",
     "insufficient evidence": "There is not enough good evidence to say yes or no.",
+}
+
+_THERAPY_PLAIN: dict[Verdict, str] = {
+    "supported": "Trials show that this treatment helps.",
+    "partly supported": "Trials hint at a benefit in some patients, but it is not confirmed.",
+    "not supported": "Drugs of this kind have been tested well, and they did not slow ALS.",
+    "contradicted": "In trials, this treatment made things worse.",
+    "insufficient evidence": "We do not know yet if this treatment works.",
 }
 
 _CERTAINTY_PLAIN: dict[CertaintyLevel, str] = {
@@ -31,8 +43,10 @@ _CERTAINTY_PLAIN: dict[CertaintyLevel, str] = {
 }
 
 
-def verdict_sentence(verdict: Verdict) -> str:
-    """One plain sentence for a verdict."""
+def verdict_sentence(verdict: Verdict, category: str = "") -> str:
+    """One plain sentence for a verdict (therapy questions have their own wording)."""
+    if category == "therapy":
+        return _THERAPY_PLAIN[verdict]
     return _VERDICT_PLAIN[verdict]
 
 
@@ -42,7 +56,27 @@ def certainty_sentence(level: CertaintyLevel) -> str:
 
 
 def effect_sentence(pooled: PooledEstimate, plain_name: str) -> str:
-    """Plain sentence on the size of a ratio, only when its CI excludes 1."""
+    """Plain sentence on the size of a ratio, only when its CI excludes 1; a warning when its
+    CI is very wide (upper/lower ≥ :data:`~alsatlas.synthesis.rules.WIDE_CI_RATIO`)."""
+    text = _effect_size(pooled, plain_name)
+    if pooled.ci_ub / pooled.ci_lb >= WIDE_CI_RATIO:
+        text += (
+            " This number comes from few patients, so the true risk could be much lower or higher."
+        )
+    return text
+
+
+def bias_sentence(steps: Sequence[GradeStep]) -> str:
+    """Plain sentence for a risk-of-bias downgrade (no lag before ALS diagnosis), else empty."""
+    if any(s.domain == "risk of bias" and s.change < 0 for s in steps):
+        return (
+            "Part of this link may be because early ALS can look like other diseases "
+            "before doctors find it."
+        )
+    return ""
+
+
+def _effect_size(pooled: PooledEstimate, plain_name: str) -> str:
     if pooled.ci_lb > 1.0:
         if pooled.estimate >= 2.0:
             size = f"about {pooled.estimate:.0f} times as high"
@@ -99,6 +133,7 @@ def plain_text(*sentences: str) -> str:
 
 
 __all__ = [
+    "bias_sentence",
     "certainty_sentence",
     "effect_sentence",
     "epi_technical",

@@ -98,7 +98,7 @@ def trial_finding(record: ImmuneTrial) -> TrialFinding:
         trial_name=record.trial_name,
         registry_id=record.nct_id or record.registry_id,
         phase=record.phase,
-        n_randomised=_n(record),
+        n_participants=_n(record),
         randomised=is_randomised(record),
         endpoint_type=record.endpoint_type,
         efficacy_tested=tests_efficacy(record),
@@ -148,7 +148,7 @@ def drug_finding(term: str, records: Sequence[ImmuneTrial]) -> DrugFinding:
     if decided:
         start = "high"
         start_reason = "randomised controlled trials: GRADE starts at high"
-        sizes = [f.n_randomised for f in decided if f.n_randomised is not None]
+        sizes = [f.n_participants for f in decided if f.n_participants is not None]
         largest = max(sizes) if sizes else None
         if largest is None or largest < MIN_TRIAL_SIZE:
             steps.append(
