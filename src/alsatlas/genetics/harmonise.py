@@ -150,10 +150,17 @@ def harmonise_alleles(
     """
     if action not in (1, 2, 3):
         raise SumstatsError(f"action must be 1, 2 or 3, not {action!r}", field="action")
-    a1 = np.asarray(effect_allele_exposure, dtype=np.str_)
-    a2 = np.asarray(other_allele_exposure, dtype=np.str_)
-    b1 = np.asarray(effect_allele_outcome, dtype=np.str_)
-    b2 = np.asarray(other_allele_outcome, dtype=np.str_)
+    arrays = [
+        np.asarray(x, dtype=np.str_)
+        for x in (
+            effect_allele_exposure,
+            other_allele_exposure,
+            effect_allele_outcome,
+            other_allele_outcome,
+        )
+    ]
+    width = max([1] + [int(np.char.str_len(x).max()) for x in arrays if x.size])
+    a1, a2, b1, b2 = (x.astype(f"<U{width}") for x in arrays)
     beta = np.asarray(beta_outcome, dtype=np.float64).copy()
     f_a = np.asarray(eaf_exposure, dtype=np.float64)
     f_b = np.asarray(eaf_outcome, dtype=np.float64).copy()
