@@ -19,6 +19,7 @@ Ties of the maximum go to the first grid point.
 from __future__ import annotations
 
 import numpy as np
+from scipy import fft as sp_fft
 
 from alsatlas.genetics.mr.inputs import FloatArray
 
@@ -69,12 +70,13 @@ def density_argmax(x: FloatArray, weights: FloatArray, bw: FloatArray) -> FloatA
     ) + np.bincount((base + ix + 1).ravel(), weights=(w * fx).ravel(), minlength=nrow * m)
     mass = mass.reshape(nrow, m)
 
-    # 3. kernel on R's kords grid, mirrored
+    # 3. kernel on R's kords grid, mirrored: distances j*step for j = 0..n, then n-1..1
     step = 2.0 * span / (m - 1)
-    j = np.arange(m, dtype=np.float64)
-    dist = np.where(j <= n, j, m - j)[None, :] * step[:, None]
-    kern = np.exp(-0.5 * (dist / h[:, None]) ** 2) / (h[:, None] * np.sqrt(2.0 * np.pi))
-    conv = np.fft.irfft(np.fft.rfft(mass, axis=1) * np.conj(np.fft.rfft(kern, axis=1)), n=m)
+    half = np.arange(n + 1, dtype=np.float64)[None, :] * (step / h)[:, None]
+    half = np.exp(-0.5 * half * half)
+    half *= (1.0 / (h * np.sqrt(2.0 * np.pi)))[:, None]
+    kern = np.concatenate([half, half[:, n - 1 : 0 : -1]], axis=1)
+    conv = sp_fft.irfft(sp_fft.rfft(mass, axis=1) * np.conj(sp_fft.rfft(kern, axis=1)), n=m, axis=1)
     dens = np.maximum(conv[:, :n], 0.0)
 
     # 4. interpolate from seq(lo, up, n) onto seq(from, to, 512)

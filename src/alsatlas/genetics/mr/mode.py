@@ -18,7 +18,7 @@ ModeKind = Literal["simple", "weighted"]
 MAD_CONSTANT = 1.4826
 """Scale constant of R's ``mad``."""
 
-_CHUNK = 2048
+_CHUNK = 128
 
 
 def _mad(x: FloatArray, axis: int = -1) -> FloatArray:
