@@ -18,8 +18,8 @@ error that ``metafor::rma.uni`` (version 3.8) uses, and is truncated at 0 as the
 ``HSk``       :math:`(k/(k-p)\,Q(0) - k) / \sum 1/v_i` (small-sample corrected HS)
 ``SJ``        :math:`\tau_0^2\, y' P_{w_0} y / (k-p)`, :math:`w_0 = 1/(v+\tau_0^2)`,
               :math:`\tau_0^2 = \frac{1}{k}\sum (y_i - \bar y)^2` (Sidik & Jonkman 2005)
-``ML``        maximum likelihood, Fisher scoring (Viechtbauer 2005)
-``REML``      restricted maximum likelihood, Fisher scoring (Viechtbauer 2005; Raudenbush 2009)
+``ML``        maximum likelihood (Viechtbauer 2005)
+``REML``      restricted maximum likelihood (Viechtbauer 2005; Raudenbush 2009)
 ``EB``        empirical Bayes (Morris 1983); its estimating equation is ``PM``'s
 ``PM``        root of :math:`Q(\tau^2) = k - p` (Paule & Mandel 1982)
 ============  =============================================================================
@@ -58,6 +58,8 @@ from alsatlas.stats.meta_inputs import FloatArray, check_method
 FISHER_TOL = 1e-12
 #: Iteration cap of Fisher scoring and of the Newton root search.
 MAXITER = 1000
+#: A halving path below this τ², with a non-positive score at 0, ends at τ² = 0.
+BOUNDARY_SNAP = 1e-10
 #: metafor's ``control$tol``: the log-likelihood gap of its check against τ² = 0.
 LL0_TOL = float(np.finfo(np.float64).eps ** 0.25)
 
@@ -86,6 +88,10 @@ class Tau2Estimate:
 
 def projection(w: FloatArray, X: FloatArray) -> FloatArray:
     r"""Return :math:`P = W - WX(X'WX)^{-1}X'W` for weights ``w`` and design ``X``."""
+    if X.shape[1] == 1:  # one column x: P = W - (w x)(w x)' / sum(w x^2), no inverse needed
+        wx = w * X[:, 0]
+        P1: FloatArray = np.diag(w) - np.outer(wx, wx / float(wx @ X[:, 0]))
+        return P1
     WX = w[:, None] * X
     inv = np.linalg.inv(X.T @ WX)
     P: FloatArray = np.diag(w) - WX @ inv @ WX.T
@@ -111,9 +117,15 @@ def solve_q(yi: FloatArray, vi: FloatArray, X: FloatArray, target: float) -> tup
         The root and the number of Newton steps.
     """
     tau2 = 0.0
+    one = X.shape[1] == 1
+    x = X[:, 0]
     for it in range(MAXITER):
-        P = projection(1.0 / (vi + tau2), X)
-        Py = P @ yi
+        w = 1.0 / (vi + tau2)
+        if one:  # Py = w r with r the weighted least-squares residual
+            wx = w * x
+            Py = w * (yi - x * (float(wx @ yi) / float(wx @ x)))
+        else:
+            Py = projection(w, X) @ yi
         q = float(yi @ Py)
         if it == 0 and q <= target:
             return 0.0, 0
@@ -130,18 +142,57 @@ def solve_q(yi: FloatArray, vi: FloatArray, X: FloatArray, target: float) -> tup
     )  # pragma: no cover - Newton on a convex decreasing function always converges
 
 
-def _fisher_adjustment(
+def _score_terms_one_column(
+    w: FloatArray, yi: FloatArray, x: FloatArray, method: str
+) -> tuple[float, float, float]:
+    r""":func:`score_terms` for a single-column design, without forming P.
+
+    With :math:`s = \sum w x^2`, :math:`b = \sum wxy/s` and :math:`r = y - xb`:
+    :math:`Py = w r`, :math:`y'P^3y = \sum w^3r^2 - (\sum w^2xr)^2/s`,
+    :math:`\mathrm{tr}P = \sum w - \sum w^2x^2/s` and
+    :math:`\mathrm{tr}P^2 = \sum w^2 - 2\sum w^3x^2/s + (\sum w^2x^2/s)^2`.
+    """
+    wx = w * x
+    s = float(wx @ x)
+    r = yi - x * (float(wx @ yi) / s)
+    wr = w * r
+    yPPy = float(wr @ wr)
+    yPPPy = float((w * wr) @ wr) - float(wx @ wr) ** 2 / s
+    if method == "ML":
+        info = float(w @ w)
+        return yPPy - float(w.sum()), info, 2.0 * yPPPy - info
+    wwx = w * wx
+    a = float(wwx @ x) / s
+    info = float(w @ w) - 2.0 * float((w * wwx) @ x) / s + a * a
+    return yPPy - (float(w.sum()) - a), info, 2.0 * yPPPy - info
+
+
+def score_terms(
     tau2: float, yi: FloatArray, vi: FloatArray, X: FloatArray, method: str
-) -> tuple[float, FloatArray, FloatArray]:
-    """One Fisher-scoring step for ML or REML (Viechtbauer 2005, eqs. 11-12)."""
+) -> tuple[float, float, float]:
+    r"""Score, expected and observed information of the ML/REML likelihood in τ² (times 2).
+
+    With :math:`w_i = 1/(v_i+\tau^2)` and :math:`P` as above (Viechtbauer 2005):
+
+    - REML: :math:`S = y'P^2y - \mathrm{tr}P`, :math:`I = \mathrm{tr}(P^2)`,
+      :math:`J = 2y'P^3y - \mathrm{tr}(P^2)`;
+    - ML: :math:`S = y'P^2y - \sum w_i`, :math:`I = \sum w_i^2`,
+      :math:`J = 2y'P^3y - \sum w_i^2`.
+
+    The Fisher-scoring step is :math:`S/I` (metafor's), the Newton step :math:`S/J`.
+    """
     w = 1.0 / (vi + tau2)
+    if X.shape[1] == 1:
+        return _score_terms_one_column(w, yi, X[:, 0], method)
     P = projection(w, X)
     Py = P @ yi
+    yPPy = float(Py @ Py)
+    yPPPy = float(Py @ P @ Py)
     if method == "ML":
-        adj = (float(Py @ Py) - float(w.sum())) / float(w @ w)
-    else:
-        adj = (float(Py @ Py) - float(np.trace(P))) / float(np.sum(P * P))
-    return adj, w, P
+        info = float(w @ w)
+        return yPPy - float(w.sum()), info, 2.0 * yPPPy - info
+    info = float(np.sum(P * P))
+    return yPPy - float(np.trace(P)), info, 2.0 * yPPPy - info
 
 
 def _loglik(tau2: float, yi: FloatArray, vi: FloatArray, X: FloatArray, method: str) -> float:
@@ -166,29 +217,44 @@ def _loglik(tau2: float, yi: FloatArray, vi: FloatArray, X: FloatArray, method: 
 def fisher_scoring(
     yi: FloatArray, vi: FloatArray, X: FloatArray, method: str, start: float
 ) -> tuple[float, int]:
-    r"""ML/REML τ² by Fisher scoring, as ``metafor::rma.uni`` but to a tight tolerance.
+    r"""ML/REML τ²: metafor's Fisher scoring, finished by Newton's method inside a bracket.
 
-    Step: :math:`\Delta = (y'P^2y - \mathrm{tr}P)/\mathrm{tr}(P^2)` (REML) or
-    :math:`(y'P^2y - \sum w_i)/\sum w_i^2` (ML). A step that would cross 0 is halved until it
-    does not (metafor's rule); when the step taken at :math:`\tau^2 = 0` itself points below
-    0, the maximum is on the boundary and the estimate is 0 (the limit of metafor's halving).
-    Afterwards metafor's check applies: if the likelihood at 0 is higher by more than
-    ``LL0_TOL``, the estimate is 0.
+    metafor takes Fisher-scoring steps :math:`S/I` (see :func:`score_terms`) from the HE
+    estimate and halves a step that would cross 0. The same path is followed here until the
+    score has been positive at some :math:`lo` and negative at some :math:`hi`; from then on
+    each step is Newton's :math:`S/J` (Fisher's if that leaves the bracket, bisection if both
+    do), so the root metafor approaches is reached to a change below
+    :math:`10^{-12}\max(1, \tau^2)` where Fisher scoring alone may oscillate for hundreds of
+    steps. A path that runs down to the boundary ends at τ² = 0 (the limit of metafor's
+    halving). Finally metafor's check applies: if the likelihood at 0 exceeds that at the
+    estimate by more than ``LL0_TOL``, τ² = 0.
     """
     tau2 = max(0.0, start)
+    lo, hi = -1.0, math.inf  # lo < 0: no point with a positive score seen yet
     iterations = 0
     for iterations in range(1, MAXITER + 1):  # noqa: B007
-        adj, _, _ = _fisher_adjustment(tau2, yi, vi, X, method)
-        if tau2 + adj < 0.0:
-            adj0 = adj if tau2 == 0.0 else _fisher_adjustment(0.0, yi, vi, X, method)[0]
-            if adj0 <= 0.0:
-                new = 0.0
-            else:
-                while tau2 + adj < 0.0:
-                    adj /= 2.0
-                new = tau2 + adj
+        score, info, obs = score_terms(tau2, yi, vi, X, method)
+        if score > 0.0:
+            lo = tau2
+        elif score < 0.0:
+            hi = tau2
+        if score == 0.0 or (tau2 == 0.0 and score < 0.0):
+            break
+        fisher = tau2 + score / info
+        if lo >= 0.0 and hi < math.inf:
+            new = tau2 + score / obs if obs > 0.0 else fisher
+            if not lo < new < hi:
+                new = fisher if lo < fisher < hi else 0.5 * (lo + hi)
+        elif score > 0.0:
+            newton = tau2 + score / obs if obs > 0.0 else fisher
+            new = max(newton, fisher)
         else:
-            new = tau2 + adj
+            step = score / info
+            while tau2 + step < 0.0:
+                step /= 2.0
+            new = tau2 + step
+            if new < BOUNDARY_SNAP and score_terms(0.0, yi, vi, X, method)[0] <= 0.0:
+                new = 0.0
         change = abs(new - tau2)
         tau2 = new
         if change < FISHER_TOL * max(1.0, tau2):
@@ -303,6 +369,7 @@ __all__ = [
     "Tau2Estimate",
     "estimate_tau2",
     "fisher_scoring",
+    "score_terms",
     "projection",
     "q_statistic",
     "solve_q",
