@@ -369,8 +369,8 @@ __all__ = [
     "Tau2Estimate",
     "estimate_tau2",
     "fisher_scoring",
-    "score_terms",
     "projection",
     "q_statistic",
+    "score_terms",
     "solve_q",
 ]
