@@ -11,6 +11,7 @@ Meta-analysis core, with metafor's names and defaults:
   ``yi``/``vi``.
 """
 
+from alsatlas.stats.batch import RMABatchResult, rma_batch
 from alsatlas.stats.confint import HeterogeneityCI, confint_heterogeneity
 from alsatlas.stats.effects_generic import (
     GenericEffects,
@@ -29,6 +30,7 @@ __all__ = [
     "GenericEffects",
     "HeterogeneityCI",
     "Prediction",
+    "RMABatchResult",
     "RMAResult",
     "Tau2Estimate",
     "confint_heterogeneity",
@@ -38,4 +40,5 @@ __all__ = [
     "estimate_tau2",
     "predict_rma",
     "rma",
+    "rma_batch",
 ]
