@@ -111,32 +111,39 @@ def _lookup_outcome(
 
 
 def _plots(directory: Path, harmonised: HarmonisedData, report: Any, convention: str) -> list[str]:
-    """Scatter, funnel, single-SNP forest and leave-one-out plots, via the MR figure module."""
-    try:
-        figures: Any = importlib.import_module("alsatlas.figures.mr_plots")
-    except ImportError as exc:
-        raise AlsatlasInputError(
-            "MR plots are not available in this installation", field="plots"
-        ) from exc
+    """Scatter, funnel, single-SNP forest and leave-one-out plots (SVG and PNG) in ``directory``."""
+    figures: Any = importlib.import_module("alsatlas.figures.mr_plots")
     mr: Any = importlib.import_module("alsatlas.genetics.mr")
+    matplotlib_pyplot: Any = importlib.import_module("matplotlib.pyplot")
     bx, bxse, by, byse = harmonised.mr_arrays()
     snps = harmonised.kept.get_column("SNP").to_list()
     directory.mkdir(parents=True, exist_ok=True)
-    written: list[str] = []
+    title = f"{harmonised.exposure or 'exposure'} → {harmonised.outcome or 'outcome'}"
     single = mr.single_snp(bx, bxse, by, byse, snps=snps, convention=convention)
     jobs: list[tuple[str, Any]] = [
-        ("scatter", lambda: figures.scatter_plot(bx, bxse, by, byse, report)),
-        ("funnel", lambda: figures.funnel_plot(single, report)),
-        ("single_snp", lambda: figures.forest_plot(single)),
+        (
+            "scatter",
+            lambda path: figures.mr_scatter_plot(
+                bx, bxse, by, byse, report, title=title, path=path
+            ),
+        ),
+        ("funnel", lambda path: figures.mr_funnel_plot(single, title=title, path=path)),
+        ("single_snp", lambda path: figures.mr_forest_plot(single, title=title, path=path)),
     ]
     if len(bx) >= 3:
         loo = mr.leave_one_out(bx, bxse, by, byse, snps=snps, convention=convention)
-        jobs.append(("leave_one_out", lambda: figures.leave_one_out_plot(loo)))
+        jobs.append(
+            (
+                "leave_one_out",
+                lambda path: figures.mr_leave_one_out_plot(loo, title=title, path=path),
+            )
+        )
+    written: list[str] = []
     for name, make in jobs:
-        figure = make()
         for ext in ("svg", "png"):
             target = directory / f"mr_{name}.{ext}"
-            figures.save(figure, target)
+            figure = make(target)
+            matplotlib_pyplot.close(figure)
             written.append(str(target))
     return written
 
