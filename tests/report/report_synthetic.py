@@ -6,10 +6,13 @@ shows what it is given; the tests on the shipped evidence use the real synthesis
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from dataclasses import dataclass
 
 from alsatlas.report.build import ReportInputs
 from alsatlas.report.context import EvidenceStamp
+from alsatlas.stats.rma import rma
 from alsatlas.synthesis.answer import (
     Answer,
     BiomarkerFinding,
@@ -69,8 +72,6 @@ VERY_LOW = Certainty("very low", "low", "Observational.", (GradeStep("imprecisio
 
 
 def _row(rid: str, est: float, lb: float, ub: float, w: float) -> StudyRow:
-    import math
-
     return StudyRow(
         record_id=rid,
         label=f"Study {rid}",
@@ -89,20 +90,27 @@ def _row(rid: str, est: float, lb: float, ub: float, w: float) -> StudyRow:
 
 
 def synthetic_inputs() -> ReportInputs:
-    rows = (_row("r1", 1.42, 1.03, 1.94, 60.5), _row("r2", 2.1, 1.2, 3.6, 39.5))
+    draft = (_row("r1", 1.42, 1.03, 1.94, 0.0), _row("r2", 2.1, 1.2, 3.6, 0.0))
+    # The synthesis layer pools with alsatlas.stats.rma; the fixture does the same so that the
+    # report's forest-plot refit agrees with these numbers.
+    fit = rma([r.yi for r in draft], [r.vi for r in draft], method="REML", test="z")
+    rows = tuple(
+        dataclasses.replace(r, weight=float(w)) for r, w in zip(draft, fit.weights, strict=True)
+    )
+    pi = fit.predict()
     pooled = PooledEstimate(
         term="sle",
         measure="HR",
         k=2,
-        estimate=1.6234,
-        ci_lb=1.1578,
-        ci_ub=2.2765,
-        pi_lb=0.9,
-        pi_ub=2.9,
-        I2=12.3456,
-        tau2=0.0123,
-        pval=0.0049,
-        QEp=0.3,
+        estimate=math.exp(fit.estimate),
+        ci_lb=math.exp(float(fit.ci_lb[0])),
+        ci_ub=math.exp(float(fit.ci_ub[0])),
+        pi_lb=math.exp(float(pi.pi_lb[0])),
+        pi_ub=math.exp(float(pi.pi_ub[0])),
+        I2=fit.I2,
+        tau2=fit.tau2,
+        pval=float(fit.pval[0]),
+        QEp=fit.QEp,
         method="REML",
         test="z",
         rows=rows,

@@ -122,11 +122,12 @@ class QuestionView:
 
 @dataclass(frozen=True)
 class TextBlock:
-    """A heading with paragraphs and a bullet list (either may be empty)."""
+    """A heading with paragraphs, a bullet list and question/answer pairs (any may be empty)."""
 
     heading: str
     paragraphs: tuple[str, ...] = ()
     items: tuple[str, ...] = ()
+    qa: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,8 @@ class PlainLanguage:
             parts.append(block.heading + ".")
             parts.extend(block.paragraphs)
             parts.extend(block.items)
+            for question, answer in block.qa:
+                parts.extend((question, answer))
         return " ".join(parts)
 
 
@@ -222,17 +225,21 @@ def heterogeneity_text(p: PooledEstimate | None) -> str:
     return ", ".join(parts)
 
 
+def _count(n: int, noun: str, plural: str | None = None) -> str:
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
 def evidence_text(a: Answer) -> str:
     """How much evidence a verdict rests on: records used, votes, trials, MR results."""
-    parts = [f"{len(a.used)} records"]
+    parts = [_count(len(a.used), "record")]
     if a.votes.total:
-        parts.append(f"{a.votes.total} votes")
+        parts.append(_count(a.votes.total, "vote"))
     if a.mr is not None and a.mr.findings:
-        parts.append(f"{len(a.mr.findings)} MR")
+        parts.append(_count(len(a.mr.findings), "MR result"))
     if a.trials:
-        parts.append(f"{len(a.trials)} trials")
+        parts.append(_count(len(a.trials), "trial"))
     if a.biomarkers:
-        parts.append(f"{len(a.biomarkers)} biomarker")
+        parts.append(_count(len(a.biomarkers), "biomarker record"))
     return " · ".join(parts)
 
 
@@ -382,28 +389,28 @@ PLAIN_MEANING = TextBlock(
 
 def plain_language(answers: tuple[Answer, ...]) -> PlainLanguage:
     """The section for patients and families, from each answer's plain-language summary."""
-    known: list[str] = []
-    unknown: list[str] = []
+    known: list[tuple[str, str]] = []
+    unknown: list[tuple[str, str]] = []
     for a in answers:
         if not a.plain_summary:
             continue
-        line = f"{a.question.plain} {a.plain_summary}"
-        (unknown if a.verdict == "insufficient evidence" else known).append(line)
+        pair = (a.question.plain, a.plain_summary)
+        (unknown if a.verdict == "insufficient evidence" else known).append(pair)
     blocks = [PLAIN_INTRO]
     blocks.append(
         TextBlock(
             "What we know",
             ("Here is what the studies show so far.",) if known else (),
-            tuple(known),
+            qa=tuple(known),
         )
     )
     blocks.append(
         TextBlock(
             "What we do not know yet",
-            (*PLAIN_LIMITS, "For these questions there are not yet enough good studies:")
+            (*PLAIN_LIMITS, "For these questions there are not yet enough good studies.")
             if unknown
             else PLAIN_LIMITS,
-            tuple(unknown),
+            qa=tuple(unknown),
         )
     )
     blocks.append(PLAIN_MEANING)

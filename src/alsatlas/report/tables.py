@@ -19,6 +19,7 @@ kind        shown as
 ``pmid``    PubMed link; ``doi``: doi.org link; ``pmcid``: PubMed Central link
 ``nct``     ClinicalTrials.gov link when the id is an NCT number (other registries: text)
 ``ref``     link to the reference list entry of a study id
+``record``  record id(s), as is, in a small fixed-width font
 =========== ====================================================================
 """
 
@@ -32,18 +33,33 @@ from typing import Literal
 CellValue = str | int | float | bool | None
 Row = Mapping[str, CellValue]
 ColumnKind = Literal[
-    "text", "number", "percent", "int", "signed", "pvalue", "pmid", "doi", "nct", "pmcid", "ref"
+    "text",
+    "number",
+    "percent",
+    "int",
+    "signed",
+    "pvalue",
+    "pmid",
+    "doi",
+    "nct",
+    "pmcid",
+    "ref",
+    "record",
 ]
 
 
 @dataclass(frozen=True)
 class Column:
-    """A table column: its key in each row, its header, and how values are shown."""
+    """A table column: its key in each row, its header, and how values are shown.
+
+    ``show=False`` keeps a column out of the HTML table (it is still exported).
+    """
 
     key: str
     label: str
     kind: ColumnKind = "text"
     digits: int = 2
+    show: bool = True
 
 
 @dataclass(frozen=True)
@@ -63,6 +79,11 @@ class Table:
             columns=tuple(c for c in self.columns if c.key not in dropped),
             rows=tuple(r for r in self.rows if predicate(r)),
         )
+
+    @property
+    def shown(self) -> tuple[Column, ...]:
+        """The columns the HTML table shows."""
+        return tuple(c for c in self.columns if c.show)
 
     def for_question(self, question_id: str) -> Table:
         """The rows of one question, without the ``question_id`` column."""
@@ -102,7 +123,7 @@ def format_cell(value: CellValue, column: Column) -> str:
         if column.kind == "int":
             return f"{int(value):,}"
         if column.kind == "signed":
-            return f"{int(value):+d}".replace("-", "\u2212")
+            return f"{int(value):+d}".replace("-", "\u2212") if value else "0"
         if column.kind == "pvalue":
             return format_pvalue(float(value))
     return str(value)

@@ -1,0 +1,47 @@
+"""`alsatlas report`: build the evidence report (HTML plus JSON/TSV tables) into a folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from alsatlas.cli.app import app
+from alsatlas.errors import AlsatlasError
+
+
+@app.command()
+def report(
+    out: Path = typer.Option(
+        Path("report-out"),
+        "--out",
+        "-o",
+        help="Folder to write report.html and tables/ into (created if missing).",
+        file_okay=False,
+        dir_okay=True,
+        writable=True,
+    ),
+) -> None:
+    """Answer every question from the evidence base and write the self-contained HTML report."""
+    from alsatlas.report.build import build_report
+    from alsatlas.report.sources import shipped_inputs
+
+    console = Console(stderr=True)
+    columns = (
+        TextColumn("[progress.description]{task.description:<40}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    try:
+        with Progress(*columns, console=console, transient=False) as progress:
+            inputs = shipped_inputs(progress)
+            files = build_report(out, inputs, progress=progress)
+    except AlsatlasError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(code=1) from exc
+    verdicts = len(files.view.questions)
+    typer.echo(f"Wrote {files.html} ({verdicts} questions)")
+    typer.echo(f"Wrote {len(files.tables)} table files under {files.out_dir / 'tables'}")

@@ -1,0 +1,76 @@
+"""The report built from the shipped evidence base, through the API and through the CLI.
+
+Expected values come from :func:`alsatlas.synthesis.answer_all` on the same evidence: the
+report must show exactly what the synthesis layer decided.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+from report_checks import check_all
+from typer.testing import CliRunner
+
+from alsatlas.cli import app
+from alsatlas.report.build import ReportFiles, build_report
+from alsatlas.report.plots import ReportConsistencyError, answer_figures
+from alsatlas.report.render import grade_symbols
+from alsatlas.report.sources import shipped_inputs
+from alsatlas.synthesis import QUESTIONS, answer_all
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> ReportFiles:
+    return build_report(tmp_path_factory.mktemp("report"), shipped_inputs())
+
+
+def test_shipped_report_passes_all_checks(shipped: ReportFiles) -> None:
+    answers = answer_all()
+    assert [a.question.id for a in answers] == [q.id for q in QUESTIONS]
+    check_all(shipped, answers)
+
+
+def test_every_pooled_term_has_a_forest_plot(shipped: ReportFiles) -> None:
+    for a, q in zip(answer_all(), shipped.view.questions, strict=True):
+        with_rows = [p for p in a.pooled_by_term if p.rows]
+        assert len(q.figures) == len(with_rows)
+        for fig in q.figures:
+            assert "<title" in str(fig.svg) and 'role="img"' in str(fig.svg)
+
+
+def test_forest_refit_must_match_the_synthesis(shipped: ReportFiles) -> None:
+    answer = next(a for a in answer_all() if a.pooled is not None and a.pooled.k >= 2)
+    assert answer.pooled is not None
+    off = dataclasses.replace(answer.pooled, estimate=answer.pooled.estimate * 1.01)
+    with pytest.raises(ReportConsistencyError, match="estimate"):
+        answer_figures(dataclasses.replace(answer, pooled=off, pooled_by_term=(off,)))
+
+
+def test_verdict_table_matches_answers_json(shipped: ReportFiles) -> None:
+    rows = json.loads((shipped.out_dir / "tables" / "answers.json").read_text())["rows"]
+    html = shipped.html.read_text()
+    for row in rows:
+        assert f'id="q-{row["question_id"]}"' in html
+        assert grade_symbols(row["certainty"]) in html
+    assert "Evidence base version" in html
+    assert shipped.view.evidence_version in html
+
+
+def test_cli_report_writes_html_and_tables(tmp_path: Path) -> None:
+    out = tmp_path / "cli-out"
+    result = CliRunner().invoke(app, ["report", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "report.html").is_file()
+    assert (out / "tables" / "answers.tsv").is_file()
+    assert "report.html" in result.stdout
+    answers = json.loads((out / "tables" / "answers.json").read_text())["rows"]
+    assert [r["verdict"] for r in answers] == [a.verdict for a in answer_all()]
+
+
+def test_cli_report_help_names_the_out_option() -> None:
+    result = CliRunner().invoke(app, ["report", "--help"])
+    assert result.exit_code == 0
+    assert "--out" in result.stdout
