@@ -25,13 +25,12 @@ from alsatlas.genetics.mr.correlated import (
 from alsatlas.genetics.mr.egger import egger_from_arrays
 from alsatlas.genetics.mr.fstat import f_statistic_correlated, f_statistics
 from alsatlas.genetics.mr.heterogeneity import heterogeneity_from_arrays
-from alsatlas.genetics.mr.inputs import MRArrays, as_mr_arrays
+from alsatlas.genetics.mr.inputs import FloatArray, MRArrays, as_mr_arrays
 from alsatlas.genetics.mr.ivw import ivw_from_arrays
-from alsatlas.genetics.mr.median import median_from_arrays
-from alsatlas.genetics.mr.mode import mode_from_arrays
+from alsatlas.genetics.mr.median import MedianKind, median_from_arrays
+from alsatlas.genetics.mr.mode import ModeKind, mode_from_arrays
 from alsatlas.genetics.mr.presso import presso_from_arrays
 from alsatlas.genetics.mr.results import (
-    CochranQ,
     EggerIntercept,
     FStatistics,
     Heterogeneity,
@@ -58,25 +57,20 @@ def _ivw_fe(d: MRArrays, c: ConventionDefaults, seed: int, n_boot: int, a: float
     return ivw_from_arrays(d, model="fixed", alpha=a, method="ivw_fe")
 
 
-def _median(kind: str) -> _Estimator:
+def _median(kind: MedianKind) -> _Estimator:
     def est(d: MRArrays, c: ConventionDefaults, seed: int, n_boot: int, a: float) -> MRMethodResult:
         return median_from_arrays(
-            d,
-            kind=kind,  # type: ignore[arg-type]
-            weights=c.median_weights,
-            n_boot=n_boot,
-            rng=seed,
-            alpha=a,
+            d, kind=kind, weights=c.median_weights, n_boot=n_boot, rng=seed, alpha=a
         )
 
     return est
 
 
-def _mode(kind: str) -> _Estimator:
+def _mode(kind: ModeKind) -> _Estimator:
     def est(d: MRArrays, c: ConventionDefaults, seed: int, n_boot: int, a: float) -> MRMethodResult:
         return mode_from_arrays(
             d,
-            kind=kind,  # type: ignore[arg-type]
+            kind=kind,
             n_boot=n_boot,
             rng=seed,
             distribution=c.mode_pvalue_distribution,
@@ -116,6 +110,87 @@ def default_methods(
         and (not correlated or m in _CORRELATED_OK)
         and (m != "presso" or k < presso_n_distribution)
     )
+
+
+def _check_requested(
+    chosen: tuple[MethodId, ...], k: int, correlated: bool, presso_n_distribution: int
+) -> None:
+    for m in chosen:
+        if k < MIN_SNPS[m]:
+            raise StatsInputError(
+                f"{m} needs at least {MIN_SNPS[m]} variants, got {k}", field="methods"
+            )
+        if m == "wald_ratio" and k != 1:
+            raise StatsInputError(f"wald_ratio takes exactly one variant, got {k}", field="methods")
+        if m == "presso" and k >= presso_n_distribution:
+            raise StatsInputError(
+                f"presso needs presso_n_distribution > number of variants ({k})",
+                field="presso_n_distribution",
+            )
+        if correlated and m not in _CORRELATED_OK:
+            raise StatsInputError(
+                f"{m} assumes uncorrelated variants; with an LD matrix only ivw, ivw_fe and "
+                "egger are available",
+                field="methods",
+            )
+
+
+def _run_independent(
+    d: MRArrays,
+    chosen: tuple[MethodId, ...],
+    c: ConventionDefaults,
+    seed: int,
+    n_boot: int,
+    presso_n_distribution: int,
+    alpha: float,
+) -> tuple[list[MRMethodResult], EggerIntercept | None, Heterogeneity | None, PressoResult | None]:
+    results: list[MRMethodResult] = []
+    intercept: EggerIntercept | None = None
+    presso: PressoResult | None = None
+    for m in chosen:
+        if m == "egger":
+            slope, intercept = egger_from_arrays(d, distribution=c.egger_distribution, alpha=alpha)
+            results.append(slope)
+        elif m == "presso":
+            presso = presso_from_arrays(d, n_distribution=presso_n_distribution, rng=seed)
+            results.append(presso.outlier_corrected or presso.raw)
+        else:
+            results.append(_ESTIMATORS[m](d, c, seed, n_boot, alpha))
+    if intercept is None and d.k >= 3:
+        intercept = egger_from_arrays(d, distribution=c.egger_distribution, alpha=alpha)[1]
+    het = heterogeneity_from_arrays(d) if d.k >= 2 else None
+    return results, intercept, het, presso
+
+
+def _run_correlated(
+    d: MRArrays,
+    ld: FloatArray,
+    chosen: tuple[MethodId, ...],
+    c: ConventionDefaults,
+    alpha: float,
+) -> tuple[list[MRMethodResult], EggerIntercept | None, Heterogeneity | None]:
+    results: list[MRMethodResult] = []
+    for m in chosen:
+        if m == "egger":
+            results.append(
+                egger_correlated_from_arrays(d, ld, distribution=c.egger_distribution, alpha=alpha)[
+                    0
+                ]
+            )
+        else:
+            model = "fixed" if m == "ivw_fe" else c.ivw_model
+            results.append(ivw_correlated_from_arrays(d, ld, model=model, alpha=alpha, method=m)[0])
+    if d.k < 2:
+        return results, None, None
+    q_ivw = ivw_correlated_from_arrays(d, ld)[1]
+    if d.k < 3:
+        return results, None, Heterogeneity(ivw=q_ivw, egger=None, rucker=None)
+    _, intercept, q_egger = egger_correlated_from_arrays(
+        d, ld, distribution=c.egger_distribution, alpha=alpha
+    )
+    diff = q_ivw.Q - q_egger.Q
+    rucker = RuckerQ(q_ivw.Q, q_egger.Q, diff, float(chi2.sf(diff, 1)))
+    return results, intercept, Heterogeneity(ivw=q_ivw, egger=q_egger, rucker=rucker)
 
 
 def run_mr(
@@ -171,86 +246,28 @@ def run_mr(
         raise StatsInputError("n_boot must be at least 2", field="n_boot")
     d = as_mr_arrays(bx, bxse, by, byse)
     correlated = rho is not None
-    if "presso" in (methods or ()) and d.k >= presso_n_distribution:
-        raise StatsInputError(
-            f"presso needs presso_n_distribution > number of variants ({d.k})",
-            field="presso_n_distribution",
-        )
     chosen = (
         default_methods(d.k, correlated=correlated, presso_n_distribution=presso_n_distribution)
         if methods is None
         else check_methods(list(methods))
     )
-    for m in chosen:
-        if d.k < MIN_SNPS[m]:
-            raise StatsInputError(
-                f"{m} needs at least {MIN_SNPS[m]} variants, got {d.k}", field="methods"
-            )
-        if m == "wald_ratio" and d.k != 1:
-            raise StatsInputError(
-                f"wald_ratio takes exactly one variant, got {d.k}", field="methods"
-            )
-        if correlated and m not in _CORRELATED_OK:
-            raise StatsInputError(
-                f"{m} assumes uncorrelated variants; with an LD matrix only ivw, ivw_fe and "
-                "egger are available",
-                field="methods",
-            )
-
-    results: list[MRMethodResult] = []
-    intercept: EggerIntercept | None = None
-    presso: PressoResult | None = None
-    het: Heterogeneity | None = None
-    if rho is not None:
-        ld = as_ld_matrix(rho, d.k)
-        q_ivw: CochranQ | None = None
-        q_egger: CochranQ | None = None
-        for m in chosen:
-            if m == "egger":
-                slope, intercept, q_egger = egger_correlated_from_arrays(
-                    d, ld, distribution=c.egger_distribution, alpha=alpha
-                )
-                results.append(slope)
-            else:
-                model = "fixed" if m == "ivw_fe" else c.ivw_model
-                res, q_ivw = ivw_correlated_from_arrays(d, ld, model=model, alpha=alpha, method=m)
-                results.append(res)
-        if d.k >= 2:
-            q_ivw = q_ivw or ivw_correlated_from_arrays(d, ld)[1]
-        if d.k >= 3 and q_egger is None:
-            _, intercept, q_egger = egger_correlated_from_arrays(
-                d, ld, distribution=c.egger_distribution, alpha=alpha
-            )
-        if q_ivw is not None:
-            rucker = None
-            if q_egger is not None:
-                diff = q_ivw.Q - q_egger.Q
-                rucker = RuckerQ(q_ivw.Q, q_egger.Q, diff, float(chi2.sf(diff, 1)))
-            het = Heterogeneity(ivw=q_ivw, egger=q_egger, rucker=rucker)
+    _check_requested(chosen, d.k, correlated, presso_n_distribution)
+    if rho is None:
+        results, intercept, het, presso = _run_independent(
+            d, chosen, c, s, nb, presso_n_distribution, alpha
+        )
         fstat = f_statistics(d.bx, d.bxse)
+    else:
+        ld = as_ld_matrix(rho, d.k)
+        results, intercept, het = _run_correlated(d, ld, chosen, c, alpha)
+        presso = None
+        plain = f_statistics(d.bx, d.bxse)
         fstat = FStatistics(
-            mean=fstat.mean,
-            min=fstat.min,
-            per_snp=fstat.per_snp,
+            mean=plain.mean,
+            min=plain.min,
+            per_snp=plain.per_snp,
             ld_adjusted=f_statistic_correlated(d.bx, d.bxse, ld),
         )
-    else:
-        for m in chosen:
-            if m == "egger":
-                slope, intercept = egger_from_arrays(
-                    d, distribution=c.egger_distribution, alpha=alpha
-                )
-                results.append(slope)
-            elif m == "presso":
-                presso = presso_from_arrays(d, n_distribution=presso_n_distribution, rng=s)
-                results.append(presso.outlier_corrected or presso.raw)
-            else:
-                results.append(_ESTIMATORS[m](d, c, s, nb, alpha))
-        if intercept is None and d.k >= 3:
-            intercept = egger_from_arrays(d, distribution=c.egger_distribution, alpha=alpha)[1]
-        het = heterogeneity_from_arrays(d) if d.k >= 2 else None
-        fstat = f_statistics(d.bx, d.bxse)
-
     st = (
         steiger(d.bx, d.bxse, d.by, d.byse, exposure, outcome)
         if exposure is not None and outcome is not None
