@@ -1,0 +1,43 @@
+"""`alsatlas serve`: run the web explorer (JSON API and HTML pages) with uvicorn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+
+from alsatlas.cli.app import app
+from alsatlas.errors import AlsatlasError
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option(help="Interface to bind (default: this machine only).")
+    ] = DEFAULT_HOST,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = DEFAULT_PORT,
+    evidence: Annotated[
+        Path | None,
+        typer.Option(help="Evidence folder (default: the evidence shipped with alsatlas)."),
+    ] = None,
+) -> None:
+    """Serve the explorer: answered questions, the evidence browser and the JSON API."""
+    from alsatlas.web import create_app
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        application = create_app(evidence_path=evidence)
+    except AlsatlasError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    err.print(f"alsatlas explorer on http://{host}:{port}/ (Ctrl+C stops it)", markup=False)
+    uvicorn.run(application, host=host, port=port, log_level="info")
+
+
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "serve"]

@@ -1,0 +1,98 @@
+"""The explorer application: :func:`create_app` builds a FastAPI app over one loaded atlas.
+
+The evidence base is loaded and every question answered once, when the app is built
+(:meth:`Atlas.load`); requests only read. The OpenAPI schema is served at
+``/api/openapi.json``. FastAPI's interactive documentation pages are switched off because they
+load their scripts and styles from a CDN, and the explorer loads nothing from elsewhere: its
+only stylesheet is ``/static/explorer.css``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from alsatlas import __version__
+from alsatlas.web import api, pages
+from alsatlas.web.atlas import Atlas
+from alsatlas.web.errors import BadParameter, ExplorerError, NotFound
+from alsatlas.web.responses import ErrorBody
+from alsatlas.web.state import STATE_KEY
+from alsatlas.web.templating import templates
+
+OPENAPI_URL = "/api/openapi.json"
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path == "/api" or request.url.path.startswith("/api/")
+
+
+def _error_page(request: Request, status: int, title: str, detail: str) -> HTMLResponse:
+    return templates().TemplateResponse(
+        request,
+        "error.html",
+        {"status": status, "title": title, "detail": detail, "package_version": __version__},
+        status_code=status,
+    )
+
+
+async def _explorer_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ExplorerError)
+    if _wants_json(request):
+        body = ErrorBody(
+            detail=exc.detail,
+            id=exc.ident if isinstance(exc, NotFound) else None,
+            param=exc.param if isinstance(exc, BadParameter) else None,
+        )
+        return JSONResponse(body.model_dump(), status_code=exc.status)
+    title = "Not found" if exc.status == 404 else "Bad request"
+    return _error_page(request, exc.status, title, exc.detail)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    if _wants_json(request):
+        return JSONResponse(
+            ErrorBody(detail=str(exc.detail)).model_dump(),
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+    title = "Not found" if exc.status_code == 404 else "Error"
+    detail = "There is no page at this address." if exc.status_code == 404 else str(exc.detail)
+    return _error_page(request, exc.status_code, title, detail)
+
+
+def create_app(atlas: Atlas | None = None, *, evidence_path: Path | None = None) -> FastAPI:
+    """Build the explorer.
+
+    Parameters
+    ----------
+    atlas
+        What to serve; ``None`` loads the evidence (``evidence_path``, or the shipped base when
+        that is ``None``) and answers every question, once.
+    evidence_path
+        Folder of evidence YAML files, used only when ``atlas`` is ``None``.
+    """
+    app = FastAPI(
+        title="alsatlas explorer",
+        summary="ALS and immune-mediated disease: answered questions and their evidence.",
+        version=__version__,
+        openapi_url=OPENAPI_URL,
+        docs_url=None,
+        redoc_url=None,
+    )
+    setattr(app.state, STATE_KEY, atlas if atlas is not None else Atlas.load(evidence_path))
+    app.add_exception_handler(ExplorerError, _explorer_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
+
+
+__all__ = ["OPENAPI_URL", "create_app"]

@@ -1,0 +1,210 @@
+"""The HTML pages of the explorer (server-rendered, no JavaScript).
+
+===================================  ==========================================================
+page                                 shows
+===================================  ==========================================================
+``GET /``                            the short answer and the verdict table of every question
+``GET /questions/{question_id}``     verdict, certainty and its grading steps, summaries,
+                                     figures (inline SVG), the studies and every record used
+                                     or excluded, and the references with their links
+``GET /evidence``                    the evidence browser: a filter form (kind, disease,
+                                     members, verified only) and the matching records
+``GET /evidence/{record_id}``        every field of one record, its links, and the questions
+                                     that used or excluded it
+===================================  ==========================================================
+
+Pages only arrange what the :class:`~alsatlas.web.atlas.Atlas` holds; the texts that the
+report also shows (``pooled_text``, ``heterogeneity_text``, ``short_answer``, the tables) come
+from :mod:`alsatlas.report.context`, so both faces word a result the same way.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+
+from alsatlas import __version__
+from alsatlas.evidence import Record, diseases
+from alsatlas.report.context import (
+    HEADLINE_QUESTION,
+    evidence_text,
+    heterogeneity_text,
+    paragraphs,
+    pooled_text,
+    references,
+    short_answer,
+)
+from alsatlas.report.tables import Table
+from alsatlas.synthesis import VERDICTS
+from alsatlas.synthesis.summaries import verdict_sentence
+from alsatlas.web.atlas import Atlas, EvidenceFilter, UnknownDisease, evidence_filter
+from alsatlas.web.errors import NotFound
+from alsatlas.web.state import get_atlas
+from alsatlas.web.templating import KIND_LABELS, templates
+
+router = APIRouter(include_in_schema=False)
+AtlasDep = Annotated[Atlas, Depends(get_atlas)]
+
+QUESTION_TABLES: tuple[str, ...] = (
+    "pooled_estimates",
+    "study_rows",
+    "votes",
+    "mr_results",
+    "criteria",
+    "drug_findings",
+    "trials",
+    "biomarkers",
+    "shared_genes",
+    "records",
+)
+"""The report tables a question page shows after its grading steps, in this order."""
+
+_HIDDEN_FIELDS = frozenset({"id", "kind", "citation", "study_id", "source_url", "extra_sources"})
+
+
+def _render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    context.setdefault("package_version", __version__)
+    return templates().TemplateResponse(request, name, context, status_code=status_code)
+
+
+def _value_text(value: Any) -> str:
+    """Text of one record field: lists joined, nested models as ``key: value`` pairs."""
+    if isinstance(value, dict):
+        parts = [f"{k.replace('_', ' ')}: {_value_text(v)}" for k, v in value.items()]
+        return "; ".join(p for p, v in zip(parts, value.values(), strict=True) if _present(v))
+    if isinstance(value, list | tuple):
+        return ", ".join(_value_text(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _present(value: Any) -> bool:
+    if value is None or value == "" or value == [] or value == ():
+        return False
+    if isinstance(value, dict):
+        return any(_present(v) for v in value.values())
+    return True
+
+
+def record_fields(record: Record) -> list[tuple[str, str]]:
+    """(field name, text) of every filled-in field of a record, in schema order."""
+    dumped = record.model_dump(mode="json")
+    return [
+        (key.replace("_", " "), _value_text(value))
+        for key, value in dumped.items()
+        if key not in _HIDDEN_FIELDS and _present(value)
+    ]
+
+
+@router.get("/", response_class=HTMLResponse, name="index")
+def index(request: Request, atlas: AtlasDep) -> HTMLResponse:
+    """The short answer and the verdict table."""
+    headline, short = short_answer(atlas.answers)
+    counts = Counter(a.verdict for a in atlas.answers)
+    return _render(
+        request,
+        "index.html",
+        headline=headline,
+        headline_id=HEADLINE_QUESTION if headline is not None else None,
+        short=short,
+        answers=atlas.answers,
+        pooled_text=pooled_text,
+        verdict_counts=[(v, counts[v]) for v in VERDICTS if counts[v]],
+        verdict_sentences=[(v, verdict_sentence(v)) for v in VERDICTS],
+        evidence_version=atlas.evidence.version,
+        record_count=len(atlas.evidence),
+    )
+
+
+@router.get("/questions/{question_id}", response_class=HTMLResponse, name="question_page")
+def question_page(question_id: str, request: Request, atlas: AtlasDep) -> HTMLResponse:
+    """One answered question."""
+    a = atlas.answer(question_id)
+    if a is None:
+        raise NotFound("question", question_id)
+    ids = [x.question.id for x in atlas.answers]
+    i = ids.index(question_id)
+    tables: list[Table] = [atlas.tables[name].for_question(question_id) for name in QUESTION_TABLES]
+    return _render(
+        request,
+        "question.html",
+        a=a,
+        summary=paragraphs(a.technical_summary) or (a.verdict_reason,),
+        pooled_text=pooled_text(a.pooled),
+        heterogeneity_text=heterogeneity_text(a.pooled),
+        evidence_text=evidence_text(a),
+        notes=tuple(p.note for p in a.pooled_by_term if p.note),
+        figures=atlas.figures(question_id),
+        grade_table=atlas.tables["grade_steps"].for_question(question_id),
+        tables=[t for t in tables if t.rows],
+        refs=references(atlas.records_of(a)),
+        previous=atlas.answers[i - 1] if i > 0 else None,
+        next=atlas.answers[i + 1] if i + 1 < len(ids) else None,
+    )
+
+
+@router.get("/evidence", response_class=HTMLResponse, name="evidence_page")
+def evidence_page(
+    request: Request,
+    atlas: AtlasDep,
+    kind: Annotated[str | None, Query()] = None,
+    disease: Annotated[str | None, Query()] = None,
+    include_members: Annotated[bool, Query()] = False,
+    verified_only: Annotated[bool, Query()] = False,
+) -> HTMLResponse:
+    """The evidence browser; a bad filter shows the form with the problem (status 422)."""
+    errors: list[str] = []
+    if kind and kind not in KIND_LABELS:
+        errors.append(f"unknown kind {kind!r}; choose one of the listed kinds")
+        kind = None
+    try:
+        flt = evidence_filter(
+            kind=kind, disease=disease, include_members=include_members, verified_only=verified_only
+        )
+    except UnknownDisease as exc:
+        errors.append(str(exc))
+        flt = EvidenceFilter(
+            kind=kind or None,
+            disease=disease,
+            include_members=include_members,
+            verified_only=verified_only,
+        )
+    records = () if errors else atlas.select(flt)
+    return _render(
+        request,
+        "evidence.html",
+        status_code=422 if errors else 200,
+        flt=flt,
+        errors=errors,
+        records=records,
+        rows=atlas.rows,
+        links_of=atlas.links,
+        kinds=KIND_LABELS,
+        disease_options=sorted(diseases().values(), key=lambda d: d.label.lower()),
+        total=len(atlas.evidence),
+    )
+
+
+@router.get("/evidence/{record_id}", response_class=HTMLResponse, name="record_page")
+def record_page(record_id: str, request: Request, atlas: AtlasDep) -> HTMLResponse:
+    """One evidence record."""
+    rec = atlas.record(record_id)
+    if rec is None:
+        raise NotFound("record", record_id)
+    return _render(
+        request,
+        "record.html",
+        rec=rec,
+        row=atlas.rows.get(record_id),
+        fields=record_fields(rec),
+        links=atlas.links(record_id),
+        usages=atlas.usages.get(record_id, ()),
+        file=atlas.evidence.files.get(record_id),
+    )
+
+
+__all__ = ["QUESTION_TABLES", "record_fields", "router"]

@@ -1,0 +1,112 @@
+"""The explorer's jinja2 environment: autoescaped templates and the filters they format with.
+
+Cells of the report's tables are shown with the report's own :func:`format_cell`, so a number
+reads the same in the explorer and in the report. Links inside the explorer are root-relative
+paths built by :func:`question_path` and :func:`record_path`; the only absolute URLs are
+hyperlinks to PubMed, doi.org, PubMed Central, ClinicalTrials.gov and source pages.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from urllib.parse import quote
+
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from alsatlas.report.render import grade_symbols
+from alsatlas.report.tables import CellValue, Column, cell_href, format_cell, format_number
+
+KIND_LABELS: dict[str, str] = {
+    "epi_association": "Epidemiological association",
+    "published_meta_analysis": "Published meta-analysis",
+    "mr": "Mendelian randomization",
+    "genetic_correlation": "Genetic correlation",
+    "shared_locus": "Shared locus",
+    "immune_trial": "Immune-targeted trial",
+    "immune_biomarker": "Immune biomarker",
+}
+"""Human name of each record kind (the keys are the schema's ``kind`` values)."""
+
+
+def question_path(question_id: str) -> str:
+    """Path of a question page."""
+    return "/questions/" + quote(question_id, safe="")
+
+
+def record_path(record_id: str) -> str:
+    """Path of a record page."""
+    return "/evidence/" + quote(record_id, safe="")
+
+
+def slug(text: str) -> str:
+    """CSS class fragment: lower case, runs of non-alphanumerics to ``-``."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def cell_link(value: CellValue, column: Column) -> str | None:
+    """Link of a table cell: record ids open their record page; identifiers (PMID, DOI, NCT,
+    PMCID) link out as in the report; study references jump to the page's reference list."""
+    if column.key == "record_id" and isinstance(value, str) and value:
+        return record_path(value)
+    return cell_href(value, column)
+
+
+def estimate_text(
+    estimate: float | None, ci_lb: float | None, ci_ub: float | None, measure: str | None = None
+) -> str:
+    """``HR 1.46 (1.20–1.78)``; parts that are missing are left out; ``""`` without estimate."""
+    if estimate is None:
+        return ""
+    text = format_number(estimate)
+    if measure:
+        text = f"{measure} {text}"
+    if ci_lb is not None and ci_ub is not None:
+        text += f" ({format_number(ci_lb)}\u2013{format_number(ci_ub)})"
+    return text
+
+
+def kind_label(kind: str) -> str:
+    """Human name of a record kind (the kind itself when unknown)."""
+    return KIND_LABELS.get(kind, kind)
+
+
+@cache
+def environment() -> Environment:
+    """The jinja2 environment (autoescape on, undefined names are errors)."""
+    env = Environment(
+        loader=PackageLoader("alsatlas.web", "templates"),
+        autoescape=select_autoescape(("html", "j2", "xml")),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["cell"] = format_cell
+    env.filters["cell_link"] = cell_link
+    env.filters["grade_symbols"] = grade_symbols
+    env.filters["slug"] = slug
+    env.filters["number"] = format_number
+    env.filters["kind_label"] = kind_label
+    env.globals["question_path"] = question_path
+    env.globals["record_path"] = record_path
+    env.globals["estimate_text"] = estimate_text
+    return env
+
+
+def templates() -> Jinja2Templates:
+    """Starlette's template responder over :func:`environment`."""
+    return Jinja2Templates(env=environment())
+
+
+__all__ = [
+    "KIND_LABELS",
+    "cell_link",
+    "environment",
+    "estimate_text",
+    "kind_label",
+    "question_path",
+    "record_path",
+    "slug",
+    "templates",
+]
