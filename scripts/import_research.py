@@ -58,14 +58,15 @@ VERIFIED = {"yes": "verified", "partial": "partial", "no": "unverified"}
 DISEASE_MAP = {
     "any_autoimmune_or_imd": "any_immune_mediated",
     "familial_coaggregation": "any_immune_mediated",
+    "phenome_screen": "neuroinflammatory_group",
 }
 """CSV ``disease_harmonized`` values that differ from vocabulary terms."""
 
 OVERLAP_GROUPS: dict[str, str] = {
-    "SwedenNCC2021": "sweden_national_patient_register",
-    "Mariosa2015": "sweden_national_patient_register",
-    "Ludvigsson2014": "sweden_national_patient_register",
-    "Arkema2014": "sweden_national_patient_register",
+    "SwedenNCC2021": "sweden_national_registers",
+    "Mariosa2015": "sweden_national_registers",
+    "Ludvigsson2014": "sweden_national_registers",
+    "Arkema2014": "sweden_national_registers",
     "Turner2013": "england_hospital_episode_statistics",
     "Cao2024": "england_hospital_episode_statistics",
     "Seelen2014": "netherlands_pan_als_register",
@@ -77,12 +78,14 @@ OVERLAP_GROUPS: dict[str, str] = {
     "Sun_TaiwanDM": "taiwan_nhird",
 }
 """Studies drawing on one register or population (never pool two of them for one exposure).
-Swedish register studies (epi-notes section 4) share the National Patient Register; Turner 2013
+Swedish register studies (epi-notes section 4) share the National Patient Register and the
+other national registers of one population; Turner 2013
 and UK Biobank both use English hospital episode data; the Dutch studies share the PAN register.
 Studies not listed here fall back to a country rule in :func:`overlap_group`."""
 
 DIRECTION_OVERRIDES: dict[tuple[str, str], str] = {
     ("Hemminki2009_familial", "any_immune_mediated"): "increased",
+    ("HuTaiwan2019_phenomescreen", "neuroinflammatory_group"): "increased",
 }
 """(study_id, exposure term) -> direction, where the curator's wording is not keyword-clear."""
 
@@ -117,6 +120,14 @@ CURATOR_NOTES: dict[str, str] = {
     ),
     "Toraih2025": "Thyroid disorders of any cause in a US EHR network (TriNetX).",
     "Tseng2017": "Only 6 exposed ALS cases: very wide CI.",
+    "HuTaiwan2019_phenomescreen": (
+        "A screen of all prior diagnoses; this record keeps only its positive association with "
+        "a neuroinflammation group of diagnoses, whose members were not listed on the pages read."
+    ),
+    "EmoryAntecedent2015": (
+        "Crude odds ratios printed without confidence intervals: kept as direction-only (from "
+        "the printed point estimate), never pooled."
+    ),
 }
 """Short caveats in our own words, prefixed to the research notes of each study."""
 
@@ -187,7 +198,11 @@ def split_notes(notes: str | None) -> tuple[str, tuple[str, ...]]:
     """Notes without their URLs, and the URLs (extra source pages)."""
     text = clean(notes) or ""
     urls = tuple(dict.fromkeys(u.rstrip(".") for u in URL_RE.findall(text)))
-    stripped = URL_RE.sub("(see extra sources)", text)
+
+    def _ref(match: re.Match[str]) -> str:
+        return f"[extra source {urls.index(match.group(0).rstrip('.')) + 1}]"
+
+    stripped = URL_RE.sub(_ref, text)
     return stripped, urls
 
 
@@ -199,7 +214,7 @@ def pmcid_of(row: Mapping[str, str]) -> str | None:
     if "ncbi.nlm.nih.gov" in url:
         found = PMC_RE.findall(url)
         if found:
-            return found[0]
+            return str(found[0])
     return None
 
 
@@ -285,7 +300,7 @@ def overlap_group(study_id: str, country: str | None, source: str | None) -> str
         return OVERLAP_GROUPS[study_id]
     text = f"{country or ''} {source or ''}".lower()
     if "sweden" in text or "swedish" in text:
-        return "sweden_national_patient_register"
+        return "sweden_national_registers"
     if "denmark" in text or "danish" in text:
         return "denmark_national_registers"
     if "nhird" in text:
@@ -342,7 +357,7 @@ def disease_term(*names: str | None) -> str | None:
         if text:
             found = find_diseases(text)
             if found:
-                return found[0]
+                return str(found[0])
     return None
 
 
@@ -432,7 +447,11 @@ def import_epi(imp: Importer, rows: Iterable[Mapping[str, str]]) -> None:
             est = lo = hi = None
             verification = "unverified"
         direction = None
-        if est is None:
+        printed = number(row.get("estimate"))
+        if est is None and measure is not None and printed is not None and printed > 0:
+            # a ratio printed without its CI: the point estimate gives the direction
+            direction = "increased" if printed > 1 else "decreased" if printed < 1 else "null"
+        elif est is None:
             direction = DIRECTION_OVERRIDES.get((study, exposure)) or direction_from_text(
                 row.get("notes"), row.get("exposure_as_named")
             )

@@ -67,7 +67,7 @@ def test_swedish_register_studies_share_one_overlap_group() -> None:
         for r in base.epi_associations
         if r.study_id in {"SwedenNCC2021", "Mariosa2015", "Ludvigsson2014", "Arkema2014"}
     }
-    assert groups == {"sweden_national_patient_register"}
+    assert groups == {"sweden_national_registers"}
 
 
 def test_celiac_first_year_spike_is_a_subgroup_not_pooled() -> None:
