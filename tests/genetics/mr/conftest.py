@@ -66,8 +66,10 @@ def bmi_chd() -> dict[str, np.ndarray]:
         "bxse": col(ex, "se.exposure"),
         "px": col(ex, "pval.exposure"),
         "nx": col(ex, "samplesize.exposure"),
+        "eafx": col(ex, "eaf.exposure"),
         "by": col(out, "beta.outcome"),
         "byse": col(out, "se.outcome"),
         "py": col(out, "pval.outcome"),
         "ny": col(out, "samplesize.outcome"),
+        "eafy": col(out, "eaf.outcome"),
     }

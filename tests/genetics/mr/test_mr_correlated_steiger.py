@@ -97,6 +97,27 @@ def test_steiger_bmi_chd_research_note(bmi_chd: dict[str, np.ndarray]) -> None:
     assert float(f"{p:.1e}") == 1.7e-207
 
 
+def test_steiger_add_rsq_route_bmi_chd(bmi_chd: dict[str, np.ndarray]) -> None:
+    """TwoSampleMR add_rsq route (mr-methods.md): r²_exp 0.02359644 (BMI in SD units,
+    2β²f(1 − f)) vs r²_out 0.001698768 (CHD log odds on the liability scale with
+    add_rsq's default prevalence 0.1; cases/controls 60,801/123,504 of CARDIoGRAMplusC4D
+    2015, which add up to the file's sample size 184,305). Printed precision."""
+    assert bmi_chd["ny"][0] == 60801 + 123504
+    rep = run_mr(
+        *_args(bmi_chd),
+        methods=["ivw"],
+        exposure=TraitSample(n=bmi_chd["nx"], eaf=bmi_chd["eafx"], sd_units=True),
+        outcome=TraitSample(eaf=bmi_chd["eafy"], ncase=60801, ncontrol=123504, prevalence=0.1),
+    )
+    st = rep.steiger
+    assert st is not None
+    assert (st.r2_source_exposure, st.r2_source_outcome) == ("sd_eaf", "lor")
+    assert abs(st.r2_exposure - 0.02359644) <= 0.5e-8
+    assert abs(st.r2_outcome - 0.001698768) <= 0.5e-9
+    assert st.correct_causal_direction
+    assert st.steiger_pval < 1e-300  # R's psych::r.test underflows to 0 here
+
+
 def test_steiger_through_run_mr(bmi_chd: dict[str, np.ndarray]) -> None:
     rep = run_mr(
         *_args(bmi_chd),

@@ -161,7 +161,7 @@ class SteigerResult(_AsDict):
 
     ``r2_source_*`` says how each r² was obtained: ``"bsen"`` (from b, se, n), ``"lor"``
     (liability scale from log odds ratio, allele frequency, cases, controls and prevalence),
-    or ``"pn"`` (from p-value and n).
+    ``"sd_eaf"`` (2β²f(1 − f), trait in SD units) or ``"pn"`` (from p-value and n).
     """
 
     r2_exposure: float

@@ -18,10 +18,15 @@ from alsatlas.genetics.mr.results import SteigerResult
 class TraitSample:
     """What is known about the GWAS sample of one trait, for r² and the Steiger test.
 
-    Scalars apply to every variant; arrays give one value per variant. A trait is treated as
-    binary (liability-scale r², TwoSampleMR ``get_r_from_lor``) when ``eaf``, ``ncase``,
-    ``ncontrol`` and ``prevalence`` are all given; otherwise r² comes from b, se and ``n``
-    (``get_r_from_bsen``), or from ``pval`` and ``n`` when b/se are not to be used.
+    Scalars apply to every variant; arrays give one value per variant. The r² route follows
+    TwoSampleMR's ``add_rsq``:
+
+    - binary trait (``eaf``, ``ncase``, ``ncontrol`` and ``prevalence`` all given):
+      liability-scale r² (``get_r_from_lor``); TwoSampleMR assumes a prevalence of 0.1 when
+      none is given, alsatlas requires it;
+    - continuous trait in SD units with ``eaf`` (``sd_units=True``): r² = 2β²·eaf(1 − eaf);
+    - otherwise r² from b, se and ``n`` (``get_r_from_bsen``), or from ``pval`` and ``n``
+      when p-values are given (``get_r_from_pn``, TwoSampleMR ``directionality_test``).
 
     Attributes
     ----------
@@ -35,6 +40,8 @@ class TraitSample:
         Population prevalence (binary traits).
     pval
         Per-variant p-values (only for the ``"pn"`` route).
+    sd_units
+        The trait is continuous and its effects are per standard deviation.
     """
 
     n: ArrayLike | None = None
@@ -43,6 +50,7 @@ class TraitSample:
     ncontrol: ArrayLike | None = None
     prevalence: float | None = None
     pval: ArrayLike | None = None
+    sd_units: bool = False
 
     @property
     def is_binary(self) -> bool:
@@ -162,8 +170,16 @@ def r2_from_lor(
     return np.asarray(vg / (vg + ve), dtype=np.float64)
 
 
+def r2_from_beta_eaf(b: ArrayLike, eaf: ArrayLike) -> FloatArray:
+    """r² of a variant for a trait in SD units: 2β²·f(1 − f) (TwoSampleMR ``add_rsq``)."""
+    b_ = np.asarray(b, dtype=np.float64)
+    f = np.asarray(eaf, dtype=np.float64)
+    return np.asarray(2.0 * b_**2 * f * (1.0 - f), dtype=np.float64)
+
+
 def trait_r2(b: ArrayLike, se: ArrayLike, trait: TraitSample) -> tuple[FloatArray, str]:
-    """Per-variant r² of a trait and the route used (``"lor"``, ``"pn"`` or ``"bsen"``)."""
+    """Per-variant r² of a trait and the route used (``"lor"``, ``"sd_eaf"``, ``"pn"`` or
+    ``"bsen"``); see `TraitSample`."""
     b_ = np.asarray(b, dtype=np.float64)
     k = b_.shape[0]
     if trait.is_binary:
@@ -173,6 +189,9 @@ def trait_r2(b: ArrayLike, se: ArrayLike, trait: TraitSample) -> tuple[FloatArra
         nco = np.broadcast_to(np.asarray(trait.ncontrol, dtype=np.float64), (k,))
         eaf = np.broadcast_to(np.asarray(trait.eaf, dtype=np.float64), (k,))
         return r2_from_lor(b_, eaf, nca, nco, trait.prevalence), "lor"
+    if trait.sd_units and trait.eaf is not None:
+        eaf = np.broadcast_to(np.asarray(trait.eaf, dtype=np.float64), (k,))
+        return r2_from_beta_eaf(b_, eaf), "sd_eaf"
     n = trait.sample_size(k)
     if trait.pval is not None:
         return r2_from_pn(trait.pval, n), "pn"
@@ -234,6 +253,7 @@ def steiger(
 __all__ = [
     "TraitSample",
     "population_allele_frequency",
+    "r2_from_beta_eaf",
     "r2_from_bsen",
     "r2_from_lor",
     "r2_from_pn",
