@@ -23,8 +23,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from alsatlas.errors import StatsInputError
+from alsatlas.stats.batch import rma_batch
 from alsatlas.stats.meta_inputs import FloatArray, check_level, check_meta_inputs
-from alsatlas.stats.rma import fit_rma
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,25 +90,31 @@ class RowFits:
 
 
 def fit_rows(Y: FloatArray, V: FloatArray, *, method: str, test: str, level: float) -> RowFits:
-    """Fit an intercept-only model to each row of ``Y``/``V`` (arrays of shape (m, n))."""
-    m, n = Y.shape
-    X = np.ones((n, 1))
-    out = {name: np.empty(m) for name in RowFits.__dataclass_fields__}
-    for r in range(m):
-        fit = fit_rma(Y[r], V[r], X, method=method, test=test, level=level, weights=None)
-        out["beta"][r] = fit.beta[0]
-        out["se"][r] = fit.se[0]
-        out["zval"][r] = fit.zval[0]
-        out["pval"][r] = fit.pval[0]
-        out["ci_lb"][r] = fit.ci_lb[0]
-        out["ci_ub"][r] = fit.ci_ub[0]
-        out["QE"][r] = fit.QE
-        out["QEp"][r] = fit.QEp
-        out["tau2"][r] = fit.tau2
-        out["I2"][r] = fit.I2
-        out["H2"][r] = fit.H2
-        out["s2w"][r] = fit.s2w
-    return RowFits(**out)
+    r"""Fit an intercept-only model to each row of ``Y``/``V`` (arrays of shape (m, n)).
+
+    All rows are fitted together by :func:`alsatlas.stats.batch.rma_batch` (no loop per
+    fit). The Knapp-Hartung factor is recovered from
+    :math:`\mathrm{SE}^2 = s^2 / \sum_j 1/(v_j + \hat\tau^2)`.
+    """
+    fits = rma_batch(Y, V, method=method, test=test, level=level, confint=False)
+    if test == "knha":
+        s2w = fits.se**2 * np.sum(1.0 / (V + fits.tau2[:, None]), axis=1)
+    else:
+        s2w = np.ones(Y.shape[0])
+    return RowFits(
+        beta=fits.estimate,
+        se=fits.se,
+        zval=fits.zval,
+        pval=fits.pval,
+        ci_lb=fits.ci_lb,
+        ci_ub=fits.ci_ub,
+        QE=fits.QE,
+        QEp=fits.QEp,
+        tau2=fits.tau2,
+        I2=fits.I2,
+        H2=fits.H2,
+        s2w=s2w,
+    )
 
 
 def leave_one_out_arrays(yi: FloatArray, vi: FloatArray) -> tuple[FloatArray, FloatArray]:

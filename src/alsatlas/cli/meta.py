@@ -1,0 +1,694 @@
+"""`alsatlas meta FILE.csv`: random-effects meta-analysis of a CSV file, as metafor would.
+
+Inputs, one of:
+
+- ``--yi COL --vi COL`` or ``--yi COL --sei COL``: effect sizes on the analysis scale with
+  variances or standard errors (``--measure HR`` etc. marks them as log ratios);
+- ``--estimate COL --ci-lb COL --ci-ub COL``: reported estimates with CIs; add ``--log`` for
+  ratio measures (HR, RR, OR), which are pooled on the log scale;
+- 2×2 tables: ``--ai --bi --ci --di`` (events and non-events) or ``--events1 --n1 --events2
+  --n2`` (events and group sizes) with ``--measure OR|RR|RD|PETO`` (metafor's zero-cell rule).
+
+The model is ``rma(yi, vi, method, test, mods)``; ``--subgroup`` adds one model per subgroup
+and the test of subgroup differences (``QM`` of the meta-regression on the subgroup factor,
+as ``rma(yi, vi, mods = ~ factor(g))``). ``--diagnostics`` adds leave-one-out, influence,
+Egger-type regression (``rma`` and classic ``lm``), Begg's rank test and trim-and-fill (L0)
+for the model without moderators. ``--forest``/``--funnel`` write figures (SVG or PNG).
+
+Errors in the file (missing column, empty or non-numeric cell, impossible CI or count) name
+the file, the line (the header is line 1) and the column, and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from alsatlas.cli.app import app
+from alsatlas.errors import AlsatlasInputError, StatsInputError
+from alsatlas.figures.forest import forest_plot
+from alsatlas.figures.funnel import funnel_plot
+from alsatlas.stats.effects_generic import effects_from_ci, effects_from_ratio_ci, effects_from_se
+from alsatlas.stats.escalc import MEASURES_2X2, RATIO_MEASURES, escalc_2x2
+from alsatlas.stats.influence import influence
+from alsatlas.stats.leave1out import leave1out
+from alsatlas.stats.meta_inputs import FloatArray
+from alsatlas.stats.ranktest import ranktest
+from alsatlas.stats.regtest import regtest
+from alsatlas.stats.rma import RMAResult, rma
+from alsatlas.stats.trimfill import TrimFillResult, trimfill
+
+FIRST_DATA_LINE = 2
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    """A CSV file read as text cells, with the file line of each data row."""
+
+    path: str
+    columns: tuple[str, ...]
+    rows: tuple[dict[str, str], ...]
+    lines: tuple[int, ...]
+
+    def column(self, name: str) -> list[str]:
+        """Cells of column ``name``; raises if the file has no such column."""
+        if name not in self.columns:
+            raise AlsatlasInputError(
+                f"no such column; the file has: {', '.join(self.columns)}",
+                file=self.path,
+                field=name,
+            )
+        return [row[name] for row in self.rows]
+
+    def numeric(self, name: str) -> FloatArray:
+        """Column ``name`` as numbers; an empty or non-numeric cell raises with its line."""
+        values = []
+        for cell, line in zip(self.column(name), self.lines, strict=True):
+            text = cell.strip()
+            if not text or text.upper() in ("NA", "NAN"):
+                raise AlsatlasInputError("missing value", file=self.path, row=line, field=name)
+            try:
+                value = float(text)
+            except ValueError:
+                raise AlsatlasInputError(
+                    f"not a number: {text!r}", file=self.path, row=line, field=name
+                ) from None
+            if not math.isfinite(value):
+                raise AlsatlasInputError(
+                    f"not a finite number: {text!r}", file=self.path, row=line, field=name
+                )
+            values.append(value)
+        return np.asarray(values, dtype=np.float64)
+
+    def text(self, name: str) -> list[str]:
+        """Column ``name`` as stripped text; an empty cell raises with its line."""
+        cells = [c.strip() for c in self.column(name)]
+        for cell, line in zip(cells, self.lines, strict=True):
+            if not cell:
+                raise AlsatlasInputError("missing value", file=self.path, row=line, field=name)
+        return cells
+
+
+def read_csv_table(path: Path) -> CsvTable:
+    """Read a comma-separated file with a header row.
+
+    Raises
+    ------
+    AlsatlasInputError
+        The file cannot be read, has no header or no data rows, repeats a column name, or a
+        row has more cells than the header.
+    """
+    name = str(path)
+    try:
+        handle = path.open(newline="", encoding="utf-8-sig")
+    except OSError as exc:
+        raise AlsatlasInputError(f"cannot open the file ({exc.strerror})", file=name) from None
+    with handle:
+        reader = csv.reader(handle)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise AlsatlasInputError("the file is empty", file=name) from None
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise AlsatlasInputError(f"not a readable CSV file ({exc})", file=name) from None
+        columns = tuple(h.strip() for h in header)
+        seen: set[str] = set()
+        for col in columns:
+            if col in seen:
+                raise AlsatlasInputError("column name repeated in the header", file=name, field=col)
+            seen.add(col)
+        rows: list[dict[str, str]] = []
+        lines: list[int] = []
+        try:
+            for cells in reader:
+                if not any(c.strip() for c in cells):
+                    continue
+                if len(cells) > len(columns):
+                    raise AlsatlasInputError(
+                        f"{len(cells)} cells but the header has {len(columns)} columns",
+                        file=name,
+                        row=reader.line_num,
+                    )
+                padded = [*cells, *([""] * (len(columns) - len(cells)))]
+                rows.append(dict(zip(columns, padded, strict=True)))
+                lines.append(reader.line_num)
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise AlsatlasInputError(f"not a readable CSV file ({exc})", file=name) from None
+    if not rows:
+        raise AlsatlasInputError("the file has a header but no data rows", file=name)
+    return CsvTable(path=name, columns=columns, rows=tuple(rows), lines=tuple(lines))
+
+
+@dataclass(frozen=True, eq=False)
+class EffectInput:
+    """Effect sizes read from the file, with how they were computed."""
+
+    yi: FloatArray
+    vi: FloatArray
+    measure: str
+    ratio: bool
+    source: str
+
+
+def _located(exc: StatsInputError, table: CsvTable, fields: dict[str, str]) -> AlsatlasInputError:
+    """Re-state a stats error in terms of the file: line number and column name."""
+    row = exc.row
+    line = table.lines[row] if isinstance(row, int) and 0 <= row < len(table.lines) else None
+    field = fields.get(exc.field or "", exc.field)
+    return AlsatlasInputError(exc.reason, file=table.path, row=line, field=field)
+
+
+def effect_input(
+    table: CsvTable,
+    *,
+    yi: str | None,
+    vi: str | None,
+    sei: str | None,
+    estimate: str | None,
+    ci_lb: str | None,
+    ci_ub: str | None,
+    log: bool,
+    cells: dict[str, str | None],
+    measure: str | None,
+    level: float,
+) -> EffectInput:
+    """Turn the chosen columns into ``yi``/``vi`` (one input mode must be complete)."""
+    two_by_two = {k: v for k, v in cells.items() if v is not None}
+    modes = [
+        name
+        for name, used in (
+            ("--yi", yi is not None or vi is not None or sei is not None),
+            ("--estimate", estimate is not None or ci_lb is not None or ci_ub is not None),
+            ("2x2", bool(two_by_two)),
+        )
+        if used
+    ]
+    if len(modes) != 1:
+        raise AlsatlasInputError(
+            "give exactly one input: --yi with --vi or --sei; --estimate with --ci-lb and "
+            "--ci-ub; or 2x2 columns (--ai --bi --ci --di, or --events1 --n1 --events2 --n2)"
+            + (f" (got {' and '.join(modes)})" if modes else ""),
+            file=table.path,
+        )
+    mode = modes[0]
+    if mode == "--yi":
+        if yi is None or (vi is None) == (sei is None):
+            raise AlsatlasInputError(
+                "--yi needs exactly one of --vi or --sei", file=table.path, field="yi"
+            )
+        label = measure.upper() if measure else "Estimate"
+        y = table.numeric(yi)
+        if vi is not None:
+            v = table.numeric(vi)
+            bad = np.flatnonzero(v <= 0)
+            if bad.size:
+                raise AlsatlasInputError(
+                    f"sampling variance must be positive, got {v[bad[0]]:g}",
+                    file=table.path,
+                    row=table.lines[int(bad[0])],
+                    field=vi,
+                )
+            return EffectInput(y, v, label, label in RATIO_MEASURES, f"yi={yi}, vi={vi}")
+        assert sei is not None
+        try:
+            eff = effects_from_se(y, table.numeric(sei))
+        except StatsInputError as exc:
+            raise _located(exc, table, {"yi": yi, "sei": sei}) from None
+        return EffectInput(eff.yi, eff.vi, label, label in RATIO_MEASURES, f"yi={yi}, sei={sei}")
+    if mode == "--estimate":
+        if estimate is None or ci_lb is None or ci_ub is None:
+            raise AlsatlasInputError(
+                "--estimate needs --ci-lb and --ci-ub", file=table.path, field="estimate"
+            )
+        fields = {"estimate": estimate, "ci_lb": ci_lb, "ci_ub": ci_ub}
+        args = (table.numeric(estimate), table.numeric(ci_lb), table.numeric(ci_ub))
+        try:
+            eff = (
+                effects_from_ratio_ci(*args, level=level)
+                if log
+                else effects_from_ci(*args, level=level)
+            )
+        except StatsInputError as exc:
+            raise _located(exc, table, fields) from None
+        label = measure.upper() if measure else ("Ratio" if log else "Estimate")
+        return EffectInput(
+            eff.yi, eff.vi, label, log, f"estimate={estimate}, CI=[{ci_lb}, {ci_ub}]"
+        )
+    measure_2x2 = (measure or "OR").upper()
+    if measure_2x2 not in MEASURES_2X2:
+        raise AlsatlasInputError(
+            f"2x2 tables need --measure {'|'.join(MEASURES_2X2)}, got {measure!r}",
+            file=table.path,
+            field="measure",
+        )
+    if set(two_by_two) == {"ai", "bi", "ci", "di"}:
+        counts = {k: table.numeric(v) for k, v in two_by_two.items()}
+        fields = dict(two_by_two)
+        kwargs: dict[str, Any] = {
+            "bi": counts["bi"],
+            "ci": counts["ci"],
+            "di": counts["di"],
+        }
+    elif set(two_by_two) == {"events1", "n1", "events2", "n2"}:
+        counts = {k: table.numeric(v) for k, v in two_by_two.items()}
+        fields = {
+            "ai": two_by_two["events1"],
+            "n1i": two_by_two["n1"],
+            "ci": two_by_two["events2"],
+            "n2i": two_by_two["n2"],
+            "bi": two_by_two["n1"],
+            "di": two_by_two["n2"],
+        }
+        counts["ai"] = counts.pop("events1")
+        kwargs = {"ci": counts["events2"], "n1i": counts["n1"], "n2i": counts["n2"]}
+    else:
+        raise AlsatlasInputError(
+            "2x2 input needs all of --ai --bi --ci --di, or all of --events1 --n1 --events2 --n2",
+            file=table.path,
+        )
+    try:
+        es = escalc_2x2(measure_2x2, counts["ai"], **kwargs)
+    except StatsInputError as exc:
+        raise _located(exc, table, fields) from None
+    return EffectInput(
+        es.yi,
+        es.vi,
+        measure_2x2,
+        measure_2x2 in RATIO_MEASURES,
+        f"2x2 tables ({', '.join(two_by_two.values())})",
+    )
+
+
+def _exp_block(summary: dict[str, Any]) -> dict[str, float | None]:
+    def ex(key: str) -> float | None:
+        value = summary.get(key)
+        return None if value is None else math.exp(float(value))
+
+    return {
+        "estimate": ex("estimate"),
+        "ci_lb": ex("ci_lb"),
+        "ci_ub": ex("ci_ub"),
+        "pi_lb": ex("pi_lb"),
+        "pi_ub": ex("pi_ub"),
+    }
+
+
+def _summary(fit: RMAResult, ratio: bool) -> dict[str, Any]:
+    out = fit.to_dict()
+    if ratio:
+        out["exp"] = _exp_block(out)
+    return out
+
+
+def _fit(
+    table: CsvTable, eff: EffectInput, rows: Sequence[int] | None = None, **kwargs: Any
+) -> RMAResult:
+    y, v = eff.yi, eff.vi
+    if rows is not None:
+        y, v = y[list(rows)], v[list(rows)]
+    try:
+        return rma(y, v, **kwargs)
+    except StatsInputError as exc:
+        if exc.field in ("method", "test", "level"):
+            raise AlsatlasInputError(exc.reason, field=f"--{exc.field}") from None
+        mapped = exc
+        if rows is not None and isinstance(exc.row, int):
+            mapped = StatsInputError(exc.reason, row=list(rows)[exc.row], field=exc.field)
+        raise _located(mapped, table, {}) from None
+
+
+def _subgroups(
+    table: CsvTable,
+    eff: EffectInput,
+    groups: list[str],
+    *,
+    method: str,
+    test: str,
+    level: float,
+) -> tuple[dict[str, RMAResult], dict[str, dict[str, Any]], dict[str, Any] | None]:
+    fits: dict[str, RMAResult] = {}
+    summaries: dict[str, dict[str, Any]] = {}
+    for group in dict.fromkeys(groups):
+        idx = [i for i, g in enumerate(groups) if g == group]
+        if len(idx) < 2:
+            summaries[group] = {"k": len(idx), "note": "a single study is not pooled"}
+            continue
+        fit = _fit(table, eff, idx, method=method, test=test, level=level)
+        fits[group] = fit
+        summaries[group] = _summary(fit, eff.ratio)
+    levels = list(dict.fromkeys(groups))
+    difference: dict[str, Any] | None = None
+    if len(levels) > 1:
+        dummies = np.array([[g == lev for lev in levels[1:]] for g in groups], dtype=np.float64)
+        try:
+            reg = rma(eff.yi, eff.vi, method=method, test=test, mods=dummies, level=level)
+        except StatsInputError as exc:
+            difference = {"error": exc.reason}
+        else:
+            difference = {
+                "QM": reg.QM,
+                "df": list(reg.QMdf),
+                "pval": reg.QMp,
+                "tau2": reg.tau2,
+                "model": "mixed-effects meta-regression on the subgroup factor (common tau2)",
+            }
+    return fits, summaries, difference
+
+
+def _diagnostics(
+    eff: EffectInput, *, method: str, test: str, level: float
+) -> tuple[dict[str, Any], TrimFillResult | None]:
+    out: dict[str, Any] = {}
+    tf: TrimFillResult | None = None
+    k = eff.yi.shape[0]
+    if k < 3:
+        return {"note": f"diagnostics need at least 3 studies, got k = {k}"}, None
+    steps: list[tuple[str, Any]] = [
+        ("leave1out", lambda: leave1out(eff.yi, eff.vi, method=method, test=test, level=level)),
+        ("influence", lambda: influence(eff.yi, eff.vi, method=method, test=test, level=level)),
+        (
+            "regtest",
+            lambda: regtest(eff.yi, eff.vi, method=method, test=test, level=level),
+        ),
+        ("regtest_lm", lambda: regtest(eff.yi, eff.vi, model="lm", level=level)),
+        ("ranktest", lambda: ranktest(eff.yi, eff.vi)),
+        (
+            "trimfill",
+            lambda: trimfill(eff.yi, eff.vi, method=method, test=test, level=level),
+        ),
+    ]
+    for name, run in steps:
+        try:
+            res = run()
+        except StatsInputError as exc:
+            out[name] = {"error": exc.reason}
+            continue
+        if name in ("leave1out", "influence"):
+            out[name] = res.to_records()
+        elif name.startswith("regtest"):
+            out[name] = {
+                "model": res.model,
+                "predictor": res.predictor,
+                "stat": res.stat,
+                "pval": res.pval,
+                "ddf": res.ddf,
+                "limit_estimate": res.est,
+                "limit_ci_lb": res.ci_lb,
+                "limit_ci_ub": res.ci_ub,
+            }
+        elif name == "ranktest":
+            out[name] = {"tau": res.tau, "pval": res.pval, "exact": res.exact}
+        else:
+            tf = res
+            filled = _summary(res.fit, eff.ratio)
+            out[name] = {
+                "estimator": res.estimator,
+                "side": res.side,
+                "k0": res.k0,
+                "se_k0": res.se_k0,
+                "filled_yi": res.yi[res.fill].tolist(),
+                "filled_vi": res.vi[res.fill].tolist(),
+                "model": filled,
+            }
+    return out, tf
+
+
+def _fmt(value: Any, digits: int = 4) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NA"
+        if value != 0 and abs(value) < 1e-4:
+            return f"{value:.2e}"
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def _print_tables(out: Console, payload: dict[str, Any], labels: list[str]) -> None:
+    title = f"Meta-analysis of {payload['file']} ({payload['measure']}, k = {payload['k']})"
+    table = Table(title=title, title_justify="left")
+    table.add_column("quantity")
+    table.add_column("value", justify="right")
+    keys = ("estimate", "se", "stat", "pval", "ci_lb", "ci_ub", "pi_lb", "pi_ub", "tau2",
+            "se_tau2", "tau2_ci_lb", "tau2_ci_ub", "I2", "H2", "QE", "QEp")  # fmt: skip
+    for key in keys:
+        table.add_row(key, _fmt(payload.get(key)))
+    for key in ("QM", "QMp", "R2"):
+        if key in payload:
+            table.add_row(key, _fmt(payload[key]))
+    if "exp" in payload:
+        for key, value in payload["exp"].items():
+            table.add_row(f"exp({key})", _fmt(value))
+    table.add_row("method / test", f"{payload['method']} / {payload['test']}")
+    out.print(table)
+    if "beta" in payload:
+        coefs = Table(title="Meta-regression coefficients", title_justify="left")
+        for col in ("term", "estimate", "se", "pval"):
+            coefs.add_column(col, justify="right" if col != "term" else "left")
+        for term, b, s, p in zip(
+            payload["terms"], payload["beta"], payload["se_beta"], payload["pval_beta"],
+            strict=True,
+        ):  # fmt: skip
+            coefs.add_row(term, _fmt(b), _fmt(s), _fmt(p))
+        out.print(coefs)
+    if "subgroups" in payload:
+        sub = Table(title="Subgroups", title_justify="left")
+        for col in ("subgroup", "k", "estimate", "ci_lb", "ci_ub", "tau2", "I2"):
+            sub.add_column(col, justify="right" if col != "subgroup" else "left")
+        for name, s in payload["subgroups"].items():
+            src = s.get("exp", s)
+            sub.add_row(name, str(s["k"]), _fmt(src.get("estimate")), _fmt(src.get("ci_lb")),
+                        _fmt(src.get("ci_ub")), _fmt(s.get("tau2")), _fmt(s.get("I2")))  # fmt: skip
+        out.print(sub)
+        test = payload.get("subgroup_test")
+        if test and "QM" in test:
+            out.print(
+                f"Test of subgroup differences: QM = {test['QM']:.4f}, df = {test['df']}, "
+                f"p = {_fmt(test['pval'])}"
+            )
+    diag = payload.get("diagnostics")
+    if diag:
+        _print_diagnostics(out, diag, labels)
+
+
+def _print_diagnostics(out: Console, diag: dict[str, Any], labels: list[str]) -> None:
+    if "note" in diag:
+        out.print(diag["note"])
+        return
+    for name, cols in (
+        ("leave1out", ("estimate", "se", "pval", "ci_lb", "ci_ub", "Q", "tau2", "I2")),
+        ("influence", ("rstudent", "dffits", "cook_d", "cov_r", "tau2_del", "hat", "weight")),
+    ):
+        records = diag.get(name)
+        if not isinstance(records, list):
+            out.print(f"{name}: {diag.get(name)}")
+            continue
+        table = Table(title=name, title_justify="left")
+        table.add_column("study")
+        for col in cols:
+            table.add_column(col, justify="right")
+        if name == "influence":
+            table.add_column("inf")
+        for i, rec in enumerate(records):
+            row = [labels[i], *(_fmt(rec[c]) for c in cols)]
+            if name == "influence":
+                row.append("*" if rec["inf"] else "")
+            table.add_row(*row)
+        out.print(table)
+    for name in ("regtest", "regtest_lm"):
+        r = diag[name]
+        if "error" in r:
+            out.print(f"{name}: {r['error']}")
+            continue
+        out.print(
+            f"Egger-type regression test ({r['model']}, predictor {r['predictor']}): "
+            f"stat = {r['stat']:.4f}, p = {_fmt(r['pval'])}; limit estimate "
+            f"{_fmt(r['limit_estimate'])} [{_fmt(r['limit_ci_lb'])}, {_fmt(r['limit_ci_ub'])}]"
+        )
+    rk = diag["ranktest"]
+    if "error" in rk:
+        out.print(f"ranktest: {rk['error']}")
+    else:
+        out.print(
+            f"Rank correlation test: Kendall's tau = {rk['tau']:.4f}, p = {_fmt(rk['pval'])}"
+            f" ({'exact' if rk['exact'] else 'normal approximation'})"
+        )
+    tf = diag["trimfill"]
+    if "error" in tf:
+        out.print(f"trimfill: {tf['error']}")
+    else:
+        model = tf["model"]
+        src = model.get("exp", model)
+        out.print(
+            f"Trim and fill ({tf['estimator']}): {tf['k0']} studies filled on the {tf['side']}"
+            f" (SE {tf['se_k0']:.4f}); estimate {_fmt(src['estimate'])} "
+            f"[{_fmt(src['ci_lb'])}, {_fmt(src['ci_ub'])}]"
+        )
+
+
+def _mod_columns(mods: list[str] | None) -> list[str]:
+    names: list[str] = []
+    for item in mods or []:
+        names.extend(part.strip() for part in item.split(",") if part.strip())
+    return names
+
+
+@app.command()
+def meta(
+    file: Path = typer.Argument(..., help="CSV file with a header row, one study per row."),
+    yi: str | None = typer.Option(None, "--yi", help="Column of effect sizes (analysis scale)."),
+    vi: str | None = typer.Option(None, "--vi", help="Column of sampling variances."),
+    sei: str | None = typer.Option(None, "--sei", help="Column of standard errors."),
+    estimate: str | None = typer.Option(None, "--estimate", help="Column of estimates."),
+    ci_lb: str | None = typer.Option(None, "--ci-lb", help="Column of CI lower bounds."),
+    ci_ub: str | None = typer.Option(None, "--ci-ub", help="Column of CI upper bounds."),
+    log: bool = typer.Option(
+        False, "--log", help="Estimates and CIs are ratios (HR, RR, OR): pool on the log scale."
+    ),
+    ai: str | None = typer.Option(None, "--ai", help="2x2: events in group 1."),
+    bi: str | None = typer.Option(None, "--bi", help="2x2: non-events in group 1."),
+    ci: str | None = typer.Option(None, "--ci", help="2x2: events in group 2."),
+    di: str | None = typer.Option(None, "--di", help="2x2: non-events in group 2."),
+    events1: str | None = typer.Option(None, "--events1", help="2x2: events in group 1."),
+    n1: str | None = typer.Option(None, "--n1", help="2x2: size of group 1."),
+    events2: str | None = typer.Option(None, "--events2", help="2x2: events in group 2."),
+    n2: str | None = typer.Option(None, "--n2", help="2x2: size of group 2."),
+    measure: str | None = typer.Option(
+        None,
+        "--measure",
+        help="OR, RR, RD or PETO for 2x2 tables (default OR); otherwise the measure's name "
+        "(HR, RR, OR, ... mark --yi values as log ratios).",
+    ),
+    method: str = typer.Option("REML", "--method", help="tau^2 estimator (metafor's names)."),
+    test: str = typer.Option("z", "--test", help="z, t or knha (Hartung-Knapp)."),
+    mods: list[str] | None = typer.Option(
+        None, "--mods", help="Moderator column(s); repeat or separate with commas."
+    ),
+    subgroup: str | None = typer.Option(None, "--subgroup", help="Column of subgroup names."),
+    label: str | None = typer.Option(None, "--label", help="Column of study labels."),
+    level: float = typer.Option(95.0, "--level", help="Confidence level in percent."),
+    output_format: str = typer.Option("table", "--format", help="table or json."),
+    forest: Path | None = typer.Option(None, "--forest", help="Write a forest plot (.svg/.png)."),
+    funnel: Path | None = typer.Option(None, "--funnel", help="Write a funnel plot (.svg/.png)."),
+    diagnostics: bool = typer.Option(
+        False,
+        "--diagnostics",
+        help="Add leave-one-out, influence, regtest, ranktest and trim-and-fill.",
+    ),
+) -> None:
+    """Meta-analysis of a CSV file (metafor's rma with its defaults: REML, z test)."""
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        if output_format not in ("table", "json"):
+            raise AlsatlasInputError(
+                f"must be table or json, got {output_format!r}", field="--format"
+            )
+        table = read_csv_table(file)
+        eff = effect_input(
+            table,
+            yi=yi,
+            vi=vi,
+            sei=sei,
+            estimate=estimate,
+            ci_lb=ci_lb,
+            ci_ub=ci_ub,
+            log=log,
+            cells={
+                "ai": ai,
+                "bi": bi,
+                "ci": ci,
+                "di": di,
+                "events1": events1,
+                "n1": n1,
+                "events2": events2,
+                "n2": n2,
+            },
+            measure=measure,
+            level=level,
+        )
+        labels = table.text(label) if label is not None else [f"Row {line}" for line in table.lines]
+        mod_names = _mod_columns(mods)
+        mod_matrix = np.column_stack([table.numeric(c) for c in mod_names]) if mod_names else None
+        fit = _fit(table, eff, method=method, test=test, mods=mod_matrix, level=level)
+        payload: dict[str, Any] = {
+            "file": table.path,
+            "input": eff.source,
+            "measure": eff.measure,
+            "scale": "log" if eff.ratio else "identity",
+        }
+        payload.update(_summary(fit, eff.ratio))
+        if mod_names:
+            payload["terms"] = ["intrcpt", *mod_names]
+        subgroup_fits: dict[str, RMAResult] = {}
+        groups: list[str] | None = None
+        if subgroup is not None:
+            groups = table.text(subgroup)
+            subgroup_fits, summaries, difference = _subgroups(
+                table, eff, groups, method=method, test=test, level=level
+            )
+            payload["subgroups"] = summaries
+            payload["subgroup_test"] = difference
+        tf: TrimFillResult | None = None
+        if diagnostics:
+            payload["diagnostics"], tf = _diagnostics(eff, method=method, test=test, level=level)
+        overall = fit if fit.p == 1 else None
+        if forest is not None:
+            forest_plot(
+                eff.yi,
+                eff.vi,
+                labels=labels,
+                fit=overall
+                if overall is not None
+                else _fit(table, eff, method=method, test=test, level=level),
+                subgroups=groups,
+                subgroup_fits=subgroup_fits,
+                ratio=eff.ratio,
+                effect_label=eff.measure,
+                level=level,
+                path=forest,
+            )
+        if funnel is not None:
+            base = (
+                overall
+                if overall is not None
+                else _fit(table, eff, method=method, test=test, level=level)
+            )
+            funnel_plot(base, trimfill=tf, ratio=eff.ratio, effect_label=eff.measure, path=funnel)
+        if output_format == "json":
+            sys.stdout.write(json.dumps(_json_ready(payload), indent=2, allow_nan=False) + "\n")
+        else:
+            width = None if sys.stdout.isatty() else 160
+            _print_tables(Console(highlight=False, width=width), payload, labels)
+    except AlsatlasInputError as exc:
+        err.print(f"error: {exc.message}", markup=False)
+        raise typer.Exit(code=2) from None
+
+
+def _json_ready(value: Any) -> Any:
+    """Plain JSON values: numpy scalars and arrays unwrapped, NaN and infinities as null."""
+    if isinstance(value, dict):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [_json_ready(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+__all__ = ["CsvTable", "EffectInput", "effect_input", "meta", "read_csv_table"]
