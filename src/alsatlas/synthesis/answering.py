@@ -334,14 +334,17 @@ def _therapy_answer(q: Question, evidence: EvidenceBase) -> Answer:
     else:
         verdict, reason, certainty = class_verdict(per_drug)
         worse = [f for f in per_drug if f.verdict == "contradicted"]
+        failed = [f for f in per_drug if f.verdict in ("not supported", "contradicted")]
+        untested = [f for f in per_drug if f.verdict == "insufficient evidence"]
         pending = [f for f in findings if f.outcome == "not yet known" and f.efficacy_tested]
         plain = plain_text(
             verdict_sentence(verdict, q.category),
-            f"{len(per_drug)} drugs that act on the immune system have been tested in ALS."
-            if per_drug
+            f"{len(failed)} drugs that act on the immune system did not work in careful trials."
+            if len(failed) > 1
             else "",
-            f"{len(worse)} of them made ALS worse." if len(worse) > 1 else "",
-            "One of them made ALS worse." if len(worse) == 1 else "",
+            f"{len(worse)} of these made ALS worse." if len(worse) > 1 else "",
+            "One of these made ALS worse." if len(worse) == 1 else "",
+            f"{len(untested)} others have not been fully tested yet." if untested else "",
             "Some trials are still running." if pending else "",
             certainty_sentence(certainty.level),
         )
