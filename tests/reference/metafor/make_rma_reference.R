@@ -173,6 +173,37 @@ generic <- list(
             vi = as.numeric(escalc(yi = dat.begg1989$yi, sei = dat.begg1989$sei)$vi))
 )
 
+# Subgroup analyses: separate fits per subgroup, the fixed-effect Q over the subgroup
+# estimates (rma(est, sei = se, method = "EE")$QE) and the common-tau^2 moderator model.
+subgroup_case <- function(name, dat, g) {
+  keep <- !is.na(dat$yi) & !is.na(g)
+  yi <- as.numeric(dat$yi[keep]); vi <- as.numeric(dat$vi[keep]); g <- as.character(g[keep])
+  lev <- unique(g)
+  fits <- list()
+  for (meth in c("EE", "DL", "REML", "PM")) for (tst in c("z", "knha")) {
+    per <- lapply(lev, function(l) suppressWarnings(
+      rma(yi[g == l], vi[g == l], method = meth, test = tst, control = ctl)))
+    est <- sapply(per, function(r) c(r$beta)); se <- sapply(per, function(r) r$se)
+    qb <- rma(est, sei = se, method = "EE")
+    common <- suppressWarnings(rma(yi, vi, mods = ~ factor(g, levels = lev), method = meth,
+                                   test = tst, control = ctl))
+    fits[[length(fits) + 1]] <- list(
+      method = meth, test = tst, estimate = est, se = se,
+      tau2 = sapply(per, function(r) r$tau2), k = sapply(per, function(r) r$k),
+      Q_between = qb$QE, Q_between_p = qb$QEp,
+      common_QM = common$QM, common_QMp = common$QMp, common_tau2 = common$tau2,
+      common_beta = c(common$beta), common_se = common$se)
+  }
+  list(name = name, yi = yi, vi = vi, groups = g, levels = lev, fits = fits)
+}
+subgroups <- list(
+  subgroup_case("bcg by alloc", d$bcg, d$bcg$alloc),
+  subgroup_case("raudenbush1985 by tester", d$raudenbush1985, d$raudenbush1985$tester),
+  subgroup_case("bangertdrowns2004 by grade", d$bangertdrowns2004, d$bangertdrowns2004$grade),
+  subgroup_case("molloy2014 by design", d$molloy2014, d$molloy2014$design),
+  subgroup_case("linde2005 by group", d$linde2005, d$linde2005$group)
+)
+
 out <- list(
   generated_by = "tests/reference/metafor/make_rma_reference.R",
   metafor = as.character(packageVersion("metafor")),
@@ -180,7 +211,8 @@ out <- list(
   R = R.version.string,
   control = ctl,
   cases = cases,
-  generic = generic
+  generic = generic,
+  subgroups = subgroups
 )
 path <- "tests/reference/metafor/rma_reference.json"
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, na = "null", null = "null"), path)
