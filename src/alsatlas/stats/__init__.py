@@ -44,9 +44,9 @@ __all__ = [
     "Prediction",
     "RMABatchResult",
     "RMAResult",
-    "SubgroupResult",
     "RankTestResult",
     "RegTestResult",
+    "SubgroupResult",
     "TableEffectSizes",
     "Tau2Estimate",
     "TrimFillResult",
@@ -63,5 +63,6 @@ __all__ = [
     "regtest",
     "rma",
     "rma_batch",
+    "subgroup_analysis",
     "trimfill",
 ]
