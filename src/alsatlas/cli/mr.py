@@ -412,7 +412,8 @@ def mr_command(
 
 def _print_sets(out: Console) -> None:
     table = Table(title="Shipped instrument sets", title_justify="left")
-    for col in ("id", "trait", "author", "year", "population", "N", "SNPs", "EAF"):
+    table.add_column("id", no_wrap=True)
+    for col in ("trait", "author", "year", "population", "N", "SNPs", "EAF"):
         table.add_column(col)
     for s in list_exposure_sets():
         table.add_row(

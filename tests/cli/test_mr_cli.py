@@ -1,0 +1,206 @@
+"""`alsatlas mr` end to end through typer's CliRunner.
+
+Expected numbers are computed here from the closed forms in the research notes
+(mr-methods.md): IVW = Σw·bx·by / Σw·bx² with w = byse⁻²; TwoSampleMR's ``mr_ivw`` SE is the
+fixed-effect SE × max(1, σ̂), σ̂² = Q/(k − 1).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from alsatlas.cli import app
+
+DATA = Path(str(resources.files("alsatlas").joinpath("data", "genetics")))
+EXPOSURE = DATA / "twosamplemr_vignette_bmi_ieu-a-2_exposure.tsv"
+OUTCOME = DATA / "twosamplemr_vignette_chd_ieu-a-7_outcome.tsv"
+LOOKUPS = DATA / "als_vanrheenen2021_outcome_lookups_bmi_t2d_tc.tsv"
+
+
+def _ivw(bx: np.ndarray, by: np.ndarray, byse: np.ndarray) -> tuple[float, float]:
+    w = byse**-2.0
+    b = float(np.sum(w * bx * by) / np.sum(w * bx**2))
+    se_fixed = float(np.sqrt(1.0 / np.sum(w * bx**2)))
+    q = float(np.sum(w * (by - b * bx) ** 2))
+    sigma = np.sqrt(q / (len(bx) - 1))
+    return b, se_fixed * max(1.0, float(sigma))
+
+
+def _run(args: list[str]) -> dict:
+    result = CliRunner().invoke(app, ["mr", *args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def _ssf_outcome(tmp_path: Path) -> Path:
+    """The CHD look-ups as a gzip GWAS-SSF file, with alleles recoded on some rows."""
+    out = pl.read_csv(OUTCOME, separator="\t")
+    comp = {"A": "T", "C": "G", "G": "C", "T": "A"}
+    rows = []
+    for i, r in enumerate(out.iter_rows(named=True)):
+        ea, oa, beta, eaf = (
+            r["effect_allele.outcome"],
+            r["other_allele.outcome"],
+            r["beta.outcome"],
+            r["eaf.outcome"],
+        )
+        if i % 3 == 1:  # other effect allele
+            ea, oa, beta, eaf = oa, ea, -beta, 1 - eaf
+        if i % 5 == 2 and comp[ea] != oa:  # reverse strand (non-palindromic only)
+            ea, oa = comp[ea], comp[oa]
+        rows.append(
+            {
+                "chromosome": r["chr"],
+                "base_pair_location": r["pos"],
+                "effect_allele": ea,
+                "other_allele": oa,
+                "beta": beta,
+                "standard_error": r["se.outcome"],
+                "effect_allele_frequency": eaf,
+                "p_value": r["pval.outcome"],
+                "rsid": r["SNP"],
+                "n": r["samplesize.outcome"],
+            }
+        )
+    path = tmp_path / "chd.h.tsv.gz"
+    path.write_bytes(gzip.compress(pl.DataFrame(rows).write_csv(separator="\t").encode()))
+    return path
+
+
+def test_example_t2d_json() -> None:
+    payload = _run(["--example", "t2d", "--methods", "ivw,egger"])
+    assert [r["method"] for r in payload["results"]] == ["ivw", "egger"]
+    assert set(payload["results"][0]) == {"method", "nsnp", "b", "se", "ci_lb", "ci_ub", "pval"}
+    for block in ("heterogeneity", "egger_intercept", "steiger"):
+        assert block in payload
+    table = pl.read_csv(LOOKUPS, separator="\t", null_values="NA", infer_schema_length=None)
+    kept = table.filter((pl.col("id.exposure") == "ebi-a-GCST006867") & pl.col("mr_keep"))
+    b, se = _ivw(
+        kept.get_column("beta.exposure").to_numpy(),
+        kept.get_column("beta.outcome").to_numpy(),
+        kept.get_column("se.outcome").to_numpy(),
+    )
+    ivw = payload["results"][0]
+    assert ivw["nsnp"] == kept.height == 116
+    assert ivw["b"] == pytest.approx(b, rel=1e-9)
+    assert ivw["se"] == pytest.approx(se, rel=1e-9)
+
+
+def test_exposure_and_gzip_ssf_outcome(tmp_path: Path) -> None:
+    outcome = _ssf_outcome(tmp_path)
+    harmonised = tmp_path / "h.tsv"
+    payload = _run(
+        [
+            "--exposure", str(EXPOSURE), "--outcome", str(outcome), "--methods", "ivw",
+            "--harmonised-out", str(harmonised),
+        ]
+    )  # fmt: skip
+    exp = pl.read_csv(EXPOSURE, separator="\t")
+    out = pl.read_csv(OUTCOME, separator="\t")
+    m = exp.join(out, on="SNP")
+    b, se = _ivw(
+        m.get_column("beta.exposure").to_numpy(),
+        m.get_column("beta.outcome").to_numpy(),
+        m.get_column("se.outcome").to_numpy(),
+    )
+    ivw = payload["results"][0]
+    assert ivw["nsnp"] == 79
+    assert ivw["b"] == pytest.approx(b, rel=1e-9)
+    assert ivw["se"] == pytest.approx(se, rel=1e-9)
+    counts = payload["harmonisation"]
+    assert counts["mr_keep"] == 79 and counts["swapped"] > 0 and counts["strand flipped"] > 0
+    assert payload["inputs"]["outcome"]["format"] == "gwas-ssf"
+    assert payload["inputs"]["outcome"]["instruments_not_found"] == []
+    # the written table feeds --harmonised and gives the same answer
+    again = _run(["--harmonised", str(harmonised), "--methods", "ivw"])
+    assert again["results"][0]["b"] == pytest.approx(ivw["b"], rel=1e-12)
+
+
+def test_action_three_drops_palindromes(tmp_path: Path) -> None:
+    outcome = _ssf_outcome(tmp_path)
+    args = ["--exposure", str(EXPOSURE), "--outcome", str(outcome), "--methods", "ivw"]
+    payload = _run([*args, "--action", "3"])
+    assert payload["results"][0]["nsnp"] == 75
+
+
+def test_table_output_shows_column_mapping(tmp_path: Path) -> None:
+    outcome = _ssf_outcome(tmp_path)
+    result = CliRunner().invoke(
+        app, ["mr", "--exposure", str(EXPOSURE), "--outcome", str(outcome), "--methods", "ivw"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "gwas-ssf" in result.stdout
+    assert "base_pair_location" in result.stdout
+    assert "ivw" in result.stdout and "Harmonisation" in result.stdout
+
+
+def _als_outcome(tmp_path: Path) -> Path:
+    """A space-separated outcome for the 7 ALS (ieu-a-1085) instruments, true effect 0.3."""
+    als = pl.read_csv(DATA / "mrbase_instruments_als_autoimmune.tsv", separator="\t")
+    als = als.filter(pl.col("opengwas_id") == "ieu-a-1085")
+    rng = np.random.default_rng(5)
+    outcome = pl.DataFrame(
+        {
+            "SNP": als.get_column("SNP"),
+            "A1": als.get_column("effect_allele.exposure").str.to_uppercase(),
+            "A2": als.get_column("other_allele.exposure").str.to_uppercase(),
+            "BETA": 0.3 * als.get_column("beta.exposure") + rng.normal(0, 0.005, als.height),
+            "SE": np.full(als.height, 0.01),
+            "FRQ": als.get_column("eaf.exposure"),
+        }
+    )
+    path = tmp_path / "out.txt"
+    outcome.write_csv(path, separator=" ")
+    return path
+
+
+def test_exposure_set_with_synthetic_outcome(tmp_path: Path) -> None:
+    path = _als_outcome(tmp_path)
+    payload = _run(["--exposure-set", "ALS", "--outcome", str(path), "--methods", "ivw"])
+    assert payload["inputs"]["exposure_set"]["id"] == "ieu-a-1085"
+    assert payload["results"][0]["nsnp"] == 7
+    assert payload["results"][0]["b"] == pytest.approx(0.3, abs=0.1)
+
+
+def test_plots_are_written(tmp_path: Path) -> None:
+    path = _als_outcome(tmp_path)
+    args = ["--exposure-set", "ALS", "--outcome", str(path), "--methods", "ivw,egger"]
+    payload = _run([*args, "--plots", str(tmp_path / "plots")])
+    names = sorted(Path(p).name for p in payload["plots"])
+    assert len(names) == 8
+    assert "mr_scatter.svg" in names and "mr_leave_one_out.png" in names
+    assert all(Path(p).stat().st_size > 0 for p in payload["plots"])
+
+
+def test_list_sets() -> None:
+    result = CliRunner().invoke(app, ["mr", "--list-sets"])
+    assert result.exit_code == 0
+    assert "okada2014-ra-mrcovid" in result.stdout and "ieu-a-1085" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        ([], "exactly one of"),
+        (["--exposure-set", "arthritis", "--outcome", "x"], "matches 2 traits"),
+        (["--example", "t2d", "--action", "4"], "--action"),
+        (["--example", "bmi", "--format", "xml"], "--format"),
+        (["--example", "nope"], "unknown example"),
+        (["--exposure-set", "RA"], "--outcome is required"),
+        (["--harmonised", str(LOOKUPS)], "--exposure-id"),
+        (["--exposure", "/nonexistent/file.tsv", "--outcome", "x"], "cannot read"),
+    ],
+)
+def test_errors_are_messages_not_tracebacks(args: list[str], needle: str) -> None:
+    result = CliRunner().invoke(app, ["mr", *args])
+    assert result.exit_code == 2
+    assert needle in result.output
+    assert "Traceback" not in result.output
