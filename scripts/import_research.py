@@ -253,6 +253,9 @@ _NULL_WORDS = (
     "no difference",
     "no significant",
     "no link",
+    "no autoimmune trait",
+    "did not affect",
+    "not confirm",
 )
 _UP_WORDS = (
     "positive association",
@@ -263,12 +266,14 @@ _UP_WORDS = (
     "positive genetic correlation",
     "risk factor",
     "associations with",
+    "positive rg",
 )
 _DOWN_WORDS = (
     "protective",
     "inverse",
     "lower",
     "negative genetic correlation",
+    "negative rg",
     "decrease",
     "reduced",
 )
@@ -315,7 +320,9 @@ def time_window(text: str | None, analysis: str | None) -> dict[str, Any]:
     desc = clean(text) or ""
     low = f"{desc} {analysis or ''}".lower()
     out: dict[str, Any] = {"description": desc}
-    m = re.search(r"at least (\d+(?:\.\d+)?) years?", low)
+    m = re.search(r"at least (\d+(?:\.\d+)?) years?", low) or re.search(
+        r"first (\d+(?:\.\d+)?) years? (?:after [a-z ]+ )?excluded", low
+    )
     if m:
         lag = float(m.group(1))
         out.update(lag_years_min=lag, excludes_year_before_als=lag >= 1)
