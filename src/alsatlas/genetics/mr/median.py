@@ -20,31 +20,32 @@ PENALTY_K = 20.0
 """Penalisation constant of the penalised weighted median (both R packages use 20)."""
 
 
-def weighted_median(theta: ArrayLike, weights: ArrayLike) -> FloatArray:
+def weighted_median(theta: ArrayLike, weights: ArrayLike, *, stable: bool = True) -> FloatArray:
     """Weighted median of the last axis, interpolated as Bowden et al. (2016).
 
     Sort β_j; with standardised weights w_j, s_j = Σ_{i≤j} w_i − w_j/2; let m be the last
     position with s_m < 0.5; the estimate is β_m + (β_{m+1} − β_m)(0.5 − s_m)/(s_{m+1} − s_m).
     ``theta`` may be (k,) or (n, k); ``weights`` is (k,) (the same for every row) or matches
-    ``theta``.
+    ``theta``. Ties keep their input order (R's ``order``) unless ``stable`` is False, which
+    is faster and safe for continuous bootstrap draws.
     """
     t = np.asarray(theta, dtype=np.float64)
     w = np.asarray(weights, dtype=np.float64)
     t2 = np.atleast_2d(t)
-    order = np.argsort(t2, axis=-1, kind="stable")
-    ts = np.take_along_axis(t2, order, axis=-1)
-    ws = w[order] if w.ndim == 1 else np.take_along_axis(np.atleast_2d(w), order, axis=-1)
-    cs = np.cumsum(ws, axis=-1) - 0.5 * ws
-    cs = cs / np.sum(ws, axis=-1, keepdims=True)
-    k = t2.shape[-1]
-    below = np.sum(cs < 0.5, axis=-1) - 1
-    below = np.clip(below, 0, k - 2)[:, None]
-    lo_t = np.take_along_axis(ts, below, axis=-1)[:, 0]
-    hi_t = np.take_along_axis(ts, below + 1, axis=-1)[:, 0]
-    lo_s = np.take_along_axis(cs, below, axis=-1)[:, 0]
-    hi_s = np.take_along_axis(cs, below + 1, axis=-1)[:, 0]
+    nrow, k = t2.shape
+    order = np.argsort(t2, axis=-1, kind="stable" if stable else None)
+    rows = np.arange(nrow)[:, None]
+    ts = t2[rows, order]
+    ws = w[order] if w.ndim == 1 else np.atleast_2d(w)[rows, order]
+    cs = np.cumsum(ws, axis=-1)
+    cs -= 0.5 * ws
+    half = 0.5 * (cs[:, -1] + 0.5 * ws[:, -1])
+    below = np.clip(np.sum(cs < half[:, None], axis=-1) - 1, 0, k - 2)
+    r = np.arange(nrow)
+    lo_t, hi_t = ts[r, below], ts[r, below + 1]
+    lo_s, hi_s = cs[r, below], cs[r, below + 1]
     gap = hi_s - lo_s
-    frac = np.divide(0.5 - lo_s, gap, out=np.zeros_like(gap), where=gap > 0)
+    frac = np.divide(half - lo_s, gap, out=np.zeros_like(gap), where=gap > 0)
     est = lo_t + (hi_t - lo_t) * frac
     return np.asarray(est if t.ndim > 1 else est[:1], dtype=np.float64)
 
@@ -83,7 +84,7 @@ def median_bootstrap_se(
     original values (both R packages).
     """
     bx, by = resample_associations(d, n_boot, rng)
-    meds = weighted_median(by / bx, weights)
+    meds = weighted_median(by / bx, weights, stable=False)
     return float(np.std(meds, ddof=1))
 
 
