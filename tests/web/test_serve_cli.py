@@ -1,0 +1,64 @@
+"""`alsatlas serve`: the options reach uvicorn, and the default binds to this machine only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from typer.testing import CliRunner
+
+import alsatlas.web
+from alsatlas.cli import app
+from alsatlas.cli import serve as serve_module
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    fake_app = FastAPI()
+
+    def fake_create_app(*, evidence_path: Path | None = None) -> FastAPI:
+        seen["evidence_path"] = evidence_path
+        return fake_app
+
+    def fake_run(application: object, **kwargs: Any) -> None:
+        seen["app"] = application
+        seen.update(kwargs)
+
+    monkeypatch.setattr(alsatlas.web, "create_app", fake_create_app)
+    monkeypatch.setattr(serve_module.uvicorn, "run", fake_run)
+    seen["fake_app"] = fake_app
+    return seen
+
+
+def test_serve_defaults_to_localhost_8000(calls: dict[str, Any]) -> None:
+    result = CliRunner().invoke(app, ["serve"])
+    assert result.exit_code == 0, result.output
+    assert calls["host"] == "127.0.0.1"
+    assert calls["port"] == 8000
+    assert calls["app"] is calls["fake_app"]
+    assert calls["evidence_path"] is None
+
+
+def test_serve_passes_host_port_and_evidence(calls: dict[str, Any], tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["serve", "--host", "127.0.0.1", "--port", "8765", "--evidence", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert (calls["host"], calls["port"]) == ("127.0.0.1", 8765)
+    assert calls["evidence_path"] == tmp_path
+
+
+def test_serve_rejects_a_bad_port(calls: dict[str, Any]) -> None:
+    result = CliRunner().invoke(app, ["serve", "--port", "70000"])
+    assert result.exit_code != 0
+    assert "app" not in calls
+
+
+def test_serve_reports_broken_evidence(tmp_path: Path) -> None:
+    (tmp_path / "broken.yaml").write_text("study_id: [unclosed\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["serve", "--evidence", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "error:" in result.output
