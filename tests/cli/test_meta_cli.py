@@ -20,6 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from alsatlas.cli import app
+from alsatlas.stats import rma
 
 REF_DIR = Path(__file__).parents[1] / "reference" / "metafor"
 RMA_REF: dict[str, Any] = json.loads((REF_DIR / "rma_reference.json").read_text())
@@ -121,9 +122,23 @@ def test_subgroups(bcg_csv: Path) -> None:
     out = _json(str(bcg_csv), *COUNT_INPUTS["cells"], "--measure", "RR", "--subgroup", "alloc")
     assert list(out["subgroups"]) == ["random", "alternate", "systematic"]
     assert [s["k"] for s in out["subgroups"].values()] == [7, 2, 4]
-    assert out["subgroup_test"]["df"] == [2]
-    assert 0.0 < out["subgroup_test"]["pval"] < 1.0
+    yi = np.array(_case("bcg")["yi"])
+    vi = np.array(_case("bcg")["vi"])
+    for group, sub in out["subgroups"].items():
+        idx = [i for i, g in enumerate(ALLOC) if g == group]
+        assert sub["estimate"] == pytest.approx(rma(yi[idx], vi[idx]).estimate, rel=1e-9)
+    diff = out["subgroup_test"]
+    assert diff["df"] == 2 and 0.0 < diff["pval"] < 1.0
+    assert diff["common_tau2"]["df"] == [2]
     assert "exp" in out["subgroups"]["random"]
+
+
+def test_single_study_subgroup_is_reported_not_fatal(tmp_path: Path) -> None:
+    path = tmp_path / "g.csv"
+    path.write_text("yi,vi,g\n0.1,0.01,a\n0.3,0.02,a\n0.2,0.03,a\n0.5,0.04,b\n")
+    out = _json(str(path), "--yi", "yi", "--vi", "vi", "--subgroup", "g")
+    assert out["subgroups"]["b"]["k"] == 1 and "note" in out["subgroups"]["b"]
+    assert "error" in out["subgroup_test"]
 
 
 def test_diagnostics_match_metafor(bcg_csv: Path) -> None:

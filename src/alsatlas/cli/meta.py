@@ -47,6 +47,7 @@ from alsatlas.stats.meta_inputs import FloatArray
 from alsatlas.stats.ranktest import ranktest
 from alsatlas.stats.regtest import regtest
 from alsatlas.stats.rma import RMAResult, rma
+from alsatlas.stats.subgroup import subgroup_analysis
 from alsatlas.stats.trimfill import TrimFillResult, trimfill
 
 FIRST_DATA_LINE = 2
@@ -337,32 +338,43 @@ def _subgroups(
     test: str,
     level: float,
 ) -> tuple[dict[str, RMAResult], dict[str, dict[str, Any]], dict[str, Any] | None]:
-    fits: dict[str, RMAResult] = {}
-    summaries: dict[str, dict[str, Any]] = {}
-    for group in dict.fromkeys(groups):
-        idx = [i for i, g in enumerate(groups) if g == group]
-        if len(idx) < 2:
-            summaries[group] = {"k": len(idx), "note": "a single study is not pooled"}
-            continue
-        fit = _fit(table, eff, idx, method=method, test=test, level=level)
-        fits[group] = fit
-        summaries[group] = _summary(fit, eff.ratio)
-    levels = list(dict.fromkeys(groups))
-    difference: dict[str, Any] | None = None
-    if len(levels) > 1:
-        dummies = np.array([[g == lev for lev in levels[1:]] for g in groups], dtype=np.float64)
-        try:
-            reg = rma(eff.yi, eff.vi, method=method, test=test, mods=dummies, level=level)
-        except StatsInputError as exc:
-            difference = {"error": exc.reason}
-        else:
-            difference = {
-                "QM": reg.QM,
-                "df": list(reg.QMdf),
-                "pval": reg.QMp,
-                "tau2": reg.tau2,
-                "model": "mixed-effects meta-regression on the subgroup factor (common tau2)",
-            }
+    """Subgroup fits and tests (:func:`alsatlas.stats.subgroup_analysis`).
+
+    When a subgroup is too small to pool, the other subgroups are still pooled and the test
+    of subgroup differences reports why it could not be run.
+    """
+    try:
+        res = subgroup_analysis(
+            eff.yi, eff.vi, groups, method=method, test=test, level=level, common_tau2=True
+        )
+    except StatsInputError as exc:
+        fits: dict[str, RMAResult] = {}
+        summaries: dict[str, dict[str, Any]] = {}
+        for group in dict.fromkeys(groups):
+            idx = [i for i, g in enumerate(groups) if g == group]
+            try:
+                fits[group] = rma(eff.yi[idx], eff.vi[idx], method=method, test=test, level=level)
+            except StatsInputError as sub_exc:
+                summaries[group] = {"k": len(idx), "note": sub_exc.reason}
+            else:
+                summaries[group] = _summary(fits[group], eff.ratio)
+        return fits, summaries, {"error": exc.reason}
+    fits = dict(zip(res.groups, res.fits, strict=True))
+    summaries = {g: _summary(f, eff.ratio) for g, f in fits.items()}
+    difference: dict[str, Any] = {
+        "Q_between": res.Q_between,
+        "df": res.Q_between_df,
+        "pval": res.Q_between_p,
+        "model": "separate tau2 per subgroup; fixed-effect Q over the subgroup estimates",
+    }
+    if res.common is not None:
+        difference["common_tau2"] = {
+            "QM": res.common.QM,
+            "df": list(res.common.QMdf),
+            "pval": res.common.QMp,
+            "tau2": res.common.tau2,
+            "model": "mixed-effects meta-regression on the subgroup factor",
+        }
     return fits, summaries, difference
 
 
@@ -473,11 +485,13 @@ def _print_tables(out: Console, payload: dict[str, Any], labels: list[str]) -> N
                         _fmt(src.get("ci_ub")), _fmt(s.get("tau2")), _fmt(s.get("I2")))  # fmt: skip
         out.print(sub)
         test = payload.get("subgroup_test")
-        if test and "QM" in test:
+        if test and "Q_between" in test:
             out.print(
-                f"Test of subgroup differences: QM = {test['QM']:.4f}, df = {test['df']}, "
-                f"p = {_fmt(test['pval'])}"
+                f"Test of subgroup differences: Q = {test['Q_between']:.4f}, "
+                f"df = {test['df']}, p = {_fmt(test['pval'])}"
             )
+        elif test:
+            out.print(f"Test of subgroup differences not run: {test.get('error')}")
     diag = payload.get("diagnostics")
     if diag:
         _print_diagnostics(out, diag, labels)
