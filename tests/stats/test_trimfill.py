@@ -70,6 +70,21 @@ def test_side_can_be_forced() -> None:
     assert np.all(res.yi[res.fill] > np.min(data["yi"]))
 
 
+def test_trim_down_to_one_study_as_metafor() -> None:
+    # R: tf <- trimfill(rma(c(0.1, 0.5, 0.9), c(0.01, 0.02, 0.05))); tf$k0; coef(tf); tf$se
+    res = trimfill([0.1, 0.5, 0.9], [0.01, 0.02, 0.05])
+    assert res.k0 == 2 and res.side == "left"
+    np.testing.assert_allclose(res.se_k0, 1.4881, atol=5e-5)
+    np.testing.assert_allclose(res.estimate, 0.1, rtol=1e-6)
+    np.testing.assert_allclose(res.fit.se[0], 0.2725, atol=5e-5)
+    np.testing.assert_allclose(res.fit.QE, 41.6, rtol=1e-6)
+
+
+def test_too_few_studies() -> None:
+    with pytest.raises(StatsInputError, match="at least 3"):
+        trimfill([0.1, 0.5], [0.01, 0.02])
+
+
 @pytest.mark.parametrize(
     ("kwargs", "pattern"),
     [({"estimator": "Q0"}, "unknown estimator"), ({"side": "up"}, "side must be")],

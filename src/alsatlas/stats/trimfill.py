@@ -151,7 +151,7 @@ def trimfill(
     Raises
     ------
     StatsInputError
-        Bad ``yi``/``vi``, an unknown estimator or side, too few studies for ``method``, no
+        Bad ``yi``/``vi``, an unknown estimator or side, fewer than 3 studies, no
         convergence within ``maxiter``, or an R0 estimate that is undefined (no study below
         the centre).
     """
@@ -165,6 +165,8 @@ def trimfill(
     inputs = check_meta_inputs(yi, vi, method=method, test=test)
     y0, v0 = inputs.yi, inputs.vi
     k = y0.shape[0]
+    if k < 3:
+        raise StatsInputError(f"trim and fill needs at least 3 studies, got k = {k}", field="yi")
     original = fit_rma(y0, v0, inputs.X, method=method, test=test, level=level, weights=None)
     if side is None:
         slope_fit = fit_rma(
@@ -193,7 +195,12 @@ def trimfill(
                 f"the trim-and-fill algorithm did not converge in {maxiter} iterations",
                 field="maxiter",
             )
-        beta = _fit(y[: k - k0], v[: k - k0], method, "z", level).estimate
+        # metafor fits a single remaining study too: its estimate is that study's y
+        beta = (
+            float(y[0])
+            if k - k0 == 1
+            else _fit(y[: k - k0], v[: k - k0], method, "z", level).estimate
+        )
         centred = y - beta
         signed = np.sign(centred) * _ranks_first(np.abs(centred))
         if estimator == "R0":
