@@ -306,12 +306,12 @@ def methods_blocks(text: str) -> tuple[TextBlock, ...]:
     return tuple(blocks)
 
 
-def _reference_text(c: CitationLike) -> str:
-    parts: list[str] = []
-    author = c.first_author or "Unknown author"
-    parts.append(f"{author} et al." if c.first_author else author)
-    if c.year:
+def _reference_text(study_id: str, c: CitationLike) -> str:
+    parts: list[str] = [f"{c.first_author} et al." if c.first_author else study_id]
+    if c.year and (c.first_author or str(c.year) not in study_id):
         parts.append(f"({c.year}).")
+    elif not parts[0].endswith("."):
+        parts[0] += "."
     if c.title:
         parts.append(c.title.rstrip(".") + ".")
     if c.journal:
@@ -347,7 +347,7 @@ def references(records: Iterable[CitedRecord]) -> tuple[ReferenceView, ...]:
         )
         key = ((c.first_author or study_id).lower(), c.year or 0, study_id)
         view = ReferenceView(
-            study_id, _reference_text(c), tuple(links), tuple(sorted(r.id for r in recs))
+            study_id, _reference_text(study_id, c), tuple(links), tuple(sorted(r.id for r in recs))
         )
         views.append((key, view))
     return tuple(v for _, v in sorted(views, key=lambda kv: kv[0]))

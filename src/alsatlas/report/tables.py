@@ -20,6 +20,7 @@ kind        shown as
 ``nct``     ClinicalTrials.gov link when the id is an NCT number (other registries: text)
 ``ref``     link to the reference list entry of a study id
 ``record``  record id(s), as is, in a small fixed-width font
+``verdict`` a verdict badge; ``certainty``: GRADE symbols and the level
 =========== ====================================================================
 """
 
@@ -45,6 +46,8 @@ ColumnKind = Literal[
     "pmcid",
     "ref",
     "record",
+    "verdict",
+    "certainty",
 ]
 
 
