@@ -6,6 +6,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import alsatlas.genetics.mr as mr
 from alsatlas.errors import StatsInputError
@@ -61,6 +63,10 @@ def test_json_form(ldl: dict[str, np.ndarray]) -> None:
         ({"methods": ["nope"]}, "methods"),
         ({"methods": ["egger"]}, "methods"),
         ({"convention": "stata"}, "convention"),
+        ({"methods": []}, "methods"),
+        ({"seed": -1}, "seed"),
+        ({"n_boot": 1}, "n_boot"),
+        ({"alpha": 1.5}, "alpha"),
     ],
 )
 def test_bad_requests_name_the_field(kwargs: dict[str, object], field: str) -> None:
@@ -78,3 +84,27 @@ def test_bad_arrays_name_field_and_row() -> None:
     assert (err.value.field, err.value.row) == ("bx", 1)
     with pytest.raises(StatsInputError):
         run_mr([0.1, 0.2], [0.01, 0.01], [0.05], [0.02, 0.02])
+
+
+@given(
+    st.integers(min_value=3, max_value=40),
+    st.integers(min_value=0, max_value=2**31),
+    st.floats(min_value=-2.0, max_value=2.0),
+)
+@settings(max_examples=25, deadline=None)
+def test_allele_coding_invariance_fuzzed(k: int, seed: int, theta: float) -> None:
+    """Random data, random subset of flipped alleles: deterministic outputs unchanged."""
+    rng = np.random.default_rng(seed)
+    bx = rng.uniform(0.01, 0.2, k) * rng.choice([-1.0, 1.0], k)
+    bxse = rng.uniform(0.002, 0.02, k)
+    byse = rng.uniform(0.005, 0.05, k)
+    by = theta * bx + rng.normal(0.0, byse)
+    flip = rng.choice([-1.0, 1.0], k)
+    methods = ["ivw", "ivw_fe", "egger", "simple_median", "weighted_median"]
+    a = run_mr(bx, bxse, by, byse, methods=methods, n_boot=10)
+    b = run_mr(bx * flip, bxse, by * flip, byse, methods=methods, n_boot=10)
+    for ra, rb in zip(a.results, b.results, strict=True):
+        assert rb.b == pytest.approx(ra.b, rel=1e-9, abs=1e-12)
+    for ra, rb in zip(a.results[:3], b.results[:3], strict=True):
+        assert rb.se == pytest.approx(ra.se, rel=1e-9)
+    assert json.dumps(a.to_dict(), allow_nan=False)

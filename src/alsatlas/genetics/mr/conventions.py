@@ -143,6 +143,8 @@ def check_methods(methods: object) -> tuple[MethodId, ...]:
             )
         if m not in out:
             out.append(m)
+    if not out:
+        raise StatsInputError("no methods requested", field="methods")
     return tuple(out)
 
 

@@ -241,6 +241,14 @@ def run_mr(
     """
     c = convention_defaults(convention)
     s = DEFAULT_SEED if seed is None else int(seed)
+    if s < 0:
+        raise StatsInputError("seed must be a non-negative integer", field="seed")
+    if presso_n_distribution < 2:
+        raise StatsInputError(
+            "presso_n_distribution must be at least 2", field="presso_n_distribution"
+        )
+    if not 0.0 < alpha < 1.0:
+        raise StatsInputError("alpha must lie strictly between 0 and 1", field="alpha")
     nb = c.n_boot if n_boot is None else int(n_boot)
     if nb < 2:
         raise StatsInputError("n_boot must be at least 2", field="n_boot")
