@@ -116,3 +116,25 @@ def test_biomarker_replication_needs_independent_studies() -> None:
     assert b.verdict == "supported"
     none = base(biomarker("b1", "CRP", ("survival",), study="s1", hr=(1.0, 0.9, 1.1)))
     assert answer("immune_biomarkers", none).verdict == "insufficient evidence"
+
+
+def test_immune_trait_mr_is_two_sided_and_needs_replication() -> None:
+    single = base(
+        mr("m1", None, 0.9, 0.84, 0.97).model_copy(update={"exposure": "leukocyte count"})
+    )
+    a = answer("immune_traits_mr", single)
+    assert a.verdict == "partly supported"
+    replicated = base(
+        mr("m1", None, 0.9, 0.84, 0.97, study="s1").model_copy(
+            update={"exposure": "leukocyte count"}
+        ),
+        mr("m2", None, 0.92, 0.86, 0.99, study="s2").model_copy(
+            update={"exposure": "leukocyte count"}
+        ),
+    )
+    assert answer("immune_traits_mr", replicated).verdict == "supported"
+    unmapped = base(mr("m3", None, 1.0, 0.99, 1.02).model_copy(update={"exposure": "TSH"}))
+    assert answer("immune_traits_mr", unmapped).verdict == "insufficient evidence"
+    causal = answer("autoimmune_causal_mr", unmapped)
+    assert [e.record_id for e in causal.excluded] == ["m3"]
+    assert "not mapped" in causal.excluded[0].reason

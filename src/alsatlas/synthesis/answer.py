@@ -264,6 +264,7 @@ class MRFinding(_AsDict):
     """One Mendelian randomization result as the synthesis reads it."""
 
     record_id: str
+    study_id: str
     label: str
     exposure: str
     exposure_term: str | None

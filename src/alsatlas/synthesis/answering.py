@@ -37,8 +37,8 @@ from alsatlas.synthesis.biomarkers import (
     prognosis_verdict,
 )
 from alsatlas.synthesis.certainty import epi_certainty, grade
+from alsatlas.synthesis.mr_rubric import is_immune_trait, summarise_mr, two_sided_verdict
 from alsatlas.synthesis.mr_rubric import mr_verdict as _mr_verdict
-from alsatlas.synthesis.mr_rubric import summarise_mr
 from alsatlas.synthesis.pooling import pool_term
 from alsatlas.synthesis.questions import QUESTIONS, question
 from alsatlas.synthesis.rules import AUTOANTIBODY_MAJORITY, MIN_REPLICATIONS, MIN_TRIAL_SIZE
@@ -237,48 +237,54 @@ def _mr_answer(q: Question, evidence: EvidenceBase, immune_traits: bool) -> Answ
     context: list[MRResult] = []
     for r in evidence.mr_results:
         if immune_traits:
-            if r.orientation == "forward" and r.exposure_term is None:
+            if r.orientation == "forward" and is_immune_trait(r):
                 forward.append(r)
-        elif r.orientation == "forward" and _is_immune_term(r.exposure_term):
+            continue
+        if r.orientation == "reverse":
+            if _is_immune_term(r.outcome_term):
+                context.append(r)
+        elif _is_immune_term(r.exposure_term):
             forward.append(r)
-        elif r.orientation == "reverse" and _is_immune_term(r.outcome_term):
-            context.append(r)
+        elif r.exposure_term is None and not is_immune_trait(r):
+            excluded.append(
+                Exclusion(
+                    r.id,
+                    r.kind,
+                    f"exposure '{r.exposure}' is not mapped to a disease vocabulary term, so it "
+                    "cannot be classed as autoimmune",
+                )
+            )
     for r in forward:
         used.append(RecordUse(r.id, r.kind, "vote", "forward MR on ALS"))
     for r in context:
         used.append(RecordUse(r.id, r.kind, "context", "reverse MR (ALS liability as exposure)"))
     summary = summarise_mr([*forward, *context])
     forward_summary = summarise_mr(forward)
-    verdict, reason = _mr_verdict(forward_summary, "increased")
-    certainty = _mr_body_certainty(forward_summary, verdict)
     if immune_traits:
-        # two-sided claim ("change ALS risk"): a significant effect either way counts
-        signif = [f for f in forward_summary.findings if f.direction in ("increased", "decreased")]
-        if signif and verdict != "supported":
-            verdict = "partly supported"
-            reason = (
-                f"{len(signif)} genetically predicted immune trait(s) change ALS risk "
-                f"({', '.join(f.exposure for f in signif)}), each from a single MR study"
-            )
-            best = max(signif, key=lambda f: f.certainty.score)
-            certainty = best.certainty
+        verdict, reason, carriers = two_sided_verdict(forward_summary)
+        certainty = (
+            max((f.certainty for f in carriers), key=lambda c: c.score)
+            if carriers
+            else grade("very low", "no MR result carries the verdict", ())
+        )
         plain = plain_text(
             verdict_sentence(verdict),
-            "A few inherited immune traits, such as white blood cell counts, were linked to ALS "
-            "risk in gene-based studies. Most of these results have not been repeated."
-            if signif
+            "A few inherited immune traits were linked to ALS risk in gene-based studies."
+            if verdict in ("supported", "partly supported")
             else "",
+            "Each of these was seen in one study only." if verdict == "partly supported" else "",
             certainty_sentence(certainty.level),
         )
     else:
+        verdict, reason = _mr_verdict(forward_summary, "increased")
+        certainty = _mr_body_certainty(forward_summary, verdict)
         plain = plain_text(
             verdict_sentence(verdict),
             "Gene-based studies test cause and effect. They found no sign that autoimmune "
             "diseases cause ALS."
             if verdict == "not supported"
             else "",
-            "So the link seen in health records may come from other things, such as early ALS "
-            "signs being mistaken for other diseases."
+            "So a link seen in health records may have other causes."
             if verdict in ("not supported", "insufficient evidence")
             else "",
             certainty_sentence(certainty.level),

@@ -146,6 +146,7 @@ def mr_finding(record: MRResult, peers: Sequence[MRResult] = ()) -> MRFinding:
     )
     return MRFinding(
         record_id=record.id,
+        study_id=record.study_id,
         label=record.citation.label,
         exposure=record.exposure,
         exposure_term=record.exposure_term,
@@ -228,7 +229,78 @@ def mr_verdict(summary: MRSummary, claim: VoteDirection = "increased") -> tuple[
     )
 
 
+IMMUNE_TRAIT_WORDS: tuple[str, ...] = (
+    "leukocyte",
+    "neutrophil",
+    "lymphocyte",
+    "monocyte",
+    "t-cell",
+    "t cell",
+    "nk cell",
+    "immune",
+    "cd4",
+    "cd8",
+    "cd16",
+    "il-",
+    "interleukin",
+    "crp",
+    "c-reactive",
+    "complement",
+    "c4b",
+    "cytokine",
+    "chemokine",
+    "cxcl",
+    "ccl",
+    "tnf",
+    "interferon",
+    "inflammat",
+    "fgf",
+)
+"""Words that mark an MR exposure without a disease term as an immune trait (cells, cytokines,
+acute-phase and complement proteins; FGF-basic comes from the same cytokine panels)."""
+
+
+def is_immune_trait(record: MRResult) -> bool:
+    """``True`` for a forward MR whose exposure is an immune cell or protein trait (no disease
+    term, exposure text naming an immune word of :data:`IMMUNE_TRAIT_WORDS`)."""
+    text = record.exposure.lower()
+    return record.exposure_term is None and any(word in text for word in IMMUNE_TRAIT_WORDS)
+
+
+def two_sided_verdict(summary: MRSummary) -> tuple[Verdict, str, tuple[MRFinding, ...]]:
+    """Verdict for a two-sided claim ("changes ALS risk"), with the findings that carry it.
+
+    Supported when one exposure is significant in the same direction in at least two
+    independent studies; partly supported when some are significant but none replicated;
+    not supported when none is significant and at least one is a precise null; otherwise
+    insufficient.
+    """
+    signif = [f for f in summary.findings if f.direction in ("increased", "decreased")]
+    studies: dict[tuple[str, str], set[str]] = {}
+    for f in signif:
+        assert f.direction is not None
+        studies.setdefault((f.exposure_term or f.exposure, f.direction), set()).add(f.study_id)
+    replicated = sorted(k[0] for k, v in studies.items() if len(v) >= 2)
+    if replicated:
+        carriers = tuple(f for f in signif if (f.exposure_term or f.exposure) in replicated)
+        return "supported", "replicated in independent studies: " + ", ".join(replicated), carriers
+    if signif:
+        names = ", ".join(f.exposure for f in signif)
+        return (
+            "partly supported",
+            f"{len(signif)} trait(s) significant, none replicated in an independent study "
+            f"({names})",
+            tuple(signif),
+        )
+    precise = tuple(f for f in summary.findings if f.precise_null)
+    if precise:
+        return "not supported", f"no significant trait; {len(precise)} precise null(s)", precise
+    return "insufficient evidence", "no significant trait and no precise null", ()
+
+
 __all__ = [
+    "IMMUNE_TRAIT_WORDS",
+    "is_immune_trait",
     "is_ratio",
     "mr_certainty",
     "mr_direction",
@@ -236,4 +308,5 @@ __all__ = [
     "mr_verdict",
     "reported_f",
     "summarise_mr",
+    "two_sided_verdict",
 ]
