@@ -16,9 +16,10 @@ alpha=0.05) -> MRReport``
 - ``seed``: bootstrap/simulation seed, default `DEFAULT_SEED`; ``n_boot``: bootstrap
   iterations (default 1000 or 10000 by convention).
 - ``rho``: LD correlation matrix; IVW and MR-Egger then use generalised least squares.
-- ``exposure``/``outcome``: `TraitSample` (n, eaf, ncase, ncontrol, prevalence) of each
-  trait; with both, the Steiger directionality test is run (liability scale for binary
-  traits).
+- ``exposure``/``outcome``: `TraitSample` (n, eaf, ncase, ncontrol, prevalence, pval,
+  sd_units) of each trait; with both, the Steiger directionality test is run (liability
+  scale for binary traits, 2β²f(1 − f) for SD-unit traits, else from b, se and n).
+- ``presso_n_distribution`` (MR-PRESSO simulations, default 1000) and ``alpha`` (0.05).
 
 `MRReport` holds ``results`` (tuple of `MRMethodResult`: method, nsnp, b, se, ci_lb, ci_ub,
 pval), ``heterogeneity`` (Cochran's Q for IVW and MR-Egger, Rücker's Q'), ``egger_intercept``
@@ -26,10 +27,19 @@ pval), ``heterogeneity`` (Cochran's Q for IVW and MR-Egger, Rücker's Q'), ``egg
 distortion test, raw and outlier-corrected estimates), ``fstat`` (per-variant and mean F),
 and ``to_dict()`` for JSON (see `alsatlas.genetics.mr.results`).
 
-``leave_one_out(...)`` and ``single_snp(...)`` return `SNPwiseResults` for the plots in
-``alsatlas.figures.mr_plots``. Each estimator is also callable on its own (`ivw`, `egger`,
-`median_estimate`, `mode_estimate`, `mr_presso`, `wald_ratio`, `steiger`, `heterogeneity`,
-`f_statistics`, `ivw_correlated`, `egger_correlated`).
+``leave_one_out(bx, bxse, by, byse, *, snps=None, convention=...)`` and
+``single_snp(...)`` return `SNPwiseResults` (labels, per-variant results, overall fits) for
+the plots in ``alsatlas.figures.mr_plots`` (``mr_scatter_plot``, ``mr_funnel_plot``,
+``mr_forest_plot``, ``mr_leave_one_out_plot``).
+
+Each estimator is also callable on its own: `wald_ratio`, `ivw`, `egger`,
+`median_estimate`, `mode_estimate`, `mr_presso`, `steiger`, `heterogeneity`,
+`f_statistics`, `ivw_correlated`, `egger_correlated`.
+
+Module map: ``wald`` · ``ivw`` · ``egger`` · ``median`` · ``mode`` (with ``density``, R's
+``density()`` grid) · ``presso`` · ``steiger`` · ``heterogeneity`` · ``loo`` · ``fstat`` ·
+``correlated`` · ``conventions`` · ``bootstrap`` (seeded streams) · ``inputs`` ·
+``inference`` · ``results`` · ``run``.
 """
 
 from __future__ import annotations
