@@ -35,7 +35,14 @@ from scipy import special
 
 from alsatlas.errors import StatsInputError
 from alsatlas.stats.meta_inputs import FloatArray, check_level, check_method, check_test
-from alsatlas.stats.tau2 import BOUNDARY_SNAP, FISHER_TOL, LL0_TOL, MAXITER
+from alsatlas.stats.tau2 import (
+    BOUNDARY_SNAP,
+    DESCENT_SCAN,
+    FISHER_TOL,
+    LL0_TOL,
+    MAXITER,
+    SCAN_POINTS,
+)
 
 BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
@@ -151,20 +158,26 @@ class _Weighted:
         return out
 
     def sPP(self) -> FloatArray:
-        sw3 = np.sum(self.w**3, axis=1)
+        sw3 = _rowsum(self.w**3)
         out: FloatArray = self.sw2 - 2.0 * sw3 / self.sw + (self.sw2 / self.sw) ** 2
         return out
 
 
+def _rowsum(a: NDArray[Any]) -> FloatArray:
+    """Row sums as a matrix-vector product (much faster than ``sum(axis=1)`` for short rows)."""
+    out: FloatArray = a @ np.ones(a.shape[1])
+    return out
+
+
 def _weighted(rows: _Rows, tau2: FloatArray) -> _Weighted:
     w = rows.M / (rows.v + tau2[:, None])
-    sw = w.sum(axis=1)
-    sw2 = np.sum(w * w, axis=1)
-    mu = np.sum(w * rows.y, axis=1) / sw
+    sw = _rowsum(w)
+    sw2 = _rowsum(w * w)
+    mu = _rowsum(w * rows.y) / sw
     r = (rows.y - mu[:, None]) * rows.M
     wr2 = w * r * r
-    Q = wr2.sum(axis=1)
-    yPPy = np.sum(w * wr2, axis=1)
+    Q = _rowsum(wr2)
+    yPPy = _rowsum(w * wr2)
     return _Weighted(w=w, sw=sw, sw2=sw2, mu=mu, r=r, Q=Q, yPPy=yPPy)
 
 
@@ -176,7 +189,7 @@ def _score_terms(rows: _Rows, tau2: FloatArray, method: str) -> tuple[FloatArray
     """
     s = _weighted(rows, tau2)
     wr = s.w * s.r
-    yPPPy = np.sum(s.w * wr * wr, axis=1) - np.sum(s.w * wr, axis=1) ** 2 / s.sw
+    yPPPy = _rowsum(s.w * wr * wr) - _rowsum(s.w * wr) ** 2 / s.sw
     if method == "ML":
         info = s.sw2
         score = s.yPPy - s.sw
@@ -188,7 +201,7 @@ def _score_terms(rows: _Rows, tau2: FloatArray, method: str) -> tuple[FloatArray
 
 def _loglik(rows: _Rows, tau2: FloatArray, method: str) -> FloatArray:
     s = _weighted(rows, tau2)
-    logv = np.sum(rows.M * np.log(rows.v + tau2[:, None]), axis=1)
+    logv = _rowsum(rows.M * np.log(rows.v + tau2[:, None]))
     if method == "ML":
         out: FloatArray = -0.5 * rows.k * math.log(2 * math.pi) - 0.5 * logv - 0.5 * s.Q
     else:
@@ -201,6 +214,24 @@ def _loglik(rows: _Rows, tau2: FloatArray, method: str) -> FloatArray:
     return out
 
 
+def _scan(rows: _Rows, t: FloatArray, method: str) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Grid scan of slow descents (see :func:`alsatlas.stats.tau2.fisher_scoring`).
+
+    Returns the next τ² (0 where the score is negative on the whole grid) and the bracket.
+    """
+    fractions = np.arange(1, SCAN_POINTS) / SCAN_POINTS
+    scores = np.stack([_score_terms(rows, t * f, method)[0] for f in fractions], axis=1)
+    positive = scores > 0.0
+    any_pos = positive.any(axis=1)
+    last = SCAN_POINTS - 2 - np.argmax(positive[:, ::-1], axis=1)
+    lo = t * fractions[last]
+    hi = np.where(
+        last + 1 < fractions.size, t * fractions[np.minimum(last + 1, fractions.size - 1)], t
+    )
+    new = np.where(any_pos, 0.5 * (lo + hi), 0.0)
+    return new, np.where(any_pos, lo, -1.0), np.where(any_pos, hi, np.inf)
+
+
 def _fisher_scoring(rows: _Rows, start: FloatArray, method: str) -> tuple[FloatArray, IntArray]:
     """Vectorised ML/REML (the rules of :func:`alsatlas.stats.tau2.fisher_scoring`)."""
     m = start.shape[0]
@@ -208,6 +239,7 @@ def _fisher_scoring(rows: _Rows, start: FloatArray, method: str) -> tuple[FloatA
     lo = np.full(m, -1.0)
     hi = np.full(m, np.inf)
     iters = np.zeros(m, dtype=np.int64)
+    descents = np.zeros(m, dtype=np.int64)
     active = np.arange(m)
     for _ in range(MAXITER):
         if active.size == 0:
@@ -230,17 +262,25 @@ def _fisher_scoring(rows: _Rows, start: FloatArray, method: str) -> tuple[FloatA
             np.where((lo_a < fisher) & (fisher < hi_a), fisher, 0.5 * (lo_a + hi_a)),
         )
         step = score / info
-        while np.any(halve := (t + step < 0.0) & (score < 0.0)):
+        while np.any(halve := (t + step < 0.0) & (score < 0.0) & ~stop):
             step = np.where(halve, step / 2.0, step)
         new_down = t + step
         near = np.flatnonzero(~bracketed & (score < 0.0) & (new_down < BOUNDARY_SNAP))
         if near.size:
             s0 = _score_terms(sub.take(near), np.zeros(near.size), method)[0]
             new_down[near[s0 <= 0.0]] = 0.0
+        descending = ~bracketed & (score < 0.0)
+        descents[active] += descending
+        slow = np.flatnonzero(descending & (descents[active] > DESCENT_SCAN))
+        if slow.size:
+            new_down[slow], lo_s, hi_s = _scan(sub.take(slow), t[slow], method)
+            lo[active[slow]] = lo_s
+            hi[active[slow]] = hi_s
+            stop[slow] |= new_down[slow] == 0.0
         new = np.where(
             bracketed, new_b, np.where(score > 0.0, np.maximum(newton, fisher), new_down)
         )
-        new = np.where(stop, t, new)
+        new = np.where(stop & (new != 0.0), t, new)
         change = np.abs(new - t)
         tau2[active] = new
         iters[active] += 1
@@ -262,12 +302,20 @@ def _fisher_scoring(rows: _Rows, start: FloatArray, method: str) -> tuple[FloatA
     return tau2, iters
 
 
-def _solve_q(rows: _Rows, target: FloatArray) -> tuple[FloatArray, IntArray]:
-    """Vectorised Newton root of Q(τ²) = target, from 0 (as :func:`tau2.solve_q`)."""
+def _solve_q(
+    rows: _Rows, target: FloatArray, start: FloatArray | None = None
+) -> tuple[FloatArray, IntArray]:
+    """Vectorised Newton root of Q(τ²) = target (as :func:`tau2.solve_q`).
+
+    ``start`` (default 0) must lie left of the root where it is positive, i.e.
+    Q(start) > target; Newton's method on the convex decreasing Q then climbs monotonically.
+    Rows with Q(0) <= target get 0.
+    """
     m = target.shape[0]
-    tau2 = np.zeros(m)
+    tau2 = np.zeros(m) if start is None else start.copy()
     iters = np.zeros(m, dtype=np.int64)
     q0 = _weighted(rows, tau2).Q
+    tau2[q0 <= target] = 0.0
     active = np.flatnonzero(q0 > target)
     first = True
     for _ in range(MAXITER):
@@ -311,12 +359,12 @@ def _tau2_batch(rows: _Rows, method: str) -> tuple[FloatArray, FloatArray, IntAr
                 se = se * k / df
         return t, se, iters
     if method in ("HE", "ML", "REML", "SJ"):
-        ybar = np.sum(rows.y * rows.M, axis=1) / k
-        dev2 = np.sum(rows.M * (rows.y - ybar[:, None]) ** 2, axis=1)
+        ybar = _rowsum(rows.y * rows.M) / k
+        dev2 = _rowsum(rows.M * (rows.y - ybar[:, None]) ** 2)
     if method in ("HE", "ML", "REML"):
         vm = rows.v * rows.M
-        sv = vm.sum(axis=1)
-        sv2 = np.sum(vm * vm, axis=1)
+        sv = _rowsum(vm)
+        sv2 = _rowsum(vm * vm)
         trPV = sv - sv / k
         he = (dev2 - trPV) / df
         if method == "HE":
@@ -333,11 +381,9 @@ def _tau2_batch(rows: _Rows, method: str) -> tuple[FloatArray, FloatArray, IntAr
         s = _weighted(rows, t0)
         t = np.maximum(t0 * s.Q / df, 0.0)
         a = s.w * rows.v
-        saw = np.sum(a * s.w, axis=1)
-        trPVPV = (
-            np.sum(a * a, axis=1) - 2.0 * np.sum(a * a * s.w, axis=1) / s.sw + (saw / s.sw) ** 2
-        )
-        trPVP = saw - 2.0 * np.sum(a * s.w * s.w, axis=1) / s.sw + s.sw2 * saw / s.sw**2
+        saw = _rowsum(a * s.w)
+        trPVPV = _rowsum(a * a) - 2.0 * _rowsum(a * a * s.w) / s.sw + (saw / s.sw) ** 2
+        trPVP = saw - 2.0 * _rowsum(a * s.w * s.w) / s.sw + s.sw2 * saw / s.sw**2
         se = t0 / df * np.sqrt(2 * trPVPV + 4 * t * trPVP + 2 * t * t * s.sPP())
         return t, se, iters
     t, iters = _solve_q(rows, df)
@@ -390,7 +436,7 @@ def _check_batch(
             row=int(i),
             field="vi",
         )
-    k = M.sum(axis=1)
+    k = _rowsum(M)
     few = np.flatnonzero(k < 2)
     if few.size:
         raise StatsInputError(
@@ -443,7 +489,7 @@ def rma_batch(
     lev = check_level(level)
     y, v, Mb = _check_batch(yi, vi, mask)
     M = Mb.astype(np.float64)
-    rows = _Rows(y=np.where(Mb, y, 0.0), v=np.where(Mb, v, 1.0), M=M, k=M.sum(axis=1))
+    rows = _Rows(y=np.where(Mb, y, 0.0), v=np.where(Mb, v, 1.0), M=M, k=_rowsum(M))
     m = rows.k.shape[0]
     kf = rows.k
     df = kf - 1.0
@@ -532,8 +578,11 @@ def _q_profile(
     tmax = np.maximum(100.0, 10.0 * tau2)
     q_min = _weighted(rows, np.zeros(m)).Q
     q_max = _weighted(rows, tmax).Q
-    root_l, _ = _solve_q(rows, crit_l)
-    root_u, _ = _solve_q(rows, crit_u)
+    q_hat = _weighted(rows, tau2).Q
+    # Start each Newton search at the largest known point left of its root.
+    root_u, _ = _solve_q(rows, crit_u, np.where(q_hat > crit_u, tau2, 0.0))
+    start_l = np.maximum(np.where(q_hat > crit_l, tau2, 0.0), np.where(q_min > crit_u, root_u, 0.0))
+    root_l, _ = _solve_q(rows, crit_l, start_l)
     ub = np.where(q_min < crit_l, 0.0, np.where(q_max > crit_l, tmax, root_l))
     lb = np.where(q_min < crit_u, 0.0, root_u)
     over = q_max > crit_u

@@ -60,6 +60,10 @@ FISHER_TOL = 1e-12
 MAXITER = 1000
 #: A halving path below this τ², with a non-positive score at 0, ends at τ² = 0.
 BOUNDARY_SNAP = 1e-10
+#: Descending Fisher steps (score < 0, no positive score seen) before a grid scan.
+DESCENT_SCAN = 10
+#: The grid scan evaluates the score at tau2 * j / SCAN_POINTS, j = 1 .. SCAN_POINTS - 1.
+SCAN_POINTS = 64
 #: metafor's ``control$tol``: the log-likelihood gap of its check against τ² = 0.
 LL0_TOL = float(np.finfo(np.float64).eps ** 0.25)
 
@@ -226,11 +230,16 @@ def fisher_scoring(
     do), so the root metafor approaches is reached to a change below
     :math:`10^{-12}\max(1, \tau^2)` where Fisher scoring alone may oscillate for hundreds of
     steps. A path that runs down to the boundary ends at τ² = 0 (the limit of metafor's
-    halving). Finally metafor's check applies: if the likelihood at 0 exceeds that at the
+    halving); a descent still running after ``DESCENT_SCAN`` steps (metafor's Fisher scoring
+    then typically fails to converge) is settled by scanning the score on a grid below the
+    current value for the largest point where it is positive, which brackets the root, or
+    else ends at 0 (the likelihood decreases on the whole interval). Finally metafor's check
+    applies: if the likelihood at 0 exceeds that at the
     estimate by more than ``LL0_TOL``, τ² = 0.
     """
     tau2 = max(0.0, start)
     lo, hi = -1.0, math.inf  # lo < 0: no point with a positive score seen yet
+    descents = 0
     iterations = 0
     for iterations in range(1, MAXITER + 1):  # noqa: B007
         score, info, obs = score_terms(tau2, yi, vi, X, method)
@@ -248,6 +257,19 @@ def fisher_scoring(
         elif score > 0.0:
             newton = tau2 + score / obs if obs > 0.0 else fisher
             new = max(newton, fisher)
+        elif (descents := descents + 1) > DESCENT_SCAN:
+            # Slow descent (a near-flat likelihood or the boundary): look for the largest
+            # positive score below tau2 on a grid; none means the maximum is at 0.
+            grid = tau2 * np.arange(1, SCAN_POINTS) / SCAN_POINTS
+            scores = np.array([score_terms(g, yi, vi, X, method)[0] for g in grid])
+            positive = np.flatnonzero(scores > 0.0)
+            if positive.size == 0:
+                tau2 = 0.0
+                break
+            j = int(positive[-1])
+            lo = float(grid[j])
+            hi = float(grid[j + 1]) if j + 1 < grid.size else tau2
+            new = 0.5 * (lo + hi)
         else:
             step = score / info
             while tau2 + step < 0.0:

@@ -1,0 +1,165 @@
+"""Speed of the meta-analysis engine against R's metafor, on the same data, in one run.
+
+    .venv/bin/python benchmarks/bench_meta.py [--m 10000] [--k 10] [--r-fits 10000]
+
+Two timings, each for alsatlas and (when ``Rscript`` with metafor is installed) metafor:
+
+1. one REML + Knapp-Hartung fit on dat.bcg (log risk ratios, k = 13): the whole call
+   ``rma(yi, vi, method="REML", test="knha")``, warm, best of several repeats of many calls;
+   R times its loop inside R with ``proc.time()`` after a warm-up.
+2. m = 10,000 meta-analyses of k = 10 studies (seeded synthetic data, τ² between 0 and 0.5):
+   ``rma_batch`` on the (m, k) arrays against an R loop of ``rma()`` over the same rows
+   (errors caught, as a user would). ``--r-fits`` lets R time a subset and scale up linearly.
+
+Prints the per-fit times and the ratios metafor / alsatlas. Wall times depend on the machine
+and its load; run it on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import tempfile
+import time
+import timeit
+from pathlib import Path
+
+import numpy as np
+
+from alsatlas.stats import rma, rma_batch
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT / "tests" / "reference" / "metafor" / "rma_reference.json"
+
+R_SINGLE = r"""
+suppressMessages(library(metafor))
+d <- read.csv("{data}")
+yi <- d$yi; vi <- d$vi
+for (i in 1:200) r <- rma(yi, vi, method = "REML", test = "knha")
+best <- Inf
+for (rep in 1:5) {{
+  t0 <- proc.time()[["elapsed"]]
+  for (i in 1:{n}) r <- rma(yi, vi, method = "REML", test = "knha")
+  best <- min(best, (proc.time()[["elapsed"]] - t0) / {n})
+}}
+cat(best, "\n")
+"""
+
+R_BATCH = r"""
+suppressMessages(library(metafor))
+y <- as.matrix(read.csv("{y}", header = FALSE))
+v <- as.matrix(read.csv("{v}", header = FALSE))
+n <- {n}
+for (i in 1:50) r <- rma(y[i, ], v[i, ], method = "REML", test = "knha")
+fails <- 0
+t0 <- proc.time()[["elapsed"]]
+for (i in 1:n) {{
+  r <- tryCatch(rma(y[i, ], v[i, ], method = "REML", test = "knha"), error = function(e) NULL)
+  if (is.null(r)) fails <- fails + 1
+}}
+cat((proc.time()[["elapsed"]] - t0) / n, fails, "\n")
+"""
+
+
+def bcg() -> tuple[np.ndarray, np.ndarray]:
+    """dat.bcg log risk ratios and variances, as stored with the metafor reference values."""
+    cases = json.loads(REFERENCE.read_text())["cases"]
+    case = next(c for c in cases if c["name"] == "bcg")
+    return np.asarray(case["yi"]), np.asarray(case["vi"])
+
+
+def synthetic(m: int, k: int, seed: int = 20261124) -> tuple[np.ndarray, np.ndarray]:
+    """m meta-analyses of k studies: vi ~ U(0.01, 0.3), tau2 ~ U(0, 0.5), mu ~ N(0, 0.3)."""
+    rng = np.random.default_rng(seed)
+    vi = rng.uniform(0.01, 0.3, size=(m, k))
+    tau2 = rng.uniform(0.0, 0.5, size=(m, 1))
+    mu = rng.normal(0.0, 0.3, size=(m, 1))
+    yi = rng.normal(mu, np.sqrt(vi + tau2))
+    return yi, vi
+
+
+def run_r(script: str) -> list[float] | None:
+    """Run an R script and return the numbers it prints, or None without Rscript/metafor."""
+    if shutil.which("Rscript") is None:
+        return None
+    proc = subprocess.run(
+        ["Rscript", "-e", script], capture_output=True, text=True, check=False, timeout=3600
+    )
+    if proc.returncode != 0:
+        print("Rscript failed:", proc.stderr.strip()[-500:])
+        return None
+    return [float(x) for x in proc.stdout.split()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--m", type=int, default=10_000, help="meta-analyses in the batch")
+    parser.add_argument("--k", type=int, default=10, help="studies per meta-analysis")
+    parser.add_argument("--r-fits", type=int, default=10_000, help="R loop length (<= m)")
+    parser.add_argument("--single-n", type=int, default=2_000, help="calls per timing repeat")
+    args = parser.parse_args()
+
+    yi, vi = bcg()
+    for _ in range(200):
+        rma(yi, vi, method="REML", test="knha")
+    ours_single = (
+        min(
+            timeit.repeat(
+                lambda: rma(yi, vi, method="REML", test="knha"), number=args.single_n, repeat=5
+            )
+        )
+        / args.single_n
+    )
+
+    Y, V = synthetic(args.m, args.k)
+    rma_batch(Y[:100], V[:100], method="REML", test="knha")
+    best_batch = best_batch_noci = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        res = rma_batch(Y, V, method="REML", test="knha")
+        best_batch = min(best_batch, time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        rma_batch(Y, V, method="REML", test="knha", confint=False)
+        best_batch_noci = min(best_batch_noci, time.perf_counter() - t0)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "bcg.csv"
+        data.write_text("yi,vi\n" + "".join(f"{a!r},{b!r}\n" for a, b in zip(yi, vi, strict=True)))
+        r_single = run_r(R_SINGLE.format(data=data, n=args.single_n // 4))
+        n_r = min(args.r_fits, args.m)
+        np.savetxt(Path(tmp) / "y.csv", Y[:n_r], delimiter=",", fmt="%.17g")
+        np.savetxt(Path(tmp) / "v.csv", V[:n_r], delimiter=",", fmt="%.17g")
+        r_batch = run_r(R_BATCH.format(y=Path(tmp) / "y.csv", v=Path(tmp) / "v.csv", n=n_r))
+
+    print(f"single REML+knha fit on dat.bcg (k = {yi.size}), whole call, warm:")
+    print(f"  alsatlas rma():        {ours_single * 1e6:10.1f} us per fit")
+    if r_single:
+        print(f"  metafor rma():         {r_single[0] * 1e6:10.1f} us per fit")
+        print(f"  ratio metafor/alsatlas: {r_single[0] / ours_single:9.1f}x")
+    else:
+        print("  metafor: Rscript with metafor not available")
+    print(f"\n{args.m} meta-analyses of k = {args.k}, REML + knha:")
+    print(
+        f"  alsatlas rma_batch():  {best_batch:10.3f} s  "
+        f"({best_batch / args.m * 1e6:.2f} us per fit, Q-profile CI and PI included; "
+        f"max {int(res.iterations.max())} iterations)"
+    )
+    print(f"  alsatlas rma_batch(confint=False): {best_batch_noci:10.3f} s")
+    if r_batch:
+        r_total = r_batch[0] * args.m
+        print(
+            f"  metafor rma() loop:    {r_total:10.3f} s  ({r_batch[0] * 1e6:.1f} us per fit, "
+            f"{n_r} fits timed, {int(r_batch[1])} failed to converge)"
+        )
+        print(
+            f"  ratio metafor/alsatlas: {r_total / best_batch:9.1f}x (with CI), "
+            f"{r_total / best_batch_noci:.1f}x (without)"
+        )
+    else:
+        print("  metafor: Rscript with metafor not available")
+
+
+if __name__ == "__main__":
+    main()
