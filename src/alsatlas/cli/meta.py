@@ -449,8 +449,11 @@ def _fmt(value: Any, digits: int = 4) -> str:
 
 
 def _print_tables(out: Console, payload: dict[str, Any], labels: list[str]) -> None:
-    title = f"Meta-analysis of {payload['file']} ({payload['measure']}, k = {payload['k']})"
-    table = Table(title=title, title_justify="left")
+    out.print(
+        f"Meta-analysis of {payload['file']} ({payload['measure']}, k = {payload['k']})",
+        markup=False,
+    )
+    table = Table()
     table.add_column("quantity")
     table.add_column("value", justify="right")
     keys = ("estimate", "se", "stat", "pval", "ci_lb", "ci_ub", "pi_lb", "pi_ub", "tau2",
@@ -477,8 +480,10 @@ def _print_tables(out: Console, payload: dict[str, Any], labels: list[str]) -> N
         out.print(coefs)
     if "subgroups" in payload:
         sub = Table(title="Subgroups", title_justify="left")
+        ratio = payload.get("scale") == "log"
         for col in ("subgroup", "k", "estimate", "ci_lb", "ci_ub", "tau2", "I2"):
-            sub.add_column(col, justify="right" if col != "subgroup" else "left")
+            name = f"exp({col})" if ratio and col in ("estimate", "ci_lb", "ci_ub") else col
+            sub.add_column(name, justify="right" if col != "subgroup" else "left")
         for name, s in payload["subgroups"].items():
             src = s.get("exp", s)
             sub.add_row(name, str(s["k"]), _fmt(src.get("estimate")), _fmt(src.get("ci_lb")),
