@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TypeVar
 
@@ -155,11 +155,25 @@ class EvidenceBase:
 def load_evidence(path: Path | None = None) -> EvidenceBase:
     """Load and validate evidence files; ``None`` loads the evidence shipped with alsatlas.
 
+    The shipped evidence is read once per process and shared (it is immutable); a ``path`` is
+    read afresh on every call.
+
     Raises
     ------
     InvalidEvidence
         When any file or record breaks the schema or a rule; ``.errors`` lists them all.
     """
+    if path is None:
+        return _load_shipped()
+    return _load(path)
+
+
+@cache
+def _load_shipped() -> EvidenceBase:
+    return _load(None)
+
+
+def _load(path: Path | None) -> EvidenceBase:
     result = read_evidence(path)
     if result.errors:
         raise InvalidEvidence(result.errors)

@@ -16,9 +16,11 @@ the source of truth.
 
 from __future__ import annotations
 
+import tempfile
 import types
 import typing
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, get_args, get_origin
 
 import duckdb
@@ -207,6 +209,10 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 class EvidenceStore:
     """DuckDB (in memory) over the evidence records; results as polars DataFrames.
 
@@ -222,15 +228,29 @@ class EvidenceStore:
             table: kind_frame(kind, records) for kind, table in TABLES.items()
         }
         self._frames["records"] = _records_frame(records)
-        for table, frame in self._frames.items():
-            self._create(table, frame)
+        with tempfile.TemporaryDirectory(prefix="alsatlas-store-") as folder:
+            for table, frame in self._frames.items():
+                self._create(table, frame, Path(folder))
 
-    def _create(self, table: str, frame: pl.DataFrame) -> None:
+    def _create(self, table: str, frame: pl.DataFrame, folder: Path) -> None:
+        """Create ``table`` with the frame's column types and load its rows.
+
+        Rows travel as newline-delimited JSON read by DuckDB's own reader (much faster than
+        parameterised inserts, and no Arrow dependency).
+        """
         cols = ", ".join(f"{_quote(c)} {_duck_type(t)}" for c, t in frame.schema.items())
         self._con.execute(f"CREATE TABLE {_quote(table)} ({cols})")
-        if frame.height:
-            marks = ", ".join("?" for _ in frame.columns)
-            self._con.executemany(f"INSERT INTO {_quote(table)} VALUES ({marks})", frame.rows())
+        if not frame.height:
+            return
+        path = folder / f"{table}.ndjson"
+        frame.write_ndjson(path)
+        columns = ", ".join(
+            f"{_literal(c)}: {_literal(_duck_type(t))}" for c, t in frame.schema.items()
+        )
+        self._con.execute(
+            f"INSERT INTO {_quote(table)} SELECT * FROM read_json({_literal(str(path))}, "
+            f"format = 'newline_delimited', columns = {{{columns}}})"
+        )
 
     @property
     def tables(self) -> tuple[str, ...]:
