@@ -28,6 +28,8 @@ run <- function(ds, bx, bxse, by, byse) {
   out(ds, "egger_p_t", 2 * pt(-abs(eb / ese), k - 2))
   out(ds, "egger_p_normal", 2 * pnorm(-abs(eb / ese)))
   out(ds, "egger_ci_lb_t", eb - qt(0.975, k - 2) * ese)
+  out(ds, "egger_ci_lb_normal", eb - qnorm(0.975) * ese)
+  out(ds, "egger_ci_lb_196", eb - 1.96 * ese)  # TwoSampleMR generate_odds_ratios
   out(ds, "egger_intercept", ei); out(ds, "egger_intercept_se", eise)
   out(ds, "egger_intercept_p_t", 2 * pt(-abs(ei / eise), k - 2))
   out(ds, "egger_Q", se_^2 * (k - 2))

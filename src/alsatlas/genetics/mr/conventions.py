@@ -17,7 +17,10 @@ bootstrap iterations           1000                             10000
 mode-based estimate p-value    t(k − 1), CI normal              normal
 =============================  ===============================  =================================
 
-Normal-theory intervals are ``b ± z·se`` with z = Φ⁻¹(1 − α/2) (α = 0.05) in both conventions.
+Interval limits: TwoSampleMR's estimators return no intervals; its ``generate_odds_ratios``
+gives every method, MR-Egger included, the limits b ± 1.96·se, so the ``"twosamplemr"``
+convention does the same (for α = 0.05). MendelianRandomization uses b ± q·se with q the
+1 − α/2 quantile of the distribution of the p-value (normal by default).
 """
 
 from __future__ import annotations
@@ -86,6 +89,9 @@ class ConventionDefaults:
         ``"second"`` or ``"first"`` order inverse-variance weights of the ratio estimates.
     mode_pvalue_distribution
         ``"t"`` (t with k − 1 df) or ``"normal"`` for the mode-based estimates.
+    ci_z
+        Fixed multiplier of the 95 % limits b ± z·se (TwoSampleMR: 1.96), or None for the
+        quantile of each method's distribution.
     """
 
     name: Convention
@@ -94,6 +100,7 @@ class ConventionDefaults:
     egger_distribution: Literal["t", "normal"]
     median_weights: Literal["first", "second"]
     mode_pvalue_distribution: Literal["t", "normal"]
+    ci_z: float | None
 
 
 _DEFAULTS: dict[str, ConventionDefaults] = {
@@ -104,6 +111,7 @@ _DEFAULTS: dict[str, ConventionDefaults] = {
         egger_distribution="t",
         median_weights="second",
         mode_pvalue_distribution="t",
+        ci_z=1.96,
     ),
     "mendelianrandomization": ConventionDefaults(
         name="mendelianrandomization",
@@ -112,6 +120,7 @@ _DEFAULTS: dict[str, ConventionDefaults] = {
         egger_distribution="normal",
         median_weights="first",
         mode_pvalue_distribution="normal",
+        ci_z=None,
     ),
 }
 

@@ -23,9 +23,14 @@ def _labels(snps: Sequence[str] | None, k: int) -> tuple[str, ...]:
     return tuple(str(s) for s in snps)
 
 
+def _limits(r: MRMethodResult, convention: str) -> MRMethodResult:
+    z = convention_defaults(convention).ci_z
+    return r if z is None else r.with_z_limits(z)
+
+
 def _ivw(d: MRArrays, convention: str) -> MRMethodResult:
     c = convention_defaults(convention)
-    return ivw_from_arrays(d, model=c.ivw_model)
+    return _limits(ivw_from_arrays(d, model=c.ivw_model), convention)
 
 
 def leave_one_out(
@@ -76,7 +81,10 @@ def single_snp(
     ratio = d.ratio
     se = d.ratio_se_first
     results = tuple(
-        MRMethodResult.from_estimate("wald_ratio", 1, float(ratio[i]), float(se[i]))
+        _limits(
+            MRMethodResult.from_estimate("wald_ratio", 1, float(ratio[i]), float(se[i])),
+            convention,
+        )
         for i in range(d.k)
     )
     overall: list[MRMethodResult] = []
@@ -84,7 +92,8 @@ def single_snp(
         overall.append(_ivw(d, convention))
     if d.k >= 3:
         c = convention_defaults(convention)
-        overall.append(egger_from_arrays(d, distribution=c.egger_distribution)[0])
+        egger = egger_from_arrays(d, distribution=c.egger_distribution)[0]
+        overall.append(_limits(egger, convention))
     return SNPwiseResults(kind="single_snp", labels=labels, results=results, overall=tuple(overall))
 
 

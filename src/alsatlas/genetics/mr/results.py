@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from alsatlas.genetics.mr.inference import Distribution, confidence_limits, pvalue
@@ -106,6 +106,10 @@ class MRMethodResult(_AsDict):
             pval=pvalue(b, se, distribution, df),
         )
 
+    def with_z_limits(self, z: float) -> MRMethodResult:
+        """The same result with limits b ± z·se (TwoSampleMR's ``generate_odds_ratios``)."""
+        return replace(self, ci_lb=self.b - z * self.se, ci_ub=self.b + z * self.se)
+
 
 @dataclass(frozen=True, slots=True)
 class CochranQ(_AsDict):
@@ -153,6 +157,10 @@ class EggerIntercept(_AsDict):
     ci_ub: float
     pval: float
     I2GX: float
+
+    def with_z_limits(self, z: float) -> EggerIntercept:
+        """The same result with limits intercept ± z·se."""
+        return replace(self, ci_lb=self.intercept - z * self.se, ci_ub=self.intercept + z * self.se)
 
 
 @dataclass(frozen=True, slots=True)

@@ -276,6 +276,9 @@ def run_mr(
             per_snp=plain.per_snp,
             ld_adjusted=f_statistic_correlated(d.bx, d.bxse, ld),
         )
+    if c.ci_z is not None and alpha == 0.05:
+        results = [r.with_z_limits(c.ci_z) for r in results]
+        intercept = intercept.with_z_limits(c.ci_z) if intercept is not None else None
     st = (
         steiger(d.bx, d.bxse, d.by, d.byse, exposure, outcome)
         if exposure is not None and outcome is not None
