@@ -60,7 +60,10 @@ def mr_presso(
     - Global test: RSS_obs = Σ_i w_i (by_i − θ̂₍₋ᵢ₎ bx_i)², θ̂₍₋ᵢ₎ the IVW slope without i.
       Each of ``n_distribution`` simulated sets draws bx*_i ~ N(bx_i, bxse_i²) and
       by*_i ~ N(θ̂₍₋ᵢ₎ bx_i, byse_i²) and recomputes the RSS (weights unchanged);
-      p = #(RSS* > RSS_obs)/N.
+      p = #(RSS* > RSS_obs)/N, so 0 means p < 1/N. The simulated mean θ̂₍₋ᵢ₎ bx_i is the
+      prediction of the leave-one-out fit at the left-out variant, as in the current R
+      package (``predict(mod_IVW[[i]], newdata = data[i, ])``); some earlier releases used
+      the all-variant fit or the first fitted value instead.
     - Outlier test (only when the global p < ``signif_threshold``): for variant i,
       p_i = #((by*_i − θ̂₍₋ᵢ₎ bx*_i)² > (by_i − θ̂₍₋ᵢ₎ bx_i)²)/N, Bonferroni-multiplied by k
       and capped at 1; outliers have p_i ≤ ``signif_threshold``.
