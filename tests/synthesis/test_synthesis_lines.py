@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 from synthesis_factories import base, biomarker, mr, trial
 
+from alsatlas.genetics.mr import run_mr
 from alsatlas.synthesis import answer
 from alsatlas.synthesis.biomarkers import p_below
+from alsatlas.synthesis.mr_rubric import report_certainty
 from alsatlas.synthesis.trials import drug_finding
 
 
@@ -138,3 +141,26 @@ def test_immune_trait_mr_is_two_sided_and_needs_replication() -> None:
     causal = answer("autoimmune_causal_mr", unmapped)
     assert [e.record_id for e in causal.excluded] == ["m3"]
     assert "not mapped" in causal.excluded[0].reason
+
+
+def _simulated(n: int, beta: float, pleiotropy: float, seed: int) -> tuple[np.ndarray, ...]:
+    rng = np.random.default_rng(seed)
+    bx = rng.uniform(0.05, 0.15, n)
+    bxse = np.full(n, 0.01)
+    byse = np.full(n, 0.01)
+    by = beta * bx + pleiotropy + rng.normal(0.0, 0.002, n)
+    return bx, bxse, by, byse
+
+
+def test_mr_engine_report_certainty_steps() -> None:
+    clean = run_mr(*_simulated(30, 0.0, 0.0, 1), methods=["ivw", "egger", "weighted_median"])
+    cert = report_certainty(clean)
+    steps = {s.domain: s.change for s in cert.grade_steps}
+    assert steps["instrument strength"] == 0  # F = (0.05..0.15 / 0.01)^2 >= 25
+    assert steps["pleiotropy"] == 0 and steps["agreement across methods"] == 0
+    assert steps["imprecision"] == 0 and cert.level == "moderate"
+    pleio = run_mr(*_simulated(30, 0.0, 0.02, 2), methods=["ivw", "egger"])
+    assert pleio.egger_intercept is not None and pleio.egger_intercept.pval < 0.05
+    assert {s.domain: s.change for s in report_certainty(pleio).grade_steps}["pleiotropy"] == -1
+    few = run_mr(*_simulated(2, 0.0, 0.0, 3), methods=["ivw"])
+    assert {s.domain: s.change for s in report_certainty(few).grade_steps}["pleiotropy"] == -1

@@ -17,10 +17,12 @@ MR and observational estimates are shown side by side and never pooled together.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 
 from alsatlas.evidence.schema import MRResult
+from alsatlas.genetics.mr import MRReport
 from alsatlas.synthesis.answer import (
     Certainty,
     GradeStep,
@@ -229,6 +231,103 @@ def mr_verdict(summary: MRSummary, claim: VoteDirection = "increased") -> tuple[
     )
 
 
+PLEIOTROPY_ALPHA = 0.05
+"""MR-Egger intercept or MR-PRESSO global test p below this flags horizontal pleiotropy."""
+
+
+def report_certainty(report: MRReport, *, ratio_scale: bool = True) -> Certainty:
+    """Certainty of an MR analysis run by :func:`alsatlas.genetics.mr.run_mr`, by the rubric.
+
+    Parameters
+    ----------
+    report
+        The engine's :class:`~alsatlas.genetics.mr.MRReport`; its first result (IVW, or the
+        Wald ratio for one variant) is the primary estimate.
+    ratio_scale
+        ``True`` when the outcome is on the log-odds / log-hazard scale, so the primary CI is
+        judged for imprecision as exp(ci) like a ratio; ``False`` skips that step.
+
+    Notes
+    -----
+    Steps: instrument strength (mean F < 10: one down); pleiotropy (MR-Egger intercept or
+    MR-PRESSO global test p < 0.05: one down; neither available: one down); agreement across
+    methods (a method whose CI excludes 0 with the sign opposite to the primary estimate: one
+    down); direction (Steiger test pointing the other way: one down); imprecision of the primary
+    estimate (:func:`~alsatlas.synthesis.certainty.imprecision_step`).
+    """
+    steps: list[GradeStep] = []
+    mean_f = report.fstat.mean
+    if mean_f < MR_MIN_F:
+        steps.append(
+            GradeStep("instrument strength", -1, f"mean F = {mean_f:.1f} < {MR_MIN_F:g}: weak")
+        )
+    else:
+        steps.append(GradeStep("instrument strength", 0, f"mean F = {mean_f:.1f} ≥ {MR_MIN_F:g}"))
+    flags: list[str] = []
+    checked: list[str] = []
+    if report.egger_intercept is not None:
+        checked.append(f"MR-Egger intercept p = {report.egger_intercept.pval:.3g}")
+        if report.egger_intercept.pval < PLEIOTROPY_ALPHA:
+            flags.append("MR-Egger intercept")
+    if report.presso is not None:
+        checked.append(f"MR-PRESSO global p = {report.presso.global_pval:.3g}")
+        if report.presso.global_pval < PLEIOTROPY_ALPHA:
+            flags.append("MR-PRESSO global test")
+    if flags:
+        steps.append(
+            GradeStep(
+                "pleiotropy",
+                -1,
+                "pleiotropy flagged by " + ", ".join(flags) + "; " + "; ".join(checked),
+            )
+        )
+    elif checked:
+        steps.append(GradeStep("pleiotropy", 0, "no pleiotropy flagged: " + "; ".join(checked)))
+    else:
+        steps.append(
+            GradeStep("pleiotropy", -1, "too few variants for MR-Egger or MR-PRESSO: not assessed")
+        )
+    primary = report.results[0]
+    against = [
+        r.method
+        for r in report.results[1:]
+        if (r.ci_lb > 0 or r.ci_ub < 0) and (r.b > 0) != (primary.b > 0)
+    ]
+    if against:
+        steps.append(
+            GradeStep(
+                "agreement across methods",
+                -1,
+                f"{', '.join(against)} significant in the direction opposite to {primary.method}",
+            )
+        )
+    else:
+        steps.append(
+            GradeStep(
+                "agreement across methods",
+                0,
+                f"no method contradicts {primary.method} ({len(report.results)} methods)",
+            )
+        )
+    if report.steiger is not None and not report.steiger.correct_causal_direction:
+        steps.append(
+            GradeStep(
+                "direction",
+                -1,
+                "Steiger test favours the reverse direction "
+                f"(p = {report.steiger.steiger_pval:.3g})",
+            )
+        )
+    if ratio_scale:
+        steps.append(imprecision_step(math.exp(primary.ci_lb), math.exp(primary.ci_ub)))
+    return grade(
+        "moderate",
+        "Mendelian randomization: no reverse causation, less confounding, untestable "
+        "instrument assumptions",
+        steps,
+    )
+
+
 IMMUNE_TRAIT_WORDS: tuple[str, ...] = (
     "leukocyte",
     "neutrophil",
@@ -300,12 +399,14 @@ def two_sided_verdict(summary: MRSummary) -> tuple[Verdict, str, tuple[MRFinding
 
 __all__ = [
     "IMMUNE_TRAIT_WORDS",
+    "PLEIOTROPY_ALPHA",
     "is_immune_trait",
     "is_ratio",
     "mr_certainty",
     "mr_direction",
     "mr_finding",
     "mr_verdict",
+    "report_certainty",
     "reported_f",
     "summarise_mr",
     "two_sided_verdict",

@@ -249,8 +249,10 @@ RULES: tuple[Rule, ...] = (
         "Mendelian randomization",
         f"MR certainty: one level down when instrument strength is not reported or the mean F is "
         f"< {MR_MIN_F:g}; one down when no pleiotropy-robust method or test (MR-Egger intercept, "
-        "weighted median/mode, heterogeneity) is reported, or when one flags pleiotropy; one down "
-        "when methods or independent studies disagree in direction; imprecision as above. MR "
+        "weighted median/mode, heterogeneity) is reported, or when the MR-Egger intercept or "
+        "MR-PRESSO global test flags pleiotropy (p < 0.05); one down when methods (a method whose "
+        "CI excludes 0 with the opposite sign) or independent studies disagree in direction; one "
+        "down when the Steiger test favours the reverse direction; imprecision as above. MR "
         "results and observational estimates are shown side by side, never pooled together.",
     ),
     Rule(
