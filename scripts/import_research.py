@@ -131,6 +131,45 @@ CURATOR_NOTES: dict[str, str] = {
 }
 """Short caveats in our own words, prefixed to the research notes of each study."""
 
+TRIAL_EFFECTS: dict[str, dict[str, Any]] = {
+    "NCT02588677": {
+        "measure": "ALSFRS-R difference (points)",
+        "estimate": 3.4,
+        "ci_lb": 0.65,
+        "ci_ub": 6.13,
+        "p_value": "0.016",
+    },
+    "NCT00690118": {
+        "measure": "HR (death)",
+        "estimate": 1.21,
+        "ci_lb": 0.71,
+        "ci_ub": 2.07,
+        "p_value": "0.48",
+    },
+    "ACTRN12618000534280": {
+        "measure": "ALSFRS-R difference (points)",
+        "estimate": -1.12,
+        "ci_lb": -3.75,
+        "ci_ub": 1.52,
+        "p_value": "0.41",
+    },
+    "NCT04248465": {
+        "measure": "CAFS difference (points)",
+        "estimate": 5.5,
+        "ci_lb": -15.7,
+        "ci_ub": 26.6,
+        "p_value": "0.61",
+    },
+    "NCT04297683": {
+        "measure": "disease progression rate ratio (DRR)",
+        "estimate": 0.98,
+        "ci_lb": 0.77,
+        "ci_ub": 1.24,
+    },
+}
+"""Primary-endpoint effects with a 95% CI, transcribed from the ``effect_estimate`` text of the
+trial rows (registry id -> numbers). Only effects printed with estimate and CI are structured."""
+
 URL_RE = re.compile(r"https?://[^\s,;)\]]+")
 PMC_RE = re.compile(r"(?<![A-Za-z])PMC\d{4,9}\b")
 NCT_RE = re.compile(r"NCT\d{8}")
@@ -685,6 +724,7 @@ def import_trials(imp: Importer, rows: Iterable[Mapping[str, str]]) -> None:
             "endpoint_type": clean(row.get("primary_endpoint_type")),
             "result_summary": clean(row.get("result_summary")) or "",
             "effect_summary": clean(row.get("effect_estimate")),
+            "effect": TRIAL_EFFECTS.get(nct or other_registry or ""),
             "efficacy_signal": clean(row.get("efficacy_signal")),
             "status": clean(row.get("status")) or "not reported",
             "year": year_of(row.get("year")),

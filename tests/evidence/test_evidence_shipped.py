@@ -116,3 +116,18 @@ def test_every_research_row_was_imported() -> None:
     ]
     expected = sum(_csv_rows(RESEARCH / f"{n}.csv") for n in names)
     assert len(load_evidence()) >= expected
+
+
+def _printed(value: float) -> str:
+    return f"{value:g}"
+
+
+def test_structured_trial_effects_match_the_reported_text() -> None:
+    trials = [t for t in load_evidence().immune_trials if t.effect is not None]
+    assert len(trials) >= 5
+    for trial in trials:
+        assert trial.effect is not None
+        text = (trial.effect_summary or "").replace("-", " ").replace("(", " ")
+        for value in (trial.effect.estimate, trial.effect.ci_lb, trial.effect.ci_ub):
+            assert value is not None
+            assert _printed(abs(value)) in text, (trial.id, value, trial.effect_summary)
