@@ -186,3 +186,10 @@ def test_publication_bias_assessed_from_k_10() -> None:
     step = next(s for s in a.certainty.grade_steps if s.domain == "publication bias")
     assert "regression test" in step.reason
     assert sle(*rows[:9]).pooled.regtest_pval is None  # type: ignore[union-attr]
+
+
+def test_significant_but_very_wide_single_estimate_is_only_partly_supported() -> None:
+    a = sle(epi("a.sle", 25.7, 2.95, 224.6), direction_only("b.sle", "increased"))
+    assert a.verdict == "partly supported"
+    assert "very wide" in a.verdict_reason
+    assert {s.domain: s.change for s in a.certainty.grade_steps}["imprecision"] == -1

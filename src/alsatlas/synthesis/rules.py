@@ -164,8 +164,9 @@ RULES: tuple[Rule, ...] = (
         "verdict",
         "Supported: the headline CI excludes 1 in the claimed direction, no independent finding "
         "goes significantly the other way, at most "
-        f"{MAX_DISCORDANT_SHARE:.2f} of the votes are null, I² < {HIGH_HETEROGENEITY_I2:g}%, and "
-        "the sensitivity analysis without no-lag estimates (where it has any rows) still excludes "
+        f"{MAX_DISCORDANT_SHARE:.2f} of the votes are null, I² < {HIGH_HETEROGENEITY_I2:g}%, the "
+        f"CI is not very wide (upper/lower < {WIDE_CI_RATIO:g}, i.e. enough events), and the "
+        "sensitivity analysis without no-lag estimates (where it has any rows) still excludes "
         "1 in that direction.",
     ),
     Rule(

@@ -5,7 +5,8 @@ ratio is above 1 (``increased``; mirror everything for ``decreased``):
 
 * **supported** - the headline 95% CI excludes 1 in the claimed direction, no independent
   finding is significant the other way, at most one third of the votes are null, I² < 75%,
-  and the lag-only sensitivity analysis (where it has rows) still excludes 1 that way;
+  the CI is not very wide (upper/lower < 4), and the lag-only sensitivity analysis (where it
+  has rows) still excludes 1 that way;
 * **partly supported** - the CI excludes 1 in the claimed direction but another condition
   fails; or no numeric estimate exists and at least two independent direction-only findings
   all go in the claimed direction, none against;
@@ -23,6 +24,7 @@ from alsatlas.synthesis.rules import (
     MAX_DISCORDANT_SHARE,
     MIN_VOTES_DIRECTION_ONLY,
     NULL_BAND,
+    WIDE_CI_RATIO,
 )
 from alsatlas.synthesis.selection import numeric_direction
 
@@ -95,6 +97,11 @@ def estimate_verdict(
             problems.append(f"{against} independent finding(s) significant the other way")
         if votes.total and votes.null / votes.total > MAX_DISCORDANT_SHARE:
             problems.append(f"{votes.null} of {votes.total} independent findings are null")
+        if pooled.ci_ub / pooled.ci_lb >= WIDE_CI_RATIO:
+            problems.append(
+                f"the CI is very wide (upper/lower ≥ {WIDE_CI_RATIO:g}): few events, size "
+                "very uncertain"
+            )
         if pooled.I2 is not None and pooled.I2 >= HIGH_HETEROGENEITY_I2:
             problems.append(f"considerable heterogeneity (I² = {pooled.I2:.0f}%)")
         for sens in pooled.sensitivity:
