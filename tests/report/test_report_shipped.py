@@ -33,10 +33,18 @@ def test_shipped_report_passes_all_checks(shipped: ReportFiles) -> None:
     check_all(shipped, answers)
 
 
-def test_every_pooled_term_has_a_forest_plot(shipped: ReportFiles) -> None:
+def test_figures_follow_the_synthesis(shipped: ReportFiles) -> None:
+    """A forest plot per pooled term with rows; an MR figure where a ratio estimate exists."""
     for a, q in zip(answer_all(), shipped.view.questions, strict=True):
         with_rows = [p for p in a.pooled_by_term if p.rows]
-        assert len(q.figures) == len(with_rows)
+        forests = [f for f in q.figures if "-forest-" in f.id]
+        assert len(forests) == len(with_rows)
+        ratio_mr = [
+            f
+            for f in (a.mr.findings if a.mr else ())
+            if f.measure and f.measure.upper().startswith(("OR", "HR", "RR")) and f.ci_lb
+        ]
+        assert any(f.id.endswith("-mr") for f in q.figures) == bool(ratio_mr)
         for fig in q.figures:
             assert "<title" in str(fig.svg) and 'role="img"' in str(fig.svg)
 

@@ -22,12 +22,19 @@ from matplotlib.figure import Figure
 
 from alsatlas.errors import AlsatlasError
 from alsatlas.figures.forest import forest_plot
+from alsatlas.figures.style import (
+    FONT_SIZE,
+    POOLED_COLOUR,
+    STUDY_COLOUR,
+    apply_ratio_axis,
+    padded_range,
+)
 from alsatlas.report.context import FigureView
 from alsatlas.report.inline_svg import figure_to_svg, inline_svg
 from alsatlas.report.render import slug
 from alsatlas.report.tables import format_number
 from alsatlas.stats.rma import RMAResult, rma
-from alsatlas.synthesis.answer import Answer, PooledEstimate
+from alsatlas.synthesis.answer import Answer, MRFinding, PooledEstimate
 
 RTOL = 1e-6
 """Relative tolerance for the refit to agree with the synthesis numbers."""
@@ -125,11 +132,112 @@ def forest_view(answer: Answer, pooled: PooledEstimate, index: int) -> FigureVie
     )
 
 
+def _ratio_finding(f: MRFinding) -> bool:
+    values = (f.estimate, f.ci_lb, f.ci_ub)
+    return (
+        f.measure is not None
+        and f.measure.upper().startswith(("OR", "HR", "RR"))
+        and all(v is not None and v > 0 and math.isfinite(v) for v in values)
+    )
+
+
+def _study(f: MRFinding) -> str:
+    study = getattr(f, "study_id", None)
+    return study if isinstance(study, str) and study else f.label
+
+
+def _short(text: str, width: int = 52) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "\u2026"
+
+
+def mr_estimates_view(answer: Answer) -> FigureView | None:
+    """Published Mendelian randomization estimates of a question (ratio measures with a CI).
+
+    One row per finding: the odds ratio with its 95% CI as reported, on a log axis with a line
+    at 1; nothing is pooled. ``None`` when the question has no such finding.
+    """
+    if answer.mr is None:
+        return None
+    findings = [f for f in answer.mr.findings if _ratio_finding(f)]
+    if not findings:
+        return None
+    n = len(findings)
+    figure = Figure(figsize=(10.0, 1.2 + 0.45 * (n + 1)))
+    ax = figure.add_axes((0.42, 1.2 / (n + 4), 0.34, (n + 0.5) / (n + 4)))
+    ys = np.arange(n, 0, -1, dtype=np.float64)
+    est = np.array([f.estimate for f in findings], dtype=np.float64)
+    lo = np.array([f.ci_lb for f in findings], dtype=np.float64)
+    hi = np.array([f.ci_ub for f in findings], dtype=np.float64)
+    colours = [POOLED_COLOUR if f.orientation == "forward" else STUDY_COLOUR for f in findings]
+    ax.hlines(ys, lo, hi, colors=colours, lw=1.0)
+    points = ax.scatter(est, ys, s=22, marker="s", c=colours, zorder=3)
+    points.set_gid("mr-published-estimates")
+    ax.axvline(1.0, color="#666666", lw=0.7)
+    apply_ratio_axis(ax, *padded_range([*lo.tolist(), *hi.tolist(), 0.5, 2.0], log=True))
+    ax.set_ylim(0.4, n + 0.8)
+    ax.set_yticks(ys)
+    ax.set_yticklabels(
+        [f"{_short(f.exposure)} \u2192 {_short(f.outcome, 24)}\n{_study(f)}" for f in findings],
+        fontsize=FONT_SIZE - 1,
+    )
+    for spine in ("right", "top"):
+        ax.spines[spine].set_visible(False)
+    ax.set_xlabel("Odds ratio, as published (log scale)", fontsize=FONT_SIZE)
+    for y, f in zip(ys, findings, strict=True):
+        assert f.estimate is not None and f.ci_lb is not None and f.ci_ub is not None
+        ax.text(
+            1.03,
+            y,
+            f"{format_number(f.estimate)} [{format_number(f.ci_lb)}, {format_number(f.ci_ub)}]"
+            f"  {_short(f.method or '', 30)}",
+            transform=ax.get_yaxis_transform(),
+            va="center",
+            fontsize=FONT_SIZE - 1,
+        )
+    ax.text(
+        1.03,
+        n + 0.6,
+        "OR [95% CI]  method",
+        transform=ax.get_yaxis_transform(),
+        fontsize=FONT_SIZE,
+        fontweight="bold",
+    )
+    fig_id = f"fig-{slug(answer.question.id)}-mr"
+    title = f"Published Mendelian randomization estimates: {answer.question.title}"
+    description = "; ".join(
+        f"{f.exposure} to {f.outcome} ({f.label}): {f.measure} {format_number(f.estimate or 0)} "
+        f"({format_number(f.ci_lb or 0)} to {format_number(f.ci_ub or 0)})"
+        for f in findings
+    )
+    caption = (
+        "Mendelian randomization estimates as published (each study's primary method, usually "
+        "IVW), one row per exposure-outcome pair; blue: genetic liability to an immune trait "
+        "on ALS, grey: the reverse direction. Log axis; the vertical line marks no effect (1). "
+        "Results without a ratio estimate and CI are listed in the table only. Nothing is "
+        "pooled across studies."
+    )
+    return FigureView(
+        id=fig_id,
+        title=title,
+        caption=caption,
+        svg=inline_svg(figure_to_svg(figure), prefix=fig_id, title=title, description=description),
+    )
+
+
 def answer_figures(answer: Answer) -> tuple[FigureView, ...]:
-    """The figures of one question's section: a forest plot per pooled disease term."""
+    """The figures of one question's section: a forest plot per pooled disease term, then the
+    published Mendelian randomization estimates where the question has any."""
     pooled = answer.pooled_by_term or ((answer.pooled,) if answer.pooled is not None else ())
-    views = (forest_view(answer, p, i) for i, p in enumerate(pooled, start=1))
+    views = [forest_view(answer, p, i) for i, p in enumerate(pooled, start=1)]
+    views.append(mr_estimates_view(answer))
     return tuple(v for v in views if v is not None)
 
 
-__all__ = ["RTOL", "ReportConsistencyError", "answer_figures", "forest_view", "refit"]
+__all__ = [
+    "RTOL",
+    "ReportConsistencyError",
+    "answer_figures",
+    "forest_view",
+    "mr_estimates_view",
+    "refit",
+]
