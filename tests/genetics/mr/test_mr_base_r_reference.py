@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from mr_testdata import REF
 
-from alsatlas.genetics.mr import run_mr
+from alsatlas.genetics.mr import ivw, run_mr
 
 
 def _reference() -> dict[str, dict[str, float]]:
@@ -56,6 +56,9 @@ def test_against_base_r(
     close(tsmr.result("ivw").pval, "ivw_p_random")
     close(mr.result("ivw").se, "ivw_se_random")
     close(tsmr.result("ivw_fe").se, "ivw_se_fixed")
+    second = ivw(*args, model="random", weights="second")
+    close(second.b, "ivw_second_order_b")
+    close(second.se, "ivw_second_order_se_random")
     close(tsmr.result("egger").b, "egger_b")
     close(tsmr.result("egger").se, "egger_se")
     close(tsmr.result("egger").pval, "egger_p_t")

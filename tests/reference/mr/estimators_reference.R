@@ -20,6 +20,10 @@ run <- function(ds, bx, bxse, by, byse) {
   out(ds, "ivw_p_random", 2 * pnorm(-abs(b / (se / min(1, s)))))
   out(ds, "ivw_Q", s^2 * (k - 1))
   out(ds, "ivw_Q_p", pchisq(s^2 * (k - 1), k - 1, lower.tail = FALSE))
+  w2 <- 1 / (byse^2 + by^2 * bxse^2 / bx^2)  # second-order ("delta") weights, psi = 0
+  f2 <- summary(lm(by ~ -1 + bx, weights = w2))
+  out(ds, "ivw_second_order_b", f2$coef[1, 1])
+  out(ds, "ivw_second_order_se_random", f2$coef[1, 2] / min(1, f2$sigma))
   y <- by * sign(bx); x <- abs(bx)
   e <- summary(lm(y ~ x, weights = byse^-2)); se_ <- e$sigma
   eb <- e$coef[2, 1]; ese <- e$coef[2, 2] / min(1, se_)
