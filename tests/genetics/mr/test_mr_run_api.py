@@ -108,3 +108,14 @@ def test_allele_coding_invariance_fuzzed(k: int, seed: int, theta: float) -> Non
     for ra, rb in zip(a.results[:3], b.results[:3], strict=True):
         assert rb.se == pytest.approx(ra.se, rel=1e-9)
     assert json.dumps(a.to_dict(), allow_nan=False)
+
+
+def test_default_methods_and_full_json(ldl: dict[str, np.ndarray]) -> None:
+    rep = run_mr(ldl["bx"], ldl["bxse"], ldl["by"], ldl["byse"], n_boot=50)
+    assert [r.method for r in rep.results] == [m for m in METHOD_IDS if m != "wald_ratio"]
+    back = json.loads(json.dumps(rep.to_dict(), allow_nan=False))
+    presso = back["presso"]
+    assert set(presso) >= {"rss_obs", "global_pval", "outlier_indices", "distortion_pval"}
+    assert presso["raw"]["method"] == "presso"
+    assert back["results"][-1]["nsnp"] == 28 - len(presso["outlier_indices"])
+    assert back["n_boot"] == 50 and back["seed"] == mr.DEFAULT_SEED
