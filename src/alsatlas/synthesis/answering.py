@@ -79,6 +79,19 @@ def _is_immune_term(term: str | None) -> bool:
     return entry is not None and entry.category in _IMMUNE_CATEGORIES
 
 
+def _subgroup_terms(terms: Sequence[str]) -> set[str]:
+    """Group terms listed as members of the question's terms (``endocrine_imd_group`` under
+    ``any_immune_mediated``)."""
+    table = diseases()
+    return {
+        member
+        for term in terms
+        if term in table
+        for member in table[term].members
+        if member in table and table[member].group
+    }
+
+
 def _plain_name(q: Question) -> str:
     """The disease as the plain question names it (``Do people with X have ...``)."""
     text = q.plain.removeprefix("Do people with ")
@@ -136,6 +149,17 @@ def _epi_answer(q: Question, evidence: EvidenceBase) -> Answer:
                         "not a separate vote: the same population already votes on this question",
                     )
                 )
+    for r in records:
+        if r.exposure not in q.terms and r.exposure in _subgroup_terms(q.terms):
+            used.append(
+                RecordUse(
+                    r.id,
+                    r.kind,
+                    "context",
+                    f"organ-system grouping ({r.exposure}) of this question's diseases: shown, "
+                    "never pooled with single diseases or the overall group",
+                )
+            )
     verdict, reason = estimate_verdict(headline, votes, q.claim_direction)
     pooled_records = [by_id[row.record_id] for row in headline.rows] if headline else []
     vote_records = [by_id[v.record_id] for v in votes.votes]
