@@ -225,6 +225,21 @@ def known_author(value: str | None) -> str | None:
     return text.split("(")[0].strip() or None
 
 
+def case_control_counts(size: str | None, design: str | None) -> tuple[int | None, int | None]:
+    """ALS cases and controls of a case-control design, from wording like
+    ``"3561 ALS cases; 35,610 controls"``; approximate counts (``~``) are left out."""
+    text = clean(size) or ""
+    if "case-control" not in (design or "").lower():
+        return None, None
+    cases = re.search(r"(?<![~\d,])\b(\d[\d,]*) s?ALS\b", text)
+    controls = re.search(r"\b(\d[\d,]*) [^;\d]*controls\b", text)
+
+    def _int(m: re.Match[str] | None) -> int | None:
+        return int(m.group(1).replace(",", "")) if m else None
+
+    return _int(cases), _int(controls)
+
+
 def year_of(value: str | None) -> int | None:
     text = clean(value)
     if text is None:
@@ -526,6 +541,8 @@ def import_epi(imp: Importer, rows: Iterable[Mapping[str, str]]) -> None:
             "direction": direction,
             "reported_statistic": reported,
             "n_cases_exposed": leading_int(row.get("n_cases_exposed")),
+            "n_cases": case_control_counts(row.get("study_size"), row.get("design"))[0],
+            "n_controls": case_control_counts(row.get("study_size"), row.get("design"))[1],
             "study_size": clean(row.get("study_size")),
             "design": clean(row.get("design")) or "not reported",
             "data_source": clean(row.get("data_source")) or "not reported",

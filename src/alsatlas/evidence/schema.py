@@ -176,7 +176,13 @@ class EpiAssociation(_Record):
     """A statistic that is not a ratio measure with a CI (e.g. a count or an ecological
     correlation), kept as text; such a record is direction-only for synthesis."""
     n_cases_exposed: int | None = None
+    """Exposed ALS cases."""
+    n_cases: int | None = None
+    """ALS cases in the study (case-control designs), where stated."""
+    n_controls: int | None = None
+    """Controls in the study (case-control designs), where stated."""
     study_size: str | None = None
+    """Study size as reported (text)."""
     design: str
     data_source: str
     country: str
