@@ -15,27 +15,43 @@ from report_checks import check_all
 from typer.testing import CliRunner
 
 from alsatlas.cli import app
-from alsatlas.report.build import ReportFiles, build_report
+from alsatlas.report.build import ReportFiles, ReportInputs, build_report
 from alsatlas.report.plots import ReportConsistencyError, answer_figures
 from alsatlas.report.render import grade_symbols
 from alsatlas.report.sources import shipped_inputs
-from alsatlas.synthesis import QUESTIONS, answer_all
+from alsatlas.synthesis import QUESTIONS, Answer, answer_all
 
 
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory: pytest.TempPathFactory) -> ReportFiles:
-    return build_report(tmp_path_factory.mktemp("report"), shipped_inputs())
+def inputs() -> ReportInputs:
+    return shipped_inputs()
 
 
-def test_shipped_report_passes_all_checks(shipped: ReportFiles) -> None:
-    answers = answer_all()
+@pytest.fixture(scope="module")
+def answers(inputs: ReportInputs) -> tuple[Answer, ...]:
+    return inputs.answers
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory, inputs: ReportInputs) -> ReportFiles:
+    return build_report(tmp_path_factory.mktemp("report"), inputs)
+
+
+def test_inputs_are_the_synthesis_answers(answers: tuple[Answer, ...]) -> None:
+    expected = answer_all()
+    assert [a.to_dict() for a in answers] == [a.to_dict() for a in expected]
     assert [a.question.id for a in answers] == [q.id for q in QUESTIONS]
+
+
+def test_shipped_report_passes_all_checks(
+    shipped: ReportFiles, answers: tuple[Answer, ...]
+) -> None:
     check_all(shipped, answers)
 
 
-def test_figures_follow_the_synthesis(shipped: ReportFiles) -> None:
+def test_figures_follow_the_synthesis(shipped: ReportFiles, answers: tuple[Answer, ...]) -> None:
     """A forest plot per pooled term with rows; an MR figure where a ratio estimate exists."""
-    for a, q in zip(answer_all(), shipped.view.questions, strict=True):
+    for a, q in zip(answers, shipped.view.questions, strict=True):
         with_rows = [p for p in a.pooled_by_term if p.rows]
         forests = [f for f in q.figures if "-forest-" in f.id]
         assert len(forests) == len(with_rows)
@@ -49,8 +65,8 @@ def test_figures_follow_the_synthesis(shipped: ReportFiles) -> None:
             assert "<title" in str(fig.svg) and 'role="img"' in str(fig.svg)
 
 
-def test_forest_refit_must_match_the_synthesis(shipped: ReportFiles) -> None:
-    answer = next(a for a in answer_all() if a.pooled is not None and a.pooled.k >= 2)
+def test_forest_refit_must_match_the_synthesis(answers: tuple[Answer, ...]) -> None:
+    answer = next(a for a in answers if a.pooled is not None and a.pooled.k >= 2)
     assert answer.pooled is not None
     off = dataclasses.replace(answer.pooled, estimate=answer.pooled.estimate * 1.01)
     with pytest.raises(ReportConsistencyError, match="estimate"):
@@ -67,15 +83,15 @@ def test_verdict_table_matches_answers_json(shipped: ReportFiles) -> None:
     assert shipped.view.evidence_version in html
 
 
-def test_cli_report_writes_html_and_tables(tmp_path: Path) -> None:
+def test_cli_report_writes_html_and_tables(tmp_path: Path, answers: tuple[Answer, ...]) -> None:
     out = tmp_path / "cli-out"
     result = CliRunner().invoke(app, ["report", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert (out / "report.html").is_file()
     assert (out / "tables" / "answers.tsv").is_file()
     assert "report.html" in result.stdout
-    answers = json.loads((out / "tables" / "answers.json").read_text())["rows"]
-    assert [r["verdict"] for r in answers] == [a.verdict for a in answer_all()]
+    rows = json.loads((out / "tables" / "answers.json").read_text())["rows"]
+    assert [r["verdict"] for r in rows] == [a.verdict for a in answers]
 
 
 def test_cli_report_help_names_the_out_option() -> None:
