@@ -99,3 +99,18 @@ def test_empty_and_missing_files(tmp_path: Path) -> None:
         lookup_variants(empty, ["rs1"])
     with pytest.raises(SumstatsError, match="cannot read"):
         lookup_variants(tmp_path / "absent.tsv", ["rs1"])
+
+
+def test_key_text_elsewhere_in_earlier_lines_is_not_taken(tmp_path: Path) -> None:
+    text = (
+        "note\tSNP\tA1\tA2\tBETA\tSE\n"
+        "rs2\trs1\tA\tG\t0.1\t0.01\n"  # 'rs2' appears here as a complete field, not as SNP
+        "x\trs2\tC\tT\t-0.2\t0.02\n"
+        "rs2x\trs3\tC\tT\t0.3\t0.02\n"
+    )
+    path = tmp_path / "tricky.tsv"
+    path.write_text(text)
+    result = lookup_variants(path, ["rs2", "rs3"])
+    d = result.sumstats.data
+    assert d.get_column("SNP").to_list() == ["rs2", "rs3"]
+    assert d.get_column("beta").to_list() == [-0.2, 0.3]

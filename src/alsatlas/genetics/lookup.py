@@ -344,21 +344,60 @@ def _scan_block(
     hits: list[bytes],
     file: str,
 ) -> tuple[int, list[bytes]]:
-    """Append the lines of ``block`` whose key is wanted; return the updated row count."""
+    """Append the lines of ``block`` whose key is wanted; return the updated line count."""
     keys = _block_keys(block, sep, key_idx, file)
-    arr = np.frombuffer(block, dtype=np.uint8)
-    newlines = np.flatnonzero(arr == 10)
-    rows += int(np.count_nonzero(np.diff(newlines, prepend=-1) > 1))
+    rows += keys.len()
+    mask = keys.is_in(wanted.implode()).fill_null(False)
+    if not mask.any():
+        return rows, hits
+    matched = np.flatnonzero(mask.to_numpy())
+    if len(key_idx) == 1:
+        lines = _lines_by_search(block, sep.encode(), key_idx[0], keys.gather(matched).to_list())
+        if lines is not None:
+            hits.extend(lines)
+            return rows, hits
+    # composite keys, or a key that could not be located: index every line
+    newlines = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
     if keys.len() != newlines.size:
         raise SumstatsError(
-            f"parsed {keys.len()} keys from {newlines.size} lines in one block",
-            file=file,
+            f"parsed {keys.len()} keys from {newlines.size} lines in one block", file=file
         )
-    matched = np.flatnonzero(keys.is_in(wanted.implode()).fill_null(False).to_numpy())
     for i in matched:
         start = 0 if i == 0 else int(newlines[i - 1]) + 1
         hits.append(block[start : int(newlines[i]) + 1])
     return rows, hits
+
+
+def _lines_by_search(block: bytes, sep: bytes, column: int, keys: list[str]) -> list[bytes] | None:
+    """Whole lines holding ``keys`` in field ``column``, found in order by substring search.
+
+    The matched keys come in file order, so one forward pass over the block finds them all.
+    Returns ``None`` when a key cannot be located (the caller then indexes every line).
+    """
+    out: list[bytes] = []
+    pos = 0
+    boundary = (sep[0], 10, 13)
+    for key in keys:
+        needle = key.encode()
+        while True:
+            idx = block.find(needle, pos)
+            if idx < 0:
+                return None
+            end = idx + len(needle)
+            before_ok = idx == 0 or block[idx - 1] in boundary
+            after_ok = end == len(block) or block[end] in boundary
+            if before_ok and after_ok:
+                line_start = block.rfind(b"\n", 0, idx) + 1
+                line_end = block.find(b"\n", end)
+                line_end = len(block) if line_end < 0 else line_end + 1
+                line = block[line_start:line_end]
+                fields = line.rstrip(b"\r\n").split(sep)
+                if column < len(fields) and fields[column] == needle:
+                    break
+            pos = idx + 1
+        out.append(line)
+        pos = line_end
+    return out
 
 
 __all__ = ["DEFAULT_BLOCK_BYTES", "LookupResult", "ProgressCallback", "lookup_variants"]
