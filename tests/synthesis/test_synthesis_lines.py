@@ -164,3 +164,21 @@ def test_mr_engine_report_certainty_steps() -> None:
     assert {s.domain: s.change for s in report_certainty(pleio).grade_steps}["pleiotropy"] == -1
     few = run_mr(*_simulated(2, 0.0, 0.0, 3), methods=["ivw"])
     assert {s.domain: s.change for s in report_certainty(few).grade_steps}["pleiotropy"] == -1
+
+
+def test_classification_follows_the_three_criteria() -> None:
+    failed = [
+        trial(f"f{i}", drug, status="negative", signal="no")
+        for i, drug in enumerate(("celecoxib", "pioglitazone", "glatiramer_acetate"))
+    ]
+    nulls = [mr("m1", "ulcerative_colitis", 0.98, 0.96, 1.01), mr("m2", "sle", 1.0, 0.95, 1.05)]
+    a = answer("als_autoimmune", base(*failed, *nulls))
+    assert a.verdict == "not supported"
+    assert [c.met for c in a.criteria] == [False, False, False]
+    assert {s.domain: s.change for s in a.certainty.grade_steps} == {"indirectness": -1}
+    worked = [trial("w1", "tocilizumab", status="positive", signal="yes", n=400)]
+    causal = [mr("m3", "sle", 1.3, 1.2, 1.4)]
+    b = answer("als_autoimmune", base(*worked, *causal))
+    assert b.verdict == "supported"
+    assert [c.met for c in b.criteria] == [False, True, True]
+    assert answer("als_autoimmune", base()).verdict == "insufficient evidence"

@@ -705,9 +705,7 @@ def _classification_answer(q: Question, evidence: EvidenceBase) -> Answer:
     )
     met = [c for c in criteria if c.met]
     against = [
-        c
-        for c in criteria[1:]
-        if ("not supported" in c.reason or "contradicted" in c.reason) and not c.met
+        v for v in (therapy_verdict, mr_answer.verdict) if v in ("not supported", "contradicted")
     ]
     verdict: Verdict
     if len(met) >= 2:
