@@ -9,10 +9,12 @@ from alsatlas.evidence import EvidenceBase
 from alsatlas.evidence.schema import (
     Citation,
     EpiAssociation,
+    GeneticCorrelation,
     ImmuneBiomarker,
     ImmuneTrial,
     MRResult,
     Record,
+    SharedLocus,
 )
 
 Z95 = 1.959963984540054
@@ -183,3 +185,36 @@ def log_yi_vi(estimate: float, ci_lb: float, ci_ub: float) -> tuple[float, float
     """ln ratio and its variance from a 95% CI (independent of the synthesis code)."""
     se = (math.log(ci_ub) - math.log(ci_lb)) / (2 * Z95)
     return math.log(estimate), se * se
+
+
+def locus(rid: str, genes: tuple[str, ...], traits: tuple[str, ...], *, study: str) -> SharedLocus:
+    return SharedLocus.model_validate(
+        {
+            "id": rid,
+            "study_id": study,
+            "citation": citation(),
+            "source_url": "https://example.org/" + rid,
+            "verification": "verified",
+            "traits": list(traits),
+            "traits_as_named": "/".join(traits),
+            "genes": list(genes),
+        }
+    )
+
+
+def rg(rid: str, trait: str, estimate: float, se: float, *, study: str = "s") -> GeneticCorrelation:
+    return GeneticCorrelation.model_validate(
+        {
+            "id": rid,
+            "study_id": study,
+            "citation": citation(),
+            "source_url": "https://example.org/" + rid,
+            "verification": "verified",
+            "trait": trait,
+            "trait_term": trait,
+            "estimate": estimate,
+            "se": se,
+            "ci_lb": estimate - Z95 * se,
+            "ci_ub": estimate + Z95 * se,
+        }
+    )

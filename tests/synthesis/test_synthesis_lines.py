@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from synthesis_factories import base, biomarker, mr, trial
+from synthesis_factories import base, biomarker, locus, mr, rg, trial
 
 from alsatlas.genetics.mr import run_mr
 from alsatlas.synthesis import answer
@@ -182,3 +182,40 @@ def test_classification_follows_the_three_criteria() -> None:
     assert b.verdict == "supported"
     assert [c.met for c in b.criteria] == [False, True, True]
     assert answer("als_autoimmune", base()).verdict == "insufficient evidence"
+
+
+def test_shared_genetics_needs_loci_and_consistent_rg() -> None:
+    loci = [
+        locus("l1", ("C9orf72",), ("als", "sle"), study="a"),
+        locus("l2", ("TNIP1",), ("als",), study="b"),
+        locus("l3", ("TNIP1",), ("sle",), study="c"),
+    ]
+    consistent = answer("shared_genetics", base(*loci, rg("g1", "sle", 0.2, 0.05)))
+    assert consistent.verdict == "supported"
+    assert {g.gene for g in consistent.shared_genes} == {"C9orf72", "TNIP1"}
+    mixed = answer(
+        "shared_genetics",
+        base(*loci, rg("g1", "sle", 0.2, 0.05), rg("g2", "ibd", -0.2, 0.05)),
+    )
+    assert mixed.verdict == "partly supported"
+    assert {s.domain: s.change for s in mixed.certainty.grade_steps}["inconsistency"] == -1
+    null = answer("shared_genetics", base(rg("g1", "sle", 0.01, 0.05)))
+    assert null.verdict == "not supported"
+
+
+def test_neuroinflammation_and_involvement() -> None:
+    markers = [
+        biomarker("b1", "CHIT1", ("progression",), study="s1", p="0.001", measure="r"),
+        biomarker("b2", "IL-6", ("diagnosis",), study="s2", p="0.01", measure="g"),
+        biomarker("b3", "TNF", ("diagnosis",), study="s3", p="0.02", measure="g"),
+    ]
+    failed = [
+        trial(f"f{i}", drug, status="negative", signal="no")
+        for i, drug in enumerate(("celecoxib", "pioglitazone", "glatiramer_acetate"))
+    ]
+    ev = base(*markers, *failed)
+    neuro = answer("neuroinflammation_progression", ev)
+    assert neuro.verdict == "partly supported"
+    assert [c.met for c in neuro.criteria] == [True, False]
+    involvement = answer("immune_involvement", ev)
+    assert involvement.verdict == "supported"
