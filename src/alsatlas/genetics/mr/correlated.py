@@ -6,10 +6,9 @@ import math
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
 
 from alsatlas.errors import StatsInputError
-from alsatlas.genetics.mr.inference import Distribution, confidence_limits, pvalue
+from alsatlas.genetics.mr.inference import Distribution, chi2_sf, confidence_limits, pvalue
 from alsatlas.genetics.mr.inputs import FloatArray, MRArrays, as_mr_arrays
 from alsatlas.genetics.mr.ivw import IVWModel, resolve_model
 from alsatlas.genetics.mr.results import CochranQ, EggerIntercept, MRMethodResult
@@ -110,7 +109,7 @@ def ivw_correlated_from_arrays(
         name, d.k, float(coef[0]), se, distribution=distribution, df=df, alpha=alpha
     )
     i2 = max(0.0, (q - df) / q) if q > 0 else 0.0
-    return res, CochranQ(Q=q, Q_df=df, Q_pval=float(stats.chi2.sf(q, df)), I2=i2)
+    return res, CochranQ(Q=q, Q_df=df, Q_pval=chi2_sf(q, df), I2=i2)
 
 
 def egger_correlated(
@@ -168,7 +167,7 @@ def egger_correlated_from_arrays(
         I2GX=math.nan,
     )
     i2 = max(0.0, (q - df) / q) if q > 0 else 0.0
-    return slope, icpt, CochranQ(Q=q, Q_df=df, Q_pval=float(stats.chi2.sf(q, df)), I2=i2)
+    return slope, icpt, CochranQ(Q=q, Q_df=df, Q_pval=chi2_sf(q, df), I2=i2)
 
 
 __all__ = [

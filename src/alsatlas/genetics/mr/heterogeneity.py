@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from numpy.typing import ArrayLike
-from scipy import stats
 
 from alsatlas.genetics.mr.egger import egger_fit
+from alsatlas.genetics.mr.inference import chi2_sf
 from alsatlas.genetics.mr.inputs import MRArrays, as_mr_arrays
 from alsatlas.genetics.mr.ivw import ivw_fit, ivw_weights
 from alsatlas.genetics.mr.results import CochranQ, Heterogeneity, RuckerQ
@@ -13,7 +13,7 @@ from alsatlas.genetics.mr.results import CochranQ, Heterogeneity, RuckerQ
 
 def _cochran(q: float, df: int) -> CochranQ:
     i2 = max(0.0, (q - df) / q) if q > 0 else 0.0
-    return CochranQ(Q=q, Q_df=df, Q_pval=float(stats.chi2.sf(q, df)), I2=i2)
+    return CochranQ(Q=q, Q_df=df, Q_pval=chi2_sf(q, df), I2=i2)
 
 
 def heterogeneity_from_arrays(d: MRArrays) -> Heterogeneity:
@@ -28,7 +28,7 @@ def heterogeneity_from_arrays(d: MRArrays) -> Heterogeneity:
         Q_ivw=q_ivw,
         Q_egger=q_egger,
         Q_diff=diff,
-        Q_diff_pval=float(stats.chi2.sf(diff, 1)),
+        Q_diff_pval=chi2_sf(diff, 1),
     )
     return Heterogeneity(ivw=ivw_q, egger=_cochran(q_egger, d.k - 2), rucker=rucker)
 

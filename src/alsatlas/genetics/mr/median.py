@@ -6,7 +6,7 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
+from scipy import special
 
 from alsatlas.genetics.mr.bootstrap import RNGLike, as_rng, resample_associations
 from alsatlas.genetics.mr.inference import Distribution
@@ -71,7 +71,7 @@ def median_point_weights(d: MRArrays, kind: MedianKind, order: MedianWeights) ->
     if kind == "weighted":
         return w
     bwm = float(weighted_median(d.ratio, w)[0])
-    penalty = stats.chi2.sf(w * (d.ratio - bwm) ** 2, df=1)
+    penalty = special.chdtrc(1.0, w * (d.ratio - bwm) ** 2)
     return np.asarray(w * np.minimum(1.0, PENALTY_K * penalty), dtype=np.float64)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from numpy.typing import ArrayLike
-from scipy.stats import chi2
 
 from alsatlas.errors import StatsInputError
 from alsatlas.genetics.mr.conventions import (
@@ -25,6 +24,7 @@ from alsatlas.genetics.mr.correlated import (
 from alsatlas.genetics.mr.egger import egger_from_arrays
 from alsatlas.genetics.mr.fstat import f_statistic_correlated, f_statistics
 from alsatlas.genetics.mr.heterogeneity import heterogeneity_from_arrays
+from alsatlas.genetics.mr.inference import chi2_sf
 from alsatlas.genetics.mr.inputs import FloatArray, MRArrays, as_mr_arrays
 from alsatlas.genetics.mr.ivw import ivw_from_arrays
 from alsatlas.genetics.mr.median import MedianKind, median_from_arrays
@@ -189,7 +189,7 @@ def _run_correlated(
         d, ld, distribution=c.egger_distribution, alpha=alpha
     )
     diff = q_ivw.Q - q_egger.Q
-    rucker = RuckerQ(q_ivw.Q, q_egger.Q, diff, float(chi2.sf(diff, 1)))
+    rucker = RuckerQ(q_ivw.Q, q_egger.Q, diff, chi2_sf(diff, 1))
     return results, intercept, Heterogeneity(ivw=q_ivw, egger=q_egger, rucker=rucker)
 
 
