@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from alsatlas.errors import SumstatsError
 from alsatlas.genetics import lookup as lookup_module
@@ -114,3 +116,17 @@ def test_key_text_elsewhere_in_earlier_lines_is_not_taken(tmp_path: Path) -> Non
     d = result.sumstats.data
     assert d.get_column("SNP").to_list() == ["rs2", "rs3"]
     assert d.get_column("beta").to_list() == [-0.2, 0.3]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.binary(max_size=300), gz=st.booleans())
+def test_fuzz_lookup_never_crashes(tmp_path: Path, data: bytes, gz: bool) -> None:
+    path = tmp_path / "fuzz.bin"
+    path.write_bytes(gzip.compress(data) if gz else data)
+    try:
+        result = lookup_variants(path, ["rs1", "rs2"], block_bytes=64)
+    except SumstatsError:
+        return
+    assert result.found + len(result.missing) == result.requested

@@ -211,3 +211,9 @@ def test_fuzz_malformed_rows_are_reported(rows: list[list[str]]) -> None:
         se = s.data.get_column("se").to_numpy()
         assert np.all(np.isfinite(se)) and np.all(se > 0)
         assert s.data.get_column("SNP").is_unique().all()
+
+
+def test_harmonised_table_is_pointed_to_the_harmonised_reader(tmp_path: Path) -> None:
+    text = "SNP\tbeta.exposure\tse.exposure\tbeta.outcome\tse.outcome\nrs1\t0.1\t0.01\t0.2\t0.1\n"
+    with pytest.raises(SumstatsError, match="harmonised"):
+        read_sumstats(_write(tmp_path, "h.tsv", text))

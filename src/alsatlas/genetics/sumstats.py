@@ -235,6 +235,13 @@ def parse_sumstats(
     See :func:`read_sumstats`; ``source`` names the data in messages and in the report.
     """
     names, sep, body = split_header(data, source=source)
+    sides = {n.rsplit(".", 1)[-1] for n in names if n.endswith((".exposure", ".outcome"))}
+    if sides == {"exposure", "outcome"} and not overrides:
+        raise SumstatsError(
+            "this is a harmonised table (both .exposure and .outcome columns); read it as "
+            "one (alsatlas mr --harmonised) or pick columns with overrides",
+            file=source,
+        )
     mapping = detect_columns(names, overrides=overrides, file=source)
     raw, lines, structural = _parse_body(body, names, sep, source=source)
     n_rows = raw.height + len(structural)
