@@ -58,7 +58,9 @@ RecordKind = Literal[
 
 RATIO_MEASURES: frozenset[str] = frozenset({"HR", "RR", "OR", "SIR", "IRR"})
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+_FROZEN = ConfigDict(
+    frozen=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False
+)
 
 
 class Citation(BaseModel):
