@@ -870,6 +870,28 @@ Only facts are stored: numbers, identifiers, study descriptors and short notes w
 curators. No sentences are copied from the publications; bibliographic identifiers are public
 metadata. The files are distributed with alsatlas under its MIT licence.
 
+## How gaps and caveats are handled
+
+- A row without a readable estimate and CI is a *direction-only* record (`direction`
+  increased / decreased / null, no numbers); it counts in narrative and vote-counting, never in
+  a pooled estimate. A ratio printed without its CI keeps the printed value as
+  `reported_statistic` and takes its direction from the point estimate.
+- Studies drawing on one register share an `overlap_group` (e.g. the four Swedish register
+  studies: `sweden_national_registers`), so two of them are never pooled for one disease.
+- Lags are structured in `time_window` only where the wording is explicit (for example
+  "at least 3 years", "first year", "first 2 years excluded"). The celiac first-year excess of
+  Ludvigsson 2014 is a subgroup record excluded from pooling.
+- A row whose CI does not contain its estimate would be imported without numbers and marked
+  `unverified`; none of the current rows needed it ({ci_problems} found).
+- Cell text that is not one number (`"23.2% vs 7.4%"`) is kept as `estimate_text`.
+
+## Known gaps
+
+- {direction_only} epidemiological records are direction-only (per-disease tables of Turner
+  2013 and the 2021 Swedish study, among others, could not be read).
+- {bare} records have no PMID, DOI, PMCID or NCT id because none was visible on the pages
+  read; their `source_url` is the only pointer: {bare_studies}.
+
 ## Counts
 
 | kind | records |
@@ -896,6 +918,22 @@ def write(imp: Importer, out: Path) -> None:
         for rec in data["records"]:
             counts[rec["kind"]] += 1
     table = "\n".join(f"| {k} | {v} |" for k, v in sorted(counts.items()))
+    all_records = [(data, rec) for data in imp.files.values() for rec in data["records"]]
+    direction_only = sum(
+        1 for _, r in all_records if r["kind"] == "epi_association" and "estimate" not in r
+    )
+    bare_studies = sorted(
+        {
+            data["study_id"]
+            for data, r in all_records
+            if not {"pmid", "doi", "pmcid", "nct_id"} & set(data["citation"])
+        }
+    )
+    bare = sum(
+        1
+        for data, r in all_records
+        if not {"pmid", "doi", "pmcid", "nct_id"} & set(data["citation"])
+    )
     (out / "README.md").write_text(
         README.format(
             version=EVIDENCE_VERSION,
@@ -904,6 +942,10 @@ def write(imp: Importer, out: Path) -> None:
             total=sum(counts.values()),
             nfiles=len(imp.files),
             rows=imp.rows,
+            ci_problems=sum("outside CI" in p or "out of order" in p for p in imp.problems),
+            direction_only=direction_only,
+            bare=bare,
+            bare_studies=", ".join(f"`{b}`" for b in bare_studies),
         ),
         encoding="utf-8",
     )
