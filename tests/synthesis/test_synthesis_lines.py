@@ -219,3 +219,16 @@ def test_neuroinflammation_and_involvement() -> None:
     assert [c.met for c in neuro.criteria] == [True, False]
     involvement = answer("immune_involvement", ev)
     assert involvement.verdict == "supported"
+
+
+def test_two_reports_of_one_trial_count_once() -> None:
+    first = trial("r1", "x", status="negative", signal="no").model_copy(
+        update={"nct_id": "NCT00000001", "year": 2023}
+    )
+    second = trial("r2", "x", status="negative", signal="no").model_copy(
+        update={"nct_id": "NCT00000001", "year": 2025}
+    )
+    finding = drug_finding("x", [first, second])
+    steps = {s.domain: s.change for s in finding.certainty.grade_steps}
+    assert steps["inconsistency"] == -1  # a single trial, not two agreeing ones
+    assert finding.trial_ids == ("r1", "r2")

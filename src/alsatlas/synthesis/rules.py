@@ -275,6 +275,7 @@ RULES: tuple[Rule, ...] = (
         "or post hoc signals after a missed primary do not count); insufficient evidence with "
         "only safety, dose-finding, biomarker or uncontrolled studies, or trials still blinded. "
         "Randomised means not open-label, single-arm, historical-control or expanded access. "
+        "Several reports of one trial (same registry id) count once (the latest report). "
         "Certainty starts high for randomised efficacy trials (low otherwise); one level down "
         f"when the largest has fewer than {MIN_TRIAL_SIZE} participants, one down for a single "
         "trial or trials that disagree, one down for subpopulation-only benefit. The class "

@@ -114,9 +114,28 @@ def _drug_label(term: str) -> str:
     return entry.label if entry is not None else term
 
 
+def trial_key(record: ImmuneTrial) -> str:
+    """Identity of a trial: its registry id, else its name (two reports of one trial share it)."""
+    return record.nct_id or record.registry_id or record.trial_name.lower()
+
+
+def unique_trials(records: Sequence[ImmuneTrial]) -> list[ImmuneTrial]:
+    """One record per trial (:func:`trial_key`): the most recent report, efficacy first."""
+    best: dict[str, ImmuneTrial] = {}
+    for r in records:
+        key = trial_key(r)
+        current = best.get(key)
+        rank = (tests_efficacy(r), r.year or 0)
+        if current is None or rank > (tests_efficacy(current), current.year or 0):
+            best[key] = r
+    keep = {id(r) for r in best.values()}
+    return [r for r in records if id(r) in keep]
+
+
 def drug_finding(term: str, records: Sequence[ImmuneTrial]) -> DrugFinding:
-    """Verdict and certainty for one drug from its trials (rule ``therapy``)."""
-    findings = [trial_finding(r) for r in records]
+    """Verdict and certainty for one drug from its trials (rule ``therapy``); several reports
+    of one trial (same registry id) count once."""
+    findings = [trial_finding(r) for r in unique_trials(records)]
     rct = [f for f in findings if f.randomised and f.efficacy_tested]
     decided = [f for f in rct if f.outcome != "not yet known"]
     benefit = [f for f in decided if f.outcome == "benefit"]
@@ -252,5 +271,7 @@ __all__ = [
     "is_randomised",
     "tests_efficacy",
     "trial_finding",
+    "trial_key",
     "trial_outcome",
+    "unique_trials",
 ]
