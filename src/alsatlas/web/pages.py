@@ -90,27 +90,55 @@ def _present(value: Any) -> bool:
     return True
 
 
+FIELD_LABELS: dict[str, str] = {
+    "ci_lb": "95% CI lower",
+    "ci_ub": "95% CI upper",
+    "se": "SE",
+    "p_value": "p-value",
+    "n_snps": "SNPs",
+    "nct_id": "NCT id",
+    "exposure_gwas": "Exposure GWAS",
+    "outcome_gwas": "Outcome GWAS",
+    "n_cases_exposed": "Exposed ALS cases",
+    "n_participants": "Participants",
+    "cohort_n": "ALS patients (n)",
+    "i2_percent": "I² (%)",
+}
+"""Labels of record fields whose names do not read well with underscores as spaces."""
+
+
+def field_label(name: str) -> str:
+    """``ci_lb`` -> ``95% CI lower``; otherwise ``exposure_as_named`` -> ``Exposure as named``."""
+    label = FIELD_LABELS.get(name, name.replace("_", " "))
+    return label[:1].upper() + label[1:]
+
+
 def record_fields(record: Record) -> list[tuple[str, str]]:
-    """(field name, text) of every filled-in field of a record, in schema order."""
+    """(field label, text) of every filled-in field of a record, in schema order."""
     dumped = record.model_dump(mode="json")
     return [
-        (key.replace("_", " "), _value_text(value))
+        (field_label(key), _value_text(value))
         for key, value in dumped.items()
         if key not in _HIDDEN_FIELDS and _present(value)
     ]
 
 
+def record_title(record: Record, label: str | None) -> str:
+    """``Cao W 2024 · any_immune_mediated``: the study and the store's short label."""
+    study = record.citation.label if record.citation.label != "?" else record.study_id
+    return f"{study} \u00b7 {label}" if label else study
+
+
 @router.get("/", response_class=HTMLResponse, name="index")
 def index(request: Request, atlas: AtlasDep) -> HTMLResponse:
     """The short answer and the verdict table."""
-    headline, short = short_answer(atlas.answers)
+    headline, _ = short_answer(atlas.answers)
     counts = Counter(a.verdict for a in atlas.answers)
     return _render(
         request,
         "index.html",
         headline=headline,
         headline_id=HEADLINE_QUESTION if headline is not None else None,
-        short=short,
         answers=atlas.answers,
         pooled_text=pooled_text,
         verdict_counts=[(v, counts[v]) for v in VERDICTS if counts[v]],
@@ -195,16 +223,26 @@ def record_page(record_id: str, request: Request, atlas: AtlasDep) -> HTMLRespon
     rec = atlas.record(record_id)
     if rec is None:
         raise NotFound("record", record_id)
+    row = atlas.rows.get(record_id)
     return _render(
         request,
         "record.html",
         rec=rec,
-        row=atlas.rows.get(record_id),
+        row=row,
+        title=record_title(rec, row.label if row is not None else None),
         fields=record_fields(rec),
+        reference=references((rec,))[0].text,
         links=atlas.links(record_id),
         usages=atlas.usages.get(record_id, ()),
         file=atlas.evidence.files.get(record_id),
     )
 
 
-__all__ = ["QUESTION_TABLES", "record_fields", "router"]
+__all__ = [
+    "FIELD_LABELS",
+    "QUESTION_TABLES",
+    "field_label",
+    "record_fields",
+    "record_title",
+    "router",
+]

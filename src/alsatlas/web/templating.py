@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
 from alsatlas.report.render import grade_symbols
 from alsatlas.report.tables import CellValue, Column, cell_href, format_cell, format_number
@@ -67,6 +68,23 @@ def estimate_text(
     return text
 
 
+_BREAK_AFTER = re.compile(r"([._/-])(?=\w)")
+
+
+def breakable(text: str) -> Markup:
+    """Escaped text with an optional line break (``<wbr>``) after ``.``, ``-``, ``_`` and
+    ``/`` inside long tokens (record ids, DOIs), so they wrap at a boundary, not mid-word."""
+    escaped = str(escape(text))
+    if len(text) < 24:
+        return Markup(escaped)
+    return Markup(
+        " ".join(
+            _BREAK_AFTER.sub(r"\1<wbr>", token) if len(token) >= 24 else token
+            for token in escaped.split(" ")
+        )
+    )
+
+
 def kind_label(kind: str) -> str:
     """Human name of a record kind (the kind itself when unknown)."""
     return KIND_LABELS.get(kind, kind)
@@ -88,6 +106,7 @@ def environment() -> Environment:
     env.filters["slug"] = slug
     env.filters["number"] = format_number
     env.filters["kind_label"] = kind_label
+    env.filters["breakable"] = breakable
     env.globals["question_path"] = question_path
     env.globals["record_path"] = record_path
     env.globals["estimate_text"] = estimate_text
@@ -101,6 +120,7 @@ def templates() -> Jinja2Templates:
 
 __all__ = [
     "KIND_LABELS",
+    "breakable",
     "cell_link",
     "environment",
     "estimate_text",

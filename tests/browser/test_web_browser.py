@@ -1,0 +1,141 @@
+"""Drive the explorer in headless Chromium: no console errors, no requests off this machine,
+click from the index to a question page and through to the evidence browser.
+
+The app runs in uvicorn on 127.0.0.1 (a free port) in a background thread. Chromium is Debian's
+``/usr/bin/chromium`` driven by playwright (never a downloaded browser). The screenshot of the
+question page is kept at ``test-artifacts/web.png`` for people to look at.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from alsatlas.synthesis import QUESTIONS
+from alsatlas.web import Atlas, create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+HOST = "127.0.0.1"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium)",
+    ),
+]
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    """The explorer served by uvicorn on 127.0.0.1 in a thread, for the module's tests."""
+    app = create_app(Atlas.load())
+    config = uvicorn.Config(
+        app, host=HOST, port=_free_port(), log_level="warning", lifespan="off", ws="none"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://{HOST}:{config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def test_click_from_index_to_a_question_and_the_evidence(base_url: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    pooled_question = next(q for q in QUESTIONS if q.id == "any_autoimmune_als_risk")
+    errors: list[str] = []
+    foreign: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on(
+                "console",
+                lambda m: (
+                    errors.append(f"console {m.type}: {m.text}")
+                    if m.type in ("error", "warning")
+                    else None
+                ),
+            )
+            page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+            page.on(
+                "request",
+                lambda r: None if r.url.startswith(base_url) else foreign.append(r.url),
+            )
+
+            response = page.goto(base_url + "/", wait_until="load")
+            assert response is not None and response.status == 200
+            assert page.title().startswith("Is ALS an autoimmune disease")
+            for q in QUESTIONS:
+                assert page.get_by_role("link", name=q.title, exact=True).first.is_visible()
+            css = page.evaluate(
+                "getComputedStyle(document.querySelector('.site-header')).backgroundColor"
+            )
+            assert css != "rgba(0, 0, 0, 0)", "the stylesheet was not applied"
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "web-index.png"), full_page=True)
+
+            page.get_by_role("link", name=pooled_question.title, exact=True).first.click()
+            page.wait_for_load_state("load")
+            assert page.url == f"{base_url}/questions/{pooled_question.id}"
+            assert page.locator("h1").inner_text() == pooled_question.title
+            assert page.locator(".verdict-box .badge").first.is_visible()
+            figures = page.locator("figure.plot svg")
+            assert figures.count() >= 1
+            box = figures.first.bounding_box()
+            assert box is not None and box["width"] > 200 and box["height"] > 100, box
+            assert page.locator("#grade-steps").is_visible()
+            page.screenshot(path=str(ARTIFACTS / "web.png"), full_page=True)
+
+            # from a study row to its record page, then the evidence browser's filter form
+            page.locator("#table-study-rows td.record-id a").first.click()
+            page.wait_for_load_state("load")
+            assert "/evidence/" in page.url
+            assert page.locator("h2", has_text="Questions that use this record").is_visible()
+            page.screenshot(path=str(ARTIFACTS / "web-record.png"), full_page=True)
+            nav = page.get_by_role("navigation", name="Main")
+            nav.get_by_role("link", name="Evidence", exact=True).click()
+            page.wait_for_load_state("load")
+            page.get_by_label("Disease", exact=True).fill("lupus")
+            page.get_by_label("Verified numbers only").check()
+            page.get_by_role("button", name="Filter").click()
+            page.wait_for_load_state("load")
+            assert "disease=lupus" in page.url
+            assert page.locator(".result-count").is_visible()
+            page.screenshot(path=str(ARTIFACTS / "web-evidence.png"), full_page=True)
+        finally:
+            browser.close()
+    assert errors == []
+    assert foreign == []
+    assert (ARTIFACTS / "web.png").stat().st_size > 10_000
