@@ -63,8 +63,9 @@ def test_correlated_reduces_to_uncorrelated_with_identity(ldl: dict[str, np.ndar
         assert b.se == pytest.approx(a.se, rel=1e-10)
 
 
-def test_correlated_egger_orientation_flips_ld(calcium: dict[str, np.ndarray]) -> None:
-    """Recoding variant 2 (bx, by and its LD row/column change sign) leaves Egger unchanged."""
+def test_correlated_orientation_flips_ld(calcium: dict[str, np.ndarray]) -> None:
+    """Recoding variant 2 (bx, by and its LD row/column change sign) leaves IVW and Egger
+    unchanged."""
     bx, bxse, by, byse = (v.copy() for v in _args(calcium))
     rho = calcium["rho"].copy()
     bx[2], by[2] = -bx[2], -by[2]
@@ -73,6 +74,9 @@ def test_correlated_egger_orientation_flips_ld(calcium: dict[str, np.ndarray]) -
     a = egger_correlated(*_args(calcium), calcium["rho"])[0]
     b = egger_correlated(bx, bxse, by, byse, rho)[0]
     assert b.b == pytest.approx(a.b, rel=1e-10) and b.se == pytest.approx(a.se, rel=1e-10)
+    ia = ivw_correlated(*_args(calcium), calcium["rho"])[0]
+    ib = ivw_correlated(bx, bxse, by, byse, rho)[0]
+    assert ib.b == pytest.approx(ia.b, rel=1e-10) and ib.se == pytest.approx(ia.se, rel=1e-10)
 
 
 def test_correlated_refuses_methods_assuming_independence(calcium: dict[str, np.ndarray]) -> None:
