@@ -261,7 +261,9 @@ def _fisher_scoring(rows: _Rows, start: FloatArray, method: str) -> tuple[FloatA
             newton,
             np.where((lo_a < fisher) & (fisher < hi_a), fisher, 0.5 * (lo_a + hi_a)),
         )
-        step = score / info
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = np.where(obs > 0.0, score / obs, score / info)
+        step = np.where(t + step < 0.0, score / info, step)
         while np.any(halve := (t + step < 0.0) & (score < 0.0) & ~stop):
             step = np.where(halve, step / 2.0, step)
         new_down = t + step

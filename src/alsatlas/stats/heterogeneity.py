@@ -69,10 +69,20 @@ def heterogeneity(
     df = k - p
     if df <= 0:
         return Heterogeneity(QE=0.0, QEp=1.0, df=0, vt=0.0, I2=0.0, H2=1.0)
-    P = projection(1.0 / vi, X)
-    qe = max(0.0, float(yi @ P @ yi))
+    w = 1.0 / vi
+    if p == 1:  # one column x: Q = sum w r^2, tr(P) = sum w - sum (w x)^2 / sum w x^2
+        x = X[:, 0]
+        wx = w * x
+        sxx = float(wx @ x)
+        resid = yi - x * (float(wx @ yi) / sxx)
+        qe = max(0.0, float((w * resid) @ resid))
+        trP = float(w.sum()) - float(wx @ wx) / sxx
+    else:
+        P = projection(w, X)
+        qe = max(0.0, float(yi @ P @ yi))
+        trP = float(np.trace(P))
     qep = float(special.chdtrc(df, qe))
-    vt = df / float(np.trace(P))
+    vt = df / trP
     if equal_effects:
         i2 = max(0.0, 100.0 * (qe - df) / qe) if qe > 0 else 0.0
         h2 = qe / df

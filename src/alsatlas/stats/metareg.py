@@ -63,10 +63,14 @@ def omnibus_test(
     idx = np.asarray(btt, dtype=np.int64)
     b = beta[idx]
     m = int(idx.size)
-    try:
-        qm = float(b @ np.linalg.solve(vb[np.ix_(idx, idx)], b))
-    except np.linalg.LinAlgError:
-        qm = float("inf")
+    if m == 1:
+        var = float(vb[idx[0], idx[0]])
+        qm = float(b[0]) ** 2 / var if var > 0.0 else float("inf")
+    else:
+        try:
+            qm = float(b @ np.linalg.solve(vb[np.ix_(idx, idx)], b))
+        except np.linalg.LinAlgError:
+            qm = float("inf")
     if test in ("t", "knha"):
         f = qm / m
         return OmnibusTest(QM=f, QMp=float(special.fdtrc(m, df_resid, f)), df=(m, df_resid))

@@ -215,9 +215,15 @@ def fit_rma(
     est = estimate_tau2(yi, vi, X, method)
     tau2 = est.tau2
     w = 1.0 / (vi + tau2)
-    WX = w[:, None] * X
-    XtWX_inv = np.asarray(np.linalg.inv(X.T @ WX), dtype=np.float64)
-    beta_w = XtWX_inv @ (WX.T @ yi)
+    if p == 1:  # one column x: (X'WX)^-1 = 1 / sum(w x^2)
+        wx = w * X[:, 0]
+        sxx = float(wx @ X[:, 0])
+        XtWX_inv = np.array([[1.0 / sxx]])
+        beta_w = np.array([float(wx @ yi) / sxx])
+    else:
+        WX = w[:, None] * X
+        XtWX_inv = np.asarray(np.linalg.inv(X.T @ WX), dtype=np.float64)
+        beta_w = XtWX_inv @ (WX.T @ yi)
     if weights is None:
         beta = beta_w
         vb: FloatArray = XtWX_inv

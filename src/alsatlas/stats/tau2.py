@@ -203,13 +203,21 @@ def _loglik(tau2: float, yi: FloatArray, vi: FloatArray, X: FloatArray, method: 
     """ML or REML log-likelihood at τ² (as metafor writes it, without the REMLf term)."""
     k, p = int(X.shape[0]), int(X.shape[1])
     w = 1.0 / (vi + tau2)
-    WX = w[:, None] * X
-    XtWX = X.T @ WX
-    beta = np.linalg.solve(XtWX, WX.T @ yi)
-    rss = float(np.sum(w * (yi - X @ beta) ** 2))
+    if p == 1:  # one column x: X'WX = sum(w x^2), beta = sum(w x y) / sum(w x^2)
+        x = X[:, 0]
+        wx = w * x
+        sxx = float(wx @ x)
+        resid = yi - x * (float(wx @ yi) / sxx)
+        rss = float((w * resid) @ resid)
+        logdet = math.log(sxx)
+    else:
+        WX = w[:, None] * X
+        XtWX = X.T @ WX
+        beta = np.linalg.solve(XtWX, WX.T @ yi)
+        rss = float(np.sum(w * (yi - X @ beta) ** 2))
+        logdet = float(np.linalg.slogdet(XtWX)[1])
     if method == "ML":
         return -0.5 * k * math.log(2 * math.pi) - 0.5 * float(np.sum(np.log(vi + tau2))) - 0.5 * rss
-    logdet = float(np.linalg.slogdet(XtWX)[1])
     return (
         -0.5 * (k - p) * math.log(2 * math.pi)
         - 0.5 * float(np.sum(np.log(vi + tau2)))
@@ -221,13 +229,14 @@ def _loglik(tau2: float, yi: FloatArray, vi: FloatArray, X: FloatArray, method: 
 def fisher_scoring(
     yi: FloatArray, vi: FloatArray, X: FloatArray, method: str, start: float
 ) -> tuple[float, int]:
-    r"""ML/REML τ²: metafor's Fisher scoring, finished by Newton's method inside a bracket.
+    r"""ML/REML τ²: metafor's Fisher scoring, accelerated by Newton's method in a bracket.
 
     metafor takes Fisher-scoring steps :math:`S/I` (see :func:`score_terms`) from the HE
-    estimate and halves a step that would cross 0. The same path is followed here until the
-    score has been positive at some :math:`lo` and negative at some :math:`hi`; from then on
-    each step is Newton's :math:`S/J` (Fisher's if that leaves the bracket, bisection if both
-    do), so the root metafor approaches is reached to a change below
+    estimate and halves a step that would cross 0. Here, from the same start, each step is
+    Newton's :math:`S/J` where the observed information is positive and the step stays in
+    :math:`[0, \infty)`, else metafor's step; once the score has been positive at some
+    :math:`lo` and negative at some :math:`hi`, steps leaving :math:`(lo, hi)` are replaced by
+    Fisher's or by bisection. The root metafor approaches is so reached to a change below
     :math:`10^{-12}\max(1, \tau^2)` where Fisher scoring alone may oscillate for hundreds of
     steps. A path that runs down to the boundary ends at τ² = 0 (the limit of metafor's
     halving); a descent still running after ``DESCENT_SCAN`` steps (metafor's Fisher scoring
@@ -271,7 +280,9 @@ def fisher_scoring(
             hi = float(grid[j + 1]) if j + 1 < grid.size else tau2
             new = 0.5 * (lo + hi)
         else:
-            step = score / info
+            step = score / obs if obs > 0.0 else score / info
+            if tau2 + step < 0.0:
+                step = score / info
             while tau2 + step < 0.0:
                 step /= 2.0
             new = tau2 + step
@@ -344,22 +355,24 @@ def estimate_tau2(yi: FloatArray, vi: FloatArray, X: FloatArray, method: str) ->
                 se *= k / df
         return Tau2Estimate(t, se, method)
     if method in ("HE", "ML", "REML"):
-        P0 = projection(np.ones(k), X)
-        rss = float(yi @ P0 @ yi)
-        PV = P0 * vi[None, :]
-        trPV = float(np.trace(PV))
-        he = (rss - trPV) / df
+        if p == 1 and method != "HE":  # the HE start value without forming P
+            x = X[:, 0]
+            resid = yi - x * (float(x @ yi) / float(x @ x))
+            h = x * x / float(x @ x)  # diagonal of the hat matrix
+            he = (float(resid @ resid) - float(vi @ (1.0 - h))) / df
+        else:
+            P0 = projection(np.ones(k), X)
+            rss = float(yi @ P0 @ yi)
+            PV = P0 * vi[None, :]
+            trPV = float(np.trace(PV))
+            he = (rss - trPV) / df
         if method == "HE":
             t = max(he, 0.0)
             se = math.sqrt(2 * float(np.sum(PV * PV.T)) + 4 * t * trPV + 2 * t * t * df) / df
             return Tau2Estimate(t, se, method)
         t, iterations = fisher_scoring(yi, vi, X, method, he)
-        w = 1.0 / (vi + t)
-        if method == "ML":
-            se = math.sqrt(2.0 / float(w @ w))
-        else:
-            P = projection(w, X)
-            se = math.sqrt(2.0 / float(np.sum(P * P)))
+        # Expected information: sum(w^2) (ML) or tr(P^2) (REML); se = sqrt(2 / information).
+        se = math.sqrt(2.0 / score_terms(t, yi, vi, X, method)[1])
         return Tau2Estimate(t, se, method, iterations)
     if method == "SJ":
         t0 = float(np.mean((yi - yi.mean()) ** 2))
