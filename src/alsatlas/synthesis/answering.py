@@ -269,6 +269,17 @@ def _mr_answer(q: Question, evidence: EvidenceBase, immune_traits: bool) -> Answ
                 context.append(r)
         elif _is_immune_term(r.exposure_term):
             forward.append(r)
+        elif r.exposure_term is not None and r.exposure_term != "als":
+            entry = diseases().get(r.exposure_term)
+            category = entry.category if entry is not None else "unknown"
+            excluded.append(
+                Exclusion(
+                    r.id,
+                    r.kind,
+                    f"exposure term {r.exposure_term} is not an autoimmune or immune-mediated "
+                    f"disease in the vocabulary (category {category})",
+                )
+            )
         elif r.exposure_term is None and not is_immune_trait(r):
             excluded.append(
                 Exclusion(

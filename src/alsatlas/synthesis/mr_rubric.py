@@ -220,10 +220,11 @@ def mr_verdict(summary: MRSummary, claim: VoteDirection = "increased") -> tuple[
     if len(against) > n / 2:
         return "contradicted", f"{len(against)} of {n} exposures go the other way"
     if precise:
+        other_way = f"; {len(against)} go the other way ({', '.join(against)})" if against else ""
         return (
             "not supported",
             f"none of {n} exposures shows the claimed effect; {len(precise)} precise null(s) "
-            f"({', '.join(precise)})",
+            f"({', '.join(precise)}){other_way}",
         )
     return (
         "insufficient evidence",
