@@ -176,6 +176,7 @@ class Headline:
     verdict: str
     certainty: str
     summary: str
+    plain_summary: str
 
 
 @dataclass(frozen=True)
@@ -427,6 +428,7 @@ def short_answer(answers: tuple[Answer, ...]) -> tuple[Headline | None, tuple[st
             head.verdict,
             head.certainty.level,
             head.technical_summary or head.verdict_reason,
+            head.plain_summary,
         )
         if head is not None
         else None
