@@ -160,6 +160,14 @@ RULES: tuple[Rule, ...] = (
         "treatments, non-autoimmune conditions) do not vote. Votes never enter a pooled number.",
     ),
     Rule(
+        "verdict-headline",
+        "verdict",
+        "A question's headline estimate is the pooled (or single) estimate of its disease term "
+        "with the most independent estimates (ties: the question's first term); every other "
+        "term is pooled and shown on its own. Verdicts grade the question's claim (e.g. 'people "
+        "with lupus have a higher risk of ALS').",
+    ),
+    Rule(
         "verdict-supported",
         "verdict",
         "Supported: the headline CI excludes 1 in the claimed direction, no independent finding "
@@ -263,6 +271,16 @@ RULES: tuple[Rule, ...] = (
         "excluding 1 in the claimed direction; not supported when none does and at least one is "
         f"a precise null (CI within {NULL_BAND[0]:g}-{NULL_BAND[1]:g}); partly supported when "
         "some do; contradicted when most go the other way; otherwise insufficient.",
+    ),
+    Rule(
+        "mr-immune-traits",
+        "Mendelian randomization",
+        "Immune traits (cell counts, cytokines, complement and acute-phase proteins) are judged "
+        "two-sided (any change in ALS risk): supported when one trait is significant in the same "
+        "direction in at least two independent studies; partly supported when traits are "
+        "significant but none is replicated; not supported when none is significant and at "
+        "least one is a precise null; otherwise insufficient. Certainty is that of the most "
+        "certain result carrying the verdict.",
     ),
     Rule(
         "therapy",
