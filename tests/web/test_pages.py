@@ -216,3 +216,29 @@ def test_templates_autoescape() -> None:
     assert "<script>x</script>" not in rendered
     assert "&lt;script&gt;" in rendered
     del template
+
+
+def test_evidence_and_answers_are_loaded_once_per_app(
+    monkeypatch: pytest.MonkeyPatch, evidence: EvidenceBase
+) -> None:
+    import alsatlas.web.atlas as atlas_module
+    from alsatlas.synthesis import answer_all
+    from alsatlas.web import create_app
+
+    calls = {"load_evidence": 0, "answer_all": 0}
+
+    def counting_load(path: object = None) -> EvidenceBase:
+        calls["load_evidence"] += 1
+        return evidence
+
+    def counting_answer_all(base: EvidenceBase | None = None) -> tuple[object, ...]:
+        calls["answer_all"] += 1
+        return answer_all(base)
+
+    monkeypatch.setattr(atlas_module, "load_evidence", counting_load)
+    monkeypatch.setattr(atlas_module, "answer_all", counting_answer_all)
+    with TestClient(create_app()) as c:
+        for path in ("/", "/api/questions", question_path(QUESTION_IDS[2]), "/evidence"):
+            assert c.get(path).status_code == 200
+            assert c.get(path).status_code == 200
+    assert calls == {"load_evidence": 1, "answer_all": 1}
