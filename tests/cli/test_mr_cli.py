@@ -204,3 +204,16 @@ def test_errors_are_messages_not_tracebacks(args: list[str], needle: str) -> Non
     assert result.exit_code == 2
     assert needle in result.output
     assert "Traceback" not in result.output
+
+
+def test_progress_bar_on_long_outcome_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import alsatlas.cli.mr as mr_cli
+
+    monkeypatch.setattr(mr_cli, "PROGRESS_MIN_BYTES", 0)
+    outcome = _ssf_outcome(tmp_path)
+    result = CliRunner().invoke(
+        app, ["mr", "--exposure", str(EXPOSURE), "--outcome", str(outcome), "--methods", "ivw"]
+    )
+    assert result.exit_code == 0, result.output

@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from alsatlas.errors import SumstatsError
 from alsatlas.genetics.columns import detect_columns, normalise_name
@@ -224,3 +226,20 @@ def test_chr_pos_without_rsid_is_enough() -> None:
     assert m.roles["chr"] == "CHR" and m.roles["pos"] == "BP"
     assert "snp" not in m.roles
     assert [r[0] for r in m.rows()][:3] == ["chr", "pos", "effect_allele"]
+
+
+_NAMES = st.sampled_from(
+    ["SNP", "rsid", "ID", "CHR", "BP", "A1", "A2", "ALT", "REF", "BETA", "OR", "SE", "P", "PVAL",
+     "EAF", "FRQ", "N", "Allele1", "Allele2", "MarkerName", "x", "", "#CHROM", "beta.exposure"]
+)  # fmt: skip
+
+
+@given(st.lists(st.one_of(_NAMES, st.text(max_size=6)), max_size=12))
+def test_fuzz_headers_map_or_raise_sumstats_error(header: list[str]) -> None:
+    try:
+        m = detect_columns(header, file="fuzz")
+    except SumstatsError:
+        return
+    mapped = list(m.roles.values())
+    assert len(mapped) == len(set(mapped))  # a column feeds at most one role
+    assert set(mapped) <= set(header)

@@ -119,6 +119,12 @@ def test_load_sets_with_reports() -> None:
     celiac = load_exposure_set("ieu-a-1058")
     assert celiac.report.n_rows == 17
     assert celiac.report.reasons == {"missing other allele": 4}
+    # line numbers are those of the shipped file
+    shipped = (DATA / "mrbase_instruments_als_autoimmune.tsv").read_text().splitlines()
+    for example in celiac.report.examples:
+        assert shipped[example.line - 1].startswith("ieu-a-1058\t")
+    first = celiac.data.row(0, named=True)
+    assert f"\t{first['SNP']}\t" in shipped[first["line"] - 1]
     als = load_exposure_set("ieu-a-1085")
     assert als.data.height == 7
     assert "rs3849943" in als.data.get_column("SNP").to_list()

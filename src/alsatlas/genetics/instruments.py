@@ -17,7 +17,7 @@ with the candidates listed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 
@@ -287,8 +287,18 @@ def load_exposure_set(query: str | ExposureSet) -> Sumstats:
         raw = _read_text(MRBASE_FILE)
         lines = raw.split(b"\n")
         prefix = chosen.id.encode() + b"\t"
-        body = b"\n".join([lines[0], *[ln for ln in lines[1:] if ln.startswith(prefix)]])
-        return parse_sumstats(body + b"\n", source=f"{MRBASE_FILE}[{chosen.id}]")
+        picked = [i for i, ln in enumerate(lines) if i > 0 and ln.startswith(prefix)]
+        body = b"\n".join([lines[0], *[lines[i] for i in picked]])
+        subset = parse_sumstats(body + b"\n", source=f"{MRBASE_FILE}[{chosen.id}]")
+        # report line numbers of the shipped file, not of the extracted subset
+        original = {j + 2: i + 1 for j, i in enumerate(picked)}
+        data = subset.data.with_columns(
+            pl.col("line").replace_strict(original, return_dtype=pl.Int64)
+        )
+        examples = tuple(
+            replace(e, line=original.get(e.line, e.line)) for e in subset.report.examples
+        )
+        return replace(subset, data=data, report=replace(subset.report, examples=examples))
     return parse_sumstats(_read_text(chosen.source), source=chosen.source)
 
 
