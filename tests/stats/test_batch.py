@@ -35,7 +35,7 @@ KEYS = (
 )
 
 
-def _random_batch(seed: int, m: int = 120, kmax: int = 14) -> tuple[np.ndarray, np.ndarray]:
+def _random_batch(seed: int, m: int = 60, kmax: int = 14) -> tuple[np.ndarray, np.ndarray]:
     """Ragged synthetic meta-analyses (NaN-padded) spanning homogeneous to very heterogeneous."""
     rng = np.random.default_rng(seed)
     k = rng.integers(2, kmax + 1, size=m)

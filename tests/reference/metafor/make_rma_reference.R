@@ -204,6 +204,39 @@ subgroups <- list(
   subgroup_case("linde2005 by group", d$linde2005, d$linde2005$group)
 )
 
+# Hard cases for ML/REML. "oscillating": metafor's default Fisher scoring does not converge
+# (its iterates oscillate); with maxiter = 1e5 and threshold 1e-12 it reaches the root.
+# "flat": the REML score touches 0 near tau^2 = 0.03 without changing sign, Fisher scoring
+# creeps and fails; the maximiser is tau^2 = 0, shown by metafor's log-likelihood on a grid
+# of fixed tau^2 values.
+hard_ctl <- list(threshold = 1e-12, maxiter = 100000)
+osc <- list(
+  yi = c(0.45777361, 0.33822584, 0.22318027, -0.14420024, 0.33531708, 0.43347872),
+  vi = c(0.03469608, 0.48546685, 0.28287523, 0.02170616, 0.45174202, 0.19761592))
+flat <- list(
+  yi = c(-0.19599068859583979, -0.86268584345704569, 0.33720868104586843, 0.88196862292817257,
+         -0.13967270535986573, -0.4344001102565197, -0.59971195365801244, -0.33078348867416951,
+         0.4161802019327312, -0.23192003575970729),
+  vi = c(0.017120534187333388, 0.1303898312632677, 0.12095493683264305, 0.14588569435634841,
+         0.0193778837712998, 0.041639668489316189, 0.20498100411202166, 0.032573023774946447,
+         0.12283069974776482, 0.017893759243017681))
+default_fails <- function(yi, vi, method) {
+  inherits(try(rma(yi, vi, method = method), silent = TRUE), "try-error")
+}
+grid <- seq(0, 0.2, by = 0.0025)
+hard <- list(
+  oscillating = list(
+    yi = osc$yi, vi = osc$vi,
+    REML = rma(osc$yi, osc$vi, method = "REML", control = hard_ctl)$tau2,
+    ML = rma(osc$yi, osc$vi, method = "ML", control = hard_ctl)$tau2,
+    REML_default_fails = default_fails(osc$yi, osc$vi, "REML")),
+  flat = list(
+    yi = flat$yi, vi = flat$vi, grid = grid,
+    REML_loglik = sapply(grid, function(t) c(logLik(rma(flat$yi, flat$vi, tau2 = t,
+                                                        method = "REML")))),
+    REML_default_fails = default_fails(flat$yi, flat$vi, "REML"))
+)
+
 out <- list(
   generated_by = "tests/reference/metafor/make_rma_reference.R",
   metafor = as.character(packageVersion("metafor")),
@@ -212,7 +245,8 @@ out <- list(
   control = ctl,
   cases = cases,
   generic = generic,
-  subgroups = subgroups
+  subgroups = subgroups,
+  hard = hard
 )
 path <- "tests/reference/metafor/rma_reference.json"
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, na = "null", null = "null"), path)
