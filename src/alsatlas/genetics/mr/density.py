@@ -26,6 +26,7 @@ from alsatlas.genetics.mr.inputs import FloatArray
 
 GRID_POINTS = 512
 CUT = 3.0
+_ANALYTIC_MIN_H = 8.0
 
 
 def density_argmax(
@@ -77,12 +78,30 @@ def density_argmax(
     mass = mass.reshape(nrow, m)
 
     # 3. kernel on R's kords grid, mirrored: distances j*step for j = 0..n, then n-1..1.
-    # The mirrored kernel is real and even, so its DFT is the type-I DCT of its first half.
+    # The mirrored kernel is real and even, so its DFT is real. Where the bandwidth spans
+    # at least _ANALYTIC_MIN_H grid steps that DFT equals, to double precision, the
+    # Fourier transform of the Gaussian, exp(-2 pi^2 h^2 nu^2)/step at nu = j/(m step)
+    # (aliased and wrapped terms are below exp(-300)); otherwise it is taken as the
+    # type-I DCT of the sampled half kernel.
     step = 2.0 * span / (m - 1)
-    half = np.arange(n + 1, dtype=np.float64)[None, :] * (step / h)[:, None]
-    half = np.exp(-0.5 * half * half)
-    half *= (1.0 / (h * np.sqrt(2.0 * np.pi)))[:, None]
-    conv = sp_fft.irfft(sp_fft.rfft(mass, axis=1) * sp_fft.dct(half, type=1, axis=1), n=m, axis=1)
+    ratio = h / step
+    kernel_ft = np.zeros((nrow, n + 1))
+    smooth = ratio >= _ANALYTIC_MIN_H
+    if np.any(smooth):
+        # frequencies beyond j_max underflow to 0 anyway
+        j_max = int(min(n + 1, np.ceil(m * 6.2 / float(np.min(ratio[smooth]))) + 1))
+        nu = np.arange(j_max, dtype=np.float64)[None, :] / m
+        r = ratio[smooth][:, None]
+        kernel_ft[smooth, :j_max] = np.exp(-2.0 * np.pi**2 * (r * nu) ** 2)
+    rough = np.flatnonzero(~smooth)
+    if rough.size:
+        half = np.arange(n + 1, dtype=np.float64)[None, :] / ratio[rough][:, None]
+        half = (
+            np.exp(-0.5 * half * half) * (step[rough] / (h[rough] * np.sqrt(2.0 * np.pi)))[:, None]
+        )
+        kernel_ft[rough] = sp_fft.dct(half, type=1, axis=1)
+    kernel_ft /= step[:, None]
+    conv = sp_fft.irfft(sp_fft.rfft(mass, axis=1) * kernel_ft, n=m, axis=1)
     dens = np.maximum(conv[:, :n], 0.0)
 
     # 4. interpolate from seq(lo, up, n) onto seq(from, to, 512) and take the first maximum
