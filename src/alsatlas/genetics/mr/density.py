@@ -163,10 +163,11 @@ def _grid_argmax(
     # left of the window: bins 0 .. floor(p[g0]) + 1; right: floor(p[g_last]) .. n - 1
     left_hi = np.clip(np.floor(p[:, 0]).astype(np.intp) + 1, 0, n - 1)
     right_lo = np.clip(np.floor(p[:, -1]).astype(np.intp), 0, n - 1)
-    cummax = np.maximum.accumulate(dens, axis=1)
-    rcummax = np.maximum.accumulate(dens[:, ::-1], axis=1)[:, ::-1]
-    left = np.where(g0 > 0, cummax[rows, left_hi], -np.inf)
-    right = np.where(g0 + _WINDOW < GRID_POINTS, rcummax[rows, right_lo], -np.inf)
+    cols = np.arange(n)[None, :]
+    left = np.where(cols <= left_hi[:, None], dens, -np.inf).max(axis=1)
+    right = np.where(cols >= right_lo[:, None], dens, -np.inf).max(axis=1)
+    left = np.where(g0 > 0, left, -np.inf)
+    right = np.where(g0 + _WINDOW < GRID_POINTS, right, -np.inf)
     unsure = np.flatnonzero((left >= best) | (right >= best) | exhaustive)
     if unsure.size:
         full = np.broadcast_to(np.arange(GRID_POINTS), (unsure.size, GRID_POINTS))
