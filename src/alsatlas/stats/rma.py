@@ -340,7 +340,7 @@ def rma(
     --------
     >>> res = rma([-0.9, -1.6, -1.4, -1.5], [0.36, 0.19, 0.42, 0.02], method="DL")
     >>> round(res.estimate, 4)
-    -1.4862
+    -1.4772
     """
     inputs = check_meta_inputs(yi, vi, mods=mods, weights=weights, method=method, test=test)
     return fit_rma(
