@@ -217,3 +217,25 @@ def test_progress_bar_on_long_outcome_files(
         app, ["mr", "--exposure", str(EXPOSURE), "--outcome", str(outcome), "--methods", "ivw"]
     )
     assert result.exit_code == 0, result.output
+
+
+def test_match_by_chromosome_position(tmp_path: Path) -> None:
+    with_rsid = _ssf_outcome(tmp_path)
+    frame = pl.read_csv(with_rsid, separator="\t").drop("rsid")
+    no_rsid = tmp_path / "norsid.tsv"
+    frame.write_csv(no_rsid, separator="\t")
+    base = ["--exposure", str(EXPOSURE), "--methods", "ivw"]
+    by_id = _run([*base, "--outcome", str(with_rsid)])
+    by_pos = _run([*base, "--outcome", str(no_rsid), "--match", "chrpos"])
+    assert by_pos["results"][0]["nsnp"] == 79
+    assert by_pos["results"][0]["b"] == pytest.approx(by_id["results"][0]["b"], rel=1e-12)
+    # the shipped MR-Base sets carry no positions
+    result = CliRunner().invoke(
+        app, ["mr", "--exposure-set", "ALS", "--outcome", str(no_rsid), "--match", "chrpos"]
+    )
+    assert result.exit_code == 2 and "chromosome and position" in result.output
+    # the MRcovid RA set has positions, but none is in this outcome file
+    result = CliRunner().invoke(
+        app, ["mr", "--exposure-set", "RA", "--outcome", str(no_rsid), "--match", "chrpos"]
+    )
+    assert result.exit_code == 2 and "none of the 45 instruments was found" in result.output

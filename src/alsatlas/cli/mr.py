@@ -17,9 +17,10 @@ import json
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
+import polars as pl
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
@@ -86,7 +87,12 @@ def mapping_table(title: str, mapping: ColumnMapping, report: LoadReport) -> Tab
 
 
 def _lookup_outcome(
-    path: Path, snps: list[str], overrides: dict[str, str], err: Console, show: bool
+    path: Path,
+    snps: list[str],
+    overrides: dict[str, str],
+    err: Console,
+    show: bool,
+    by: Literal["snp", "chrpos"] = "snp",
 ) -> tuple[Sumstats, tuple[str, ...]]:
     size = path.stat().st_size if path.exists() else 0
     if show and size >= PROGRESS_MIN_BYTES:
@@ -102,11 +108,12 @@ def _lookup_outcome(
             result = lookup_variants(
                 path,
                 snps,
+                by=by,
                 overrides=overrides,
                 progress=lambda done, total: progress.update(task, completed=done, total=total),
             )
     else:
-        result = lookup_variants(path, snps, overrides=overrides)
+        result = lookup_variants(path, snps, by=by, overrides=overrides)
     return result.sumstats, result.missing
 
 
@@ -300,6 +307,9 @@ def mr_command(
     outcome_prevalence: float | None = typer.Option(
         None, help="Population prevalence of a binary outcome (Steiger, liability scale)."
     ),
+    match: str = typer.Option(
+        "snp", help="Match outcome rows by snp (rsid) or chrpos (chromosome:position, same build)."
+    ),
     list_sets: bool = typer.Option(False, "--list-sets", help="List shipped instrument sets."),
 ) -> None:
     """Two-sample Mendelian randomization: harmonise, estimate, report."""
@@ -311,6 +321,8 @@ def mr_command(
             return
         if output_format not in ("table", "json"):
             raise AlsatlasInputError("--format must be table or json", field="format")
+        if match not in ("snp", "chrpos"):
+            raise AlsatlasInputError("--match must be snp or chrpos", field="match")
         if action not in (1, 2, 3):
             raise AlsatlasInputError("--action must be 1, 2 or 3", field="action")
         sources = [x for x in (exposure, exposure_set, harmonised_in, example) if x is not None]
@@ -363,14 +375,33 @@ def mr_command(
                         f"exposure set {chosen.set.id} ({chosen.set.label}; "
                         f"{chosen.matched_by}); other sets of this trait: {alts}"
                     )
-            snps = exp.data.get_column("SNP").to_list()
+            if match == "chrpos":
+                if exp.data.get_column("pos").is_null().any():
+                    raise AlsatlasInputError(
+                        "--match chrpos needs chromosome and position in the exposure data",
+                        field="match",
+                    )
+                keys = exp.data.select(
+                    pl.concat_str([pl.col("chr"), pl.lit(":"), pl.col("pos").cast(pl.String)])
+                ).to_series()
+            else:
+                keys = exp.data.get_column("SNP")
             outc, missing = _lookup_outcome(
                 outcome,
-                snps,
+                keys.to_list(),
                 _parse_overrides(outcome_column, "--outcome-column"),
                 err,
                 show=output_format == "table",
+                by="chrpos" if match == "chrpos" else "snp",
             )
+            if outc.data.height == 0:
+                raise AlsatlasInputError(
+                    f"none of the {exp.data.height} instruments was found in the outcome file "
+                    f"(matched by {'chromosome:position' if match == 'chrpos' else 'variant id'})",
+                    file=str(outcome),
+                )
+            if match == "chrpos":
+                outc = _rename_by_position(outc, exp)
             inputs["exposure"] = exp.report.to_dict()
             inputs["outcome"] = outc.report.to_dict()
             inputs["outcome"]["instruments_not_found"] = list(missing)
@@ -408,6 +439,19 @@ def mr_command(
     except AlsatlasInputError as exc:
         err.print(f"[red]error:[/red] {exc.message}", highlight=False)
         raise typer.Exit(code=2) from exc
+
+
+def _rename_by_position(outcome: Sumstats, exposure: Sumstats) -> Sumstats:
+    """Outcome rows matched by chromosome:position take the exposure's variant id."""
+    key = pl.concat_str([pl.col("chr"), pl.lit(":"), pl.col("pos").cast(pl.String)])
+    ids = exposure.data.select(key.alias("key"), pl.col("SNP").alias("exposure_snp"))
+    data = (
+        outcome.data.with_columns(key.alias("key"))
+        .join(ids, on="key", how="left")
+        .with_columns(pl.coalesce("exposure_snp", "SNP").alias("SNP"))
+        .drop("key", "exposure_snp")
+    )
+    return replace(outcome, data=data)
 
 
 def _print_sets(out: Console) -> None:
