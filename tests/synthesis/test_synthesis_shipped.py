@@ -90,6 +90,8 @@ PUBLIC = {
     "BiomarkerFinding",
     "Certainty",
     "CertaintyLevel",
+    "ClaimCheck",
+    "ClaimMatch",
     "Criterion",
     "DrugFinding",
     "Exclusion",
@@ -111,6 +113,7 @@ PUBLIC = {
     "VoteTally",
     "answer",
     "answer_all",
+    "check_claim",
     "methods_text",
     "question",
 }

@@ -13,6 +13,11 @@ Entry points
 Catalogue
     :data:`QUESTIONS` (tuple of :class:`Question`: ``id, title, plain, category, claim,
     claim_direction, terms, drugs``); ``question(id)``.
+Claims
+    ``check_claim(text, evidence=None) -> ClaimCheck`` maps a free-text claim onto questions
+    through the disease/drug vocabulary and topic cues; each :class:`ClaimMatch` holds the
+    question id, why it matched, the claim's direction and the verdict for the claim as stated
+    (mirrored when the claim says "lowers"/"protects"), and the full :class:`Answer`.
 Rules
     :data:`RULES` (tuple of :class:`Rule`: ``id, topic, text``) and ``methods_text()`` (the
     methods section, one paragraph per topic). Every threshold is a constant of
@@ -69,6 +74,7 @@ from alsatlas.synthesis.answer import (
     VoteTally,
 )
 from alsatlas.synthesis.answering import answer, answer_all
+from alsatlas.synthesis.claims import ClaimCheck, ClaimMatch, check_claim
 from alsatlas.synthesis.questions import QUESTIONS, question
 from alsatlas.synthesis.rules import RULES, Rule, methods_text
 
@@ -81,6 +87,8 @@ __all__ = [
     "BiomarkerFinding",
     "Certainty",
     "CertaintyLevel",
+    "ClaimCheck",
+    "ClaimMatch",
     "Criterion",
     "DrugFinding",
     "Exclusion",
@@ -102,6 +110,7 @@ __all__ = [
     "VoteTally",
     "answer",
     "answer_all",
+    "check_claim",
     "methods_text",
     "question",
 ]
