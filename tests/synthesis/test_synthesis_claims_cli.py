@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from synthesis_factories import base, direction_only, epi
 from typer.testing import CliRunner
 
 from alsatlas.cli import app
+from alsatlas.synthesis import VERDICTS
 from alsatlas.synthesis.claims import check_claim, claim_direction, match_questions
 
 runner = CliRunner()
@@ -67,3 +70,16 @@ def test_check_command() -> None:
 def test_direction_only_helper_builds_valid_records() -> None:
     record = direction_only("x.sle", "increased")
     assert record.direction_only and record.direction == "increased"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=120))
+def test_any_text_is_checked_without_error(text: str) -> None:
+    result = check_claim(text, SMALL)
+    assert result.claim == text
+    assert all(m.verdict in VERDICTS for m in result.matches)
+
+
+SMALL = base(
+    epi("a.sle", 1.5, 1.3, 1.73), direction_only("b.celiac", "null", exposure="celiac_disease")
+)
