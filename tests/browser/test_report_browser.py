@@ -15,6 +15,7 @@ from alsatlas.report.sources import shipped_inputs
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+TIMEOUT_MS = 180_000
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -44,6 +45,9 @@ def test_report_renders_in_chromium(tmp_path: Path) -> None:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
+            # A full-page screenshot of a long report on a busy 2-core machine can take longer
+            # than playwright's 30 s default.
+            page.set_default_timeout(TIMEOUT_MS)
             page.on(
                 "console",
                 lambda m: (
@@ -68,7 +72,7 @@ def test_report_renders_in_chromium(tmp_path: Path) -> None:
             assert page.locator("#plain-language").is_visible()
 
             ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+            page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True, timeout=TIMEOUT_MS)
         finally:
             browser.close()
     assert errors == []
