@@ -494,7 +494,12 @@ def import_epi(imp: Importer, rows: Iterable[Mapping[str, str]]) -> None:
             number(row.get("ci_high")),
         )
         notes, urls = split_notes(row.get("notes"))
-        verification = VERIFIED.get((clean(row.get("verified")) or "no").lower(), "unverified")
+        flag = (clean(row.get("verified")) or "no").lower()
+        verification = VERIFIED.get(flag, "unverified")
+        if flag == "no" and (clean(row.get("analysis")) or "") == "direction_only":
+            # epi-notes: 'no' marks rows whose direction was read in the abstract but whose
+            # numbers were not -- what this schema calls 'partial'
+            verification = "partial"
         reported = None
         where = f"epi {study} row {row.get('row_id')}"
         numeric = est is not None and lo is not None and hi is not None and measure is not None
@@ -859,7 +864,9 @@ PMCID / NCT ids; unknown parts are left out, never guessed) and `records`; the s
   in `curation/*_additions.csv`. Each row names the public page its numbers were read from
   (`source_url`), and further pages in `extra_sources`.
 - `verification`: `verified` (number read on the source page), `partial` (direction or
-  conclusion read, number not), `unverified` (not confirmed; numbers left out).
+  conclusion read, number not), `unverified` (not confirmed; numbers left out). The
+  epidemiology table flags its direction-only rows `no` (direction read in the abstract, numbers
+  not); they are `partial` here, which is what that flag means in this schema.
 - Most numbers are abstract-level. Per-disease tables of Turner 2013, Cao 2024 and the 2021
   Swedish nested case-control study could not be read, so their per-disease rows are
   direction-only.
