@@ -119,7 +119,7 @@ def test_click_from_index_to_a_question_and_the_evidence(base_url: str) -> None:
             page.screenshot(path=str(ARTIFACTS / "web.png"), full_page=True)
 
             # from a study row to its record page, then the evidence browser's filter form
-            page.locator("#table-study-rows td.record-id a").first.click()
+            page.locator("table.studies td.record-id a").first.click()
             page.wait_for_load_state("load")
             assert "/evidence/" in page.url
             assert page.locator("h2", has_text="Questions that use this record").is_visible()

@@ -14,7 +14,7 @@ from alsatlas.evidence import EvidenceBase
 from alsatlas.report.context import pooled_text
 from alsatlas.synthesis import QUESTIONS, answer
 from alsatlas.web import Atlas
-from alsatlas.web.templating import environment, question_path, record_path
+from alsatlas.web.templating import environment, question_path, record_path, slug
 
 QUESTION_IDS = [q.id for q in QUESTIONS]
 _RESOURCE = re.compile(r"<(?:script|link|img|iframe|source|embed|object)\b[^>]*>", re.I)
@@ -104,6 +104,20 @@ def test_pooled_question_page_has_a_forest_plot(client: TestClient, evidence: Ev
     html = client.get(question_path(pooled[0])).text
     assert re.search(r"<figure class=\"plot\"[^>]*>\s*<svg\b", html)
     assert 'role="img"' in html
+    # the studies table links each study out to PubMed / doi.org / ClinicalTrials.gov
+    p = answer(pooled[0], evidence).pooled
+    assert p is not None
+    table = re.search(
+        rf'<table class="data studies" id="studies-{slug(p.term)}".*?</table>', html, re.S
+    )
+    assert table is not None
+    for row in p.rows:
+        c = evidence.get(row.record_id).citation
+        assert f'href="{record_path(row.record_id)}"' in table.group(0)
+        if c.pmid:
+            assert f'href="https://pubmed.ncbi.nlm.nih.gov/{c.pmid}/"' in table.group(0)
+        if c.doi:
+            assert f'href="https://doi.org/{escape(c.doi)}"' in table.group(0)
 
 
 def test_question_pages_link_to_their_neighbours(client: TestClient) -> None:
@@ -242,3 +256,12 @@ def test_evidence_and_answers_are_loaded_once_per_app(
             assert c.get(path).status_code == 200
             assert c.get(path).status_code == 200
     assert calls == {"load_evidence": 1, "answer_all": 1}
+
+
+@pytest.mark.parametrize("path", ["/", "/evidence", "/api/health", "/no/such/page"])
+def test_responses_forbid_scripts_and_foreign_resources(client: TestClient, path: str) -> None:
+    headers = client.get(path).headers
+    policy = headers["content-security-policy"]
+    assert "default-src 'none'" in policy
+    assert "script-src" not in policy  # falls back to default-src 'none': no script runs
+    assert headers["x-content-type-options"] == "nosniff"

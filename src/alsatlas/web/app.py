@@ -4,11 +4,13 @@ The evidence base is loaded and every question answered once, when the app is bu
 (:meth:`Atlas.load`); requests only read. The OpenAPI schema is served at
 ``/api/openapi.json``. FastAPI's interactive documentation pages are switched off because they
 load their scripts and styles from a CDN, and the explorer loads nothing from elsewhere: its
-only stylesheet is ``/static/explorer.css``.
+only stylesheet is ``/static/explorer.css``, and every response carries a Content-Security-Policy
+that lets a browser load styles and images from this site only and run no script.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -26,6 +28,19 @@ from alsatlas.web.templating import templates
 
 OPENAPI_URL = "/api/openapi.json"
 STATIC_DIR = Path(__file__).parent / "static"
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+"""Sent with every response: the browser may load styles and images from this site only and
+run no script at all (inline styles are allowed because matplotlib's inline SVG uses them)."""
+
+SECURITY_HEADERS: dict[str, str] = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 
 
 def _wants_json(request: Request) -> bool:
@@ -67,6 +82,15 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return _error_page(request, exc.status_code, title, detail)
 
 
+async def _security_headers(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    response = await call_next(request)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
 def create_app(atlas: Atlas | None = None, *, evidence_path: Path | None = None) -> FastAPI:
     """Build the explorer.
 
@@ -87,6 +111,7 @@ def create_app(atlas: Atlas | None = None, *, evidence_path: Path | None = None)
         redoc_url=None,
     )
     setattr(app.state, STATE_KEY, atlas if atlas is not None else Atlas.load(evidence_path))
+    app.middleware("http")(_security_headers)
     app.add_exception_handler(ExplorerError, _explorer_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.include_router(api.router)
@@ -95,4 +120,4 @@ def create_app(atlas: Atlas | None = None, *, evidence_path: Path | None = None)
     return app
 
 
-__all__ = ["OPENAPI_URL", "create_app"]
+__all__ = ["CONTENT_SECURITY_POLICY", "OPENAPI_URL", "SECURITY_HEADERS", "create_app"]

@@ -162,6 +162,13 @@ class Atlas:
         """The links of a record (``()`` for an unknown id)."""
         return self.record_links.get(record_id, ())
 
+    def study_links(self, record_id: str) -> tuple[Link, ...]:
+        """The publication and registry links of a record (PubMed, DOI, PMC, NCT), without
+        source pages: the compact form a table row shows."""
+        return tuple(
+            link for link in self.links(record_id) if not link.label.startswith("source page")
+        )
+
     def figures(self, question_id: str) -> tuple[FigureView, ...]:
         """The figures of a question (drawn on first request, then cached)."""
         a = self.answer(question_id)

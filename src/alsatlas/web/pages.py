@@ -50,7 +50,6 @@ AtlasDep = Annotated[Atlas, Depends(get_atlas)]
 
 QUESTION_TABLES: tuple[str, ...] = (
     "pooled_estimates",
-    "study_rows",
     "votes",
     "mr_results",
     "criteria",
@@ -60,7 +59,8 @@ QUESTION_TABLES: tuple[str, ...] = (
     "shared_genes",
     "records",
 )
-"""The report tables a question page shows after its grading steps, in this order."""
+"""The report tables a question page shows after its grading steps, in this order (the
+studies of each pooled estimate have their own table, with links, above them)."""
 
 _HIDDEN_FIELDS = frozenset({"id", "kind", "citation", "study_id", "source_url", "extra_sources"})
 
@@ -170,6 +170,8 @@ def question_page(question_id: str, request: Request, atlas: AtlasDep) -> HTMLRe
         grade_table=atlas.tables["grade_steps"].for_question(question_id),
         tables=[t for t in tables if t.rows],
         refs=references(atlas.records_of(a)),
+        links_of=atlas.study_links,
+        pooled_terms=a.pooled_by_term,
         previous=atlas.answers[i - 1] if i > 0 else None,
         next=atlas.answers[i + 1] if i + 1 < len(ids) else None,
     )
