@@ -83,3 +83,18 @@ def test_invalid_evidence_path_exits_1() -> None:
     code, out = _invoke("--path", str(broken))
     assert code == 1
     assert "validation error" in out
+
+
+def test_show_prints_one_record_with_its_file() -> None:
+    result = CliRunner().invoke(app, ["evidence", "show", "fixture2020.sle", "--path", str(VALID)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["file"] == "all_kinds.yaml"
+    assert data["estimate"] == 1.5
+    assert data["citation"]["pmid"] == "12345678"
+
+
+def test_show_unknown_id() -> None:
+    result = CliRunner().invoke(app, ["evidence", "show", "nope", "--path", str(VALID)])
+    assert result.exit_code == 2
+    assert "no record with this id" in result.output

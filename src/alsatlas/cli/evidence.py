@@ -201,4 +201,32 @@ def _effect(row: dict[str, Any]) -> str:
     return f"direction: {row['direction']}" if row["direction"] else ""
 
 
-__all__ = ["COLUMNS", "OutputFormat", "evidence_app", "render_json", "render_tsv", "select_records"]
+@evidence_app.command("show")
+def show_record(
+    record_id: Annotated[str, typer.Argument(help="Record id (see `alsatlas evidence list`).")],
+    path: Annotated[
+        Path | None,
+        typer.Option("--path", help="Evidence file or folder (default: the shipped evidence)."),
+    ] = None,
+) -> None:
+    """Print one record in full (JSON), with the file it came from."""
+    try:
+        base = load_evidence(path)
+        record = base.get(record_id)
+    except InvalidEvidence as exc:
+        raise _fail(f"{len(exc.errors)} validation error(s), first: {exc.message}", 1) from None
+    except AlsatlasError as exc:
+        raise _fail(str(exc)) from None
+    data = {"file": base.files.get(record.id), **record.model_dump(mode="json")}
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+__all__ = [
+    "COLUMNS",
+    "OutputFormat",
+    "evidence_app",
+    "render_json",
+    "render_tsv",
+    "select_records",
+    "show_record",
+]
