@@ -239,3 +239,43 @@ def test_match_by_chromosome_position(tmp_path: Path) -> None:
         app, ["mr", "--exposure-set", "RA", "--outcome", str(no_rsid), "--match", "chrpos"]
     )
     assert result.exit_code == 2 and "none of the 45 instruments was found" in result.output
+
+
+def test_scan_all_shipped_sets(tmp_path: Path) -> None:
+    mrbase = pl.read_csv(DATA / "mrbase_instruments_als_autoimmune.tsv", separator="\t")
+    mrbase = mrbase.filter(pl.col("other_allele.exposure").is_not_null())
+    snps = mrbase.unique("SNP", keep="first", maintain_order=True)
+    rng = np.random.default_rng(9)
+    outcome = pl.DataFrame(
+        {
+            "SNP": snps.get_column("SNP"),
+            "effect_allele": snps.get_column("effect_allele.exposure").str.to_uppercase(),
+            "other_allele": snps.get_column("other_allele.exposure").str.to_uppercase(),
+            "beta": rng.normal(0, 0.01, snps.height),
+            "se": np.full(snps.height, 0.01),
+        }
+    )
+    path = tmp_path / "als_like.tsv"
+    outcome.write_csv(path, separator="\t")
+    payload = _run(["--exposure-set", "all", "--outcome", str(path), "--methods", "ivw"])
+    sets = {row["id"]: row for row in payload["sets"]}
+    assert len(sets) == 71
+    # palindromes are ambiguous when the outcome has no allele frequency (TwoSampleMR reads 0.5)
+    als = mrbase.filter(pl.col("opengwas_id") == "ieu-a-1085")
+    pairs = zip(
+        als["effect_allele.exposure"].str.to_uppercase(),
+        als["other_allele.exposure"].str.to_uppercase(),
+        strict=True,
+    )
+    palindromes = sum({a, b} in ({"A", "T"}, {"C", "G"}) for a, b in pairs)
+    assert sets["ieu-a-1085"]["nsnp"] == 7 - palindromes
+    # a set with >= 2 variants gets IVW, equal to running that set alone
+    single = _run(["--exposure-set", "ieu-a-1025", "--outcome", str(path), "--methods", "ivw"])
+    row = sets["ieu-a-1025"]
+    assert row["results"][0]["b"] == pytest.approx(single["results"][0]["b"], rel=1e-12)
+    # single-variant sets cannot run IVW: reported per set, the scan goes on
+    one = next(r for r in payload["sets"] if r["nsnp"] == 1)
+    assert "error" in one
+    table = CliRunner().invoke(app, ["mr", "--exposure-set", "all", "--outcome", str(path)])
+    assert table.exit_code == 0, table.output
+    assert "ieu-a-1025" in table.stdout

@@ -116,5 +116,5 @@ def overlap_command(
                     + ", ".join(r.query_not_in_background)
                 )
     except AlsatlasInputError as exc:
-        err.print(f"[red]error:[/red] {exc.message}", highlight=False)
+        err.print(f"[red]error:[/red] {exc.message}", highlight=False, soft_wrap=True)
         raise typer.Exit(code=2) from exc

@@ -268,7 +268,9 @@ def run_analysis(
 def mr_command(
     exposure: Path | None = typer.Option(None, help="Exposure instruments (sumstats file)."),
     exposure_set: str | None = typer.Option(
-        None, "--exposure-set", help="Shipped instrument set: trait, alias or OpenGWAS id."
+        None,
+        "--exposure-set",
+        help="Shipped instrument set: trait, alias or OpenGWAS id; 'all' scans every set.",
     ),
     outcome: Path | None = typer.Option(None, help="Outcome summary statistics (any size)."),
     harmonised_in: Path | None = typer.Option(
@@ -353,6 +355,19 @@ def mr_command(
         else:
             if outcome is None:
                 raise AlsatlasInputError("--outcome is required", field="outcome")
+            if exposure_set is not None and exposure_set.strip().lower() == "all":
+                _scan_all_sets(
+                    outcome,
+                    _parse_overrides(outcome_column, "--outcome-column"),
+                    methods=method_list,
+                    convention=convention,
+                    seed=seed,
+                    action=action,
+                    output_format=output_format,
+                    out=out,
+                    err=err,
+                )
+                return
             if exposure is not None:
                 exp = read_sumstats(
                     exposure, overrides=_parse_overrides(exposure_column, "--exposure-column")
@@ -437,8 +452,85 @@ def mr_command(
                 out.print(table)
             _print_table(out, payload)
     except AlsatlasInputError as exc:
-        err.print(f"[red]error:[/red] {exc.message}", highlight=False)
+        err.print(f"[red]error:[/red] {exc.message}", highlight=False, soft_wrap=True)
         raise typer.Exit(code=2) from exc
+
+
+SCAN_METHODS: tuple[str, ...] = ("ivw", "egger", "weighted_median")
+"""Methods of ``--exposure-set all`` when ``--methods`` is not given (those that apply to k)."""
+
+
+def _scan_all_sets(
+    outcome: Path,
+    overrides: dict[str, str],
+    *,
+    methods: list[str] | None,
+    convention: str,
+    seed: int | None,
+    action: int,
+    output_format: str,
+    out: Console,
+    err: Console,
+) -> None:
+    """Every shipped instrument set against one outcome file, in one streamed look-up."""
+    loaded = [(s, load_exposure_set(s)) for s in list_exposure_sets()]
+    union = sorted({snp for _, e in loaded for snp in e.data.get_column("SNP").to_list()})
+    outc, _ = _lookup_outcome(outcome, union, overrides, err, show=output_format == "table")
+    rows: list[dict[str, Any]] = []
+    for s, exp in loaded:
+        h = harmonise(
+            exp.data,
+            outc.data,
+            action=action,  # type: ignore[arg-type]
+            exposure_label=f"{s.label} ({s.id})",
+            outcome_label=outcome.name,
+        )
+        k = int(h.data.get_column("mr_keep").sum())
+        row: dict[str, Any] = {"id": s.id, "trait": s.trait, "nsnp": k, "results": []}
+        if k > 0:
+            wanted = methods or [
+                m for m, need in zip(SCAN_METHODS, (2, 3, 3), strict=True) if k >= need
+            ]
+            try:
+                _, payload = run_analysis(
+                    h, methods=wanted or ["wald_ratio"], convention=convention, seed=seed
+                )
+            except AlsatlasInputError as exc:
+                row["error"] = exc.message
+            else:
+                row.update(payload)
+                row["id"], row["trait"] = s.id, s.trait
+        rows.append(row)
+    if output_format == "json":
+        body = {"outcome": outcome.name, "outcome_report": outc.report.to_dict(), "sets": rows}
+        sys.stdout.write(json.dumps(body, indent=2) + "\n")
+        return
+    table = Table(title=f"All shipped exposure sets → {outcome.name}", title_justify="left")
+    for col in ("set", "trait", "nsnp", "method", "b", "se", "p", "other methods (b, p)"):
+        table.add_column(col, no_wrap=col == "set")
+    for row in rows:
+        results = row.get("results") or []
+        if not results:
+            table.add_row(row["id"], row["trait"], str(row["nsnp"]), row.get("error", "-"))
+            continue
+        first, rest = results[0], results[1:]
+        others = "; ".join(f"{r['method']} {_fmt(r['b'])}, {_fmt(r['pval'], 3)}" for r in rest)
+        table.add_row(
+            row["id"],
+            row["trait"],
+            str(row["nsnp"]),
+            first["method"],
+            _fmt(first["b"]),
+            _fmt(first["se"]),
+            _fmt(first["pval"], 3),
+            others,
+        )
+    table.caption = (
+        f"{len(rows)} sets; outcome rows found {outc.report.n_kept} of {len(union)} variants; "
+        f"convention {convention}, harmonisation action {action}; no multiple-testing correction"
+    )
+    table.caption_justify = "left"
+    out.print(table)
 
 
 def _rename_by_position(outcome: Sumstats, exposure: Sumstats) -> Sumstats:
