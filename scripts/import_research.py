@@ -1,8 +1,8 @@
 """Import the curated research tables into the shipped evidence YAML files.
 
 Reads every row of ``<research>/{epi_studies,epi_meta_analyses,genetic_studies,immune_trials,
-immune_biomarkers}.csv`` and, when present, the curation additions with the same columns in
-``<repo>/curation/{epi,genetic,trial,biomarker}_additions.csv``; writes one YAML file per
+immune_biomarkers}.csv`` and, when present, every ``<repo>/curation/*.csv`` with the same columns
+as one of them (recognised by its header, e.g. ``epi_additions.csv``); writes one YAML file per
 publication to ``src/alsatlas/data/evidence/<topic>/<study_id>.yaml`` and the folder's README.
 
 Usage::
@@ -834,6 +834,34 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+_SIGNATURES = (
+    ("meta", "pooled_estimate"),
+    ("epi", "disease_harmonized"),
+    ("genetic", "record_type"),
+    ("biomarker", "biomarker"),
+    ("trial", "drug"),
+)
+"""Which table a curation CSV extends, recognised by a column only that table has."""
+
+
+def curation_tables(folder: Path) -> dict[str, list[Any]]:
+    """Rows of every ``*.csv`` in the curation folder, grouped by the table they extend."""
+    out: dict[str, list[Any]] = {name: [] for name, _ in _SIGNATURES}
+    out["unknown"] = []
+    if not folder.is_dir():
+        return out
+    for path in sorted(folder.glob("*.csv")):
+        rows = read_csv(path)
+        with path.open(newline="", encoding="utf-8") as handle:
+            header = next(csv.reader(handle), [])
+        table = next((name for name, column in _SIGNATURES if column in header), None)
+        if table is None:
+            out["unknown"].append(path.name)
+        else:
+            out[table].extend(rows)
+    return out
+
+
 def dump_yaml(data: Mapping[str, Any]) -> str:
     class _Dumper(yaml.SafeDumper):
         pass
@@ -964,17 +992,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--curation", type=Path, default=CURATION)
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
-    r, c = args.research, args.curation
+    r = args.research
     imp = Importer()
-    import_epi(imp, read_csv(r / "epi_studies.csv") + read_csv(c / "epi_additions.csv"))
-    import_meta(imp, read_csv(r / "epi_meta_analyses.csv") + read_csv(c / "meta_additions.csv"))
-    import_genetics(
-        imp, read_csv(r / "genetic_studies.csv") + read_csv(c / "genetic_additions.csv")
-    )
-    import_trials(imp, read_csv(r / "immune_trials.csv") + read_csv(c / "trial_additions.csv"))
-    import_biomarkers(
-        imp, read_csv(r / "immune_biomarkers.csv") + read_csv(c / "biomarker_additions.csv")
-    )
+    extra = curation_tables(args.curation)
+    for problem in extra.pop("unknown", []):
+        imp.problems.append(f"curation file not recognised by its columns: {problem}")
+    import_epi(imp, read_csv(r / "epi_studies.csv") + extra["epi"])
+    import_meta(imp, read_csv(r / "epi_meta_analyses.csv") + extra["meta"])
+    import_genetics(imp, read_csv(r / "genetic_studies.csv") + extra["genetic"])
+    import_trials(imp, read_csv(r / "immune_trials.csv") + extra["trial"])
+    import_biomarkers(imp, read_csv(r / "immune_biomarkers.csv") + extra["biomarker"])
     write(imp, args.out)
     for problem in imp.problems:
         print(f"note: {problem}", file=sys.stderr)
