@@ -106,6 +106,35 @@ def check_numbers_agree(files: ReportFiles, p: Probe, answers: tuple[Answer, ...
         assert format_number(r.weight, 1) + "%" in section
 
 
+def check_line_tables_agree(files: ReportFiles, p: Probe, answers: tuple[Answer, ...]) -> None:
+    """MR findings, trials and biomarkers: synthesis == JSON == TSV, shown in the section."""
+    mr_json, mr_tsv = _rows(files, "mr_results")
+    findings = [(a.question.id, f) for a in answers if a.mr for f in a.mr.findings]
+    assert len(mr_json) == len(findings)
+    for (qid, f), j, t in zip(findings, mr_json, mr_tsv, strict=True):
+        assert (j["question_id"], j["record_id"]) == (qid, f.record_id)
+        for key in ("estimate", "ci_lb", "ci_ub"):
+            _same(getattr(f, key), j[key], t[key])
+        if f.estimate is not None:
+            assert format_number(f.estimate, 3) in p.text(f"q-{qid}")
+    trial_json, trial_tsv = _rows(files, "trials")
+    trials = [(a.question.id, tr) for a in answers for tr in a.trials]
+    assert len(trial_json) == len(trials)
+    for (qid, tr), j, t in zip(trials, trial_json, trial_tsv, strict=True):
+        assert (j["question_id"], j["record_id"], j["outcome"]) == (qid, tr.record_id, tr.outcome)
+        assert t["outcome"] == tr.outcome
+        if tr.registry_id:
+            assert tr.registry_id in p.text(f"q-{qid}")
+    marker_json, marker_tsv = _rows(files, "biomarkers")
+    markers = [(a.question.id, b) for a in answers for b in a.biomarkers]
+    assert len(marker_json) == len(markers)
+    for (qid, b), j, t in zip(markers, marker_json, marker_tsv, strict=True):
+        assert (j["question_id"], j["record_id"]) == (qid, b.record_id)
+        _same(b.estimate, j["estimate"], t["estimate"])
+        if b.estimate is not None:
+            assert format_number(b.estimate, 3) in p.text(f"q-{qid}")
+
+
 def check_exports_exist(files: ReportFiles) -> None:
     tables = files.out_dir / "tables"
     names = {t.name for t in files.view.tables}
@@ -159,6 +188,7 @@ def check_all(files: ReportFiles, answers: tuple[Answer, ...]) -> Probe:
     check_self_contained(p)
     check_exports_exist(files)
     check_numbers_agree(files, p, answers)
+    check_line_tables_agree(files, p, answers)
     check_plain_language(p)
     check_references(p, files)
     return p
