@@ -217,3 +217,56 @@ def test_harmonised_table_is_pointed_to_the_harmonised_reader(tmp_path: Path) ->
     text = "SNP\tbeta.exposure\tse.exposure\tbeta.outcome\tse.outcome\nrs1\t0.1\t0.01\t0.2\t0.1\n"
     with pytest.raises(SumstatsError, match="harmonised"):
         read_sumstats(_write(tmp_path, "h.tsv", text))
+
+
+# One row per format: the same variant (effect allele G, other A, beta 0.2, se 0.05, EAF 0.3,
+# p 6.3e-5) written the way each tool writes it.
+FORMAT_FILES = {
+    "gwas-catalog-harmonised": (
+        "hm_variant_id\thm_rsid\thm_chrom\thm_pos\thm_other_allele\thm_effect_allele\thm_beta\t"
+        "hm_odds_ratio\thm_ci_lower\thm_ci_upper\thm_effect_allele_frequency\thm_code\t"
+        "variant_id\tchromosome\tbase_pair_location\teffect_allele\tother_allele\tbeta\t"
+        "standard_error\teffect_allele_frequency\tp_value\n"
+        "1_100_A_G\trs1\t1\t100\tA\tG\t0.2\tNA\tNA\tNA\t0.3\t5\t"
+        "rs1\t1\t100\tA\tG\t-0.2\t0.05\t0.7\t6.3e-5\n"
+    ),
+    "plink2": (
+        "#CHROM\tPOS\tID\tREF\tALT\tA1\tA1_FREQ\tTEST\tOBS_CT\tBETA\tSE\tT_STAT\tP\n"
+        "1\t100\trs1\tA\tG\tG\t0.3\tADD\t1000\t0.2\t0.05\t4\t6.3e-5\n"
+    ),
+    "regenie": (
+        "CHROM GENPOS ID ALLELE0 ALLELE1 A1FREQ N TEST BETA SE CHISQ LOG10P EXTRA\n"
+        "1 100 rs1 A G 0.3 1000 ADD 0.2 0.05 16 4.2006594505 NA\n"
+    ),
+    "saige": (
+        "CHR\tPOS\tMarkerID\tAllele1\tAllele2\tAC_Allele2\tAF_Allele2\tMissingRate\tBETA\tSE\t"
+        "Tstat\tvar\tp.value\tN\n"
+        "1\t100\trs1\tA\tG\t600\t0.3\t0\t0.2\t0.05\t80\t400\t6.3e-5\t1000\n"
+    ),
+    "bolt-lmm": (
+        "SNP\tCHR\tBP\tGENPOS\tALLELE1\tALLELE0\tA1FREQ\tF_MISS\tBETA\tSE\tP_BOLT_LMM_INF\t"
+        "P_BOLT_LMM\n"
+        "rs1\t1\t100\t0\tG\tA\t0.3\t0\t0.2\t0.05\t7e-5\t6.3e-5\n"
+    ),
+    "metal": (
+        "MarkerName\tAllele1\tAllele2\tFreq1\tFreqSE\tEffect\tStdErr\tP-value\tDirection\n"
+        "rs1\tg\ta\t0.3\t0.01\t0.2\t0.05\t6.3e-5\t++\n"
+    ),
+    "generic": (
+        "SNP\tbeta.exposure\tse.exposure\teffect_allele.exposure\tother_allele.exposure\t"
+        "eaf.exposure\tpval.exposure\tid.exposure\n"
+        "rs1\t0.2\t0.05\tG\tA\t0.3\t6.3e-5\tieu-a-1\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMAT_FILES))
+def test_each_format_reads_to_the_same_row(tmp_path: Path, fmt: str) -> None:
+    s = read_sumstats(_write(tmp_path, f"{fmt}.txt", FORMAT_FILES[fmt], gz=fmt == "saige"))
+    assert s.mapping.format == fmt
+    row = s.data.row(0, named=True)
+    assert (row["SNP"], row["effect_allele"], row["other_allele"]) == ("rs1", "G", "A")
+    assert row["beta"] == pytest.approx(0.2)
+    assert row["se"] == pytest.approx(0.05)
+    assert row["eaf"] == pytest.approx(0.3)
+    assert row["pval"] == pytest.approx(6.3e-5, rel=1e-6)

@@ -7,8 +7,9 @@ three steps:
    format's own rules, which settle the cases where generic names mislead: SAIGE's effect allele
    is ``Allele2``; PLINK2 reports ``REF``, ``ALT`` *and* the tested allele ``A1``; BOLT-LMM
    reports ``P_BOLT_LMM`` and ``P_BOLT_LMM_INF``; GWAS-SSF may carry ``rsid`` and
-   ``variant_id``. Formats: GWAS-SSF (GWAS Catalog), PLINK2 ``.glm``, REGENIE, SAIGE, BOLT-LMM,
-   METAL.
+   ``variant_id``; GWAS Catalog harmonised files carry ``hm_`` columns beside the submitted
+   ones (the ``hm_`` ones are used). Formats: GWAS Catalog harmonised, GWAS-SSF, PLINK2
+   ``.glm``, REGENIE, SAIGE, BOLT-LMM, METAL.
 2. **Synonyms.** Every role not yet mapped is looked up in a synonym table. Names are compared
    after lower-casing, removing a TwoSampleMR ``.exposure``/``.outcome`` suffix and dropping
    every character that is not a letter or digit (``P-value`` = ``p.value`` = ``PVALUE``). Two
@@ -98,6 +99,26 @@ _SYNONYMS: Mapping[str, tuple[str, ...]] = {
 # Known formats: signature (normalised names that must all be present) and, per role, the
 # normalised candidates in order of preference (first present wins).
 _FORMATS: tuple[tuple[str, frozenset[str], Mapping[str, tuple[str, ...]]], ...] = (
+    (
+        "gwas-catalog-harmonised",
+        frozenset({"hmeffectallele", "hmotherallele", "hmbeta"}),
+        {
+            "snp": ("hmrsid", "rsid", "variantid", "hmvariantid"),
+            "chr": ("hmchrom", "chromosome"),
+            "pos": ("hmpos", "basepairlocation"),
+            "effect_allele": ("hmeffectallele",),
+            "other_allele": ("hmotherallele",),
+            "beta": ("hmbeta",),
+            "odds_ratio": ("hmoddsratio",),
+            "se": ("standarderror",),
+            "ci_lower": ("hmcilower",),
+            "ci_upper": ("hmciupper",),
+            "eaf": ("hmeffectallelefrequency",),
+            "pval": ("pvalue",),
+            "log10p": ("neglog10pvalue",),
+            "n": ("n",),
+        },
+    ),
     (
         "gwas-ssf",
         frozenset({"chromosome", "basepairlocation", "effectallele", "otherallele"}),
@@ -204,6 +225,20 @@ _FORMATS: tuple[tuple[str, frozenset[str], Mapping[str, tuple[str, ...]]], ...] 
     ),
 )
 
+_SUBMITTED_SSF = (
+    "chromosome",
+    "basepairlocation",
+    "effectallele",
+    "otherallele",
+    "beta",
+    "oddsratio",
+    "hazardratio",
+    "cilower",
+    "ciupper",
+    "effectallelefrequency",
+    "variantid",
+)
+
 _SUFFIX = re.compile(r"\.(exposure|outcome)$", re.IGNORECASE)
 _NON_ALNUM = re.compile(r"[^a-z0-9]")
 
@@ -229,8 +264,8 @@ class ColumnMapping:
     Attributes
     ----------
     format
-        Name of the detected format (``gwas-ssf``, ``plink2``, ``saige``, ``bolt-lmm``,
-        ``regenie``, ``metal``) or ``generic``.
+        Name of the detected format (``gwas-catalog-harmonised``, ``gwas-ssf``, ``plink2``,
+        ``saige``, ``bolt-lmm``, ``regenie``, ``metal``) or ``generic``.
     roles
         Role → exact column name in the file.
     how
@@ -334,6 +369,10 @@ def detect_columns(
                 used.update(ref_alt)
             if name == "plink2":
                 used.update(by_norm["ref"] + by_norm["alt"])
+            if name == "gwas-catalog-harmonised":
+                # the submitted (non-hm_) values must not fill roles the hm_ columns left empty
+                for submitted in _SUBMITTED_SSF:
+                    used.update(by_norm.get(submitted, []))
             if name == "bolt-lmm":
                 used.update(by_norm.get("pboltlmminf", []) + by_norm.get("plinreg", []))
             break
