@@ -265,3 +265,15 @@ def test_responses_forbid_scripts_and_foreign_resources(client: TestClient, path
     assert "default-src 'none'" in policy
     assert "script-src" not in policy  # falls back to default-src 'none': no script runs
     assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_drug_verdicts_show_as_badges_and_trial_records_link(
+    client: TestClient, evidence: EvidenceBase
+) -> None:
+    a = answer("immune_therapies", evidence)
+    assert a.drug_findings
+    html = client.get(question_path("immune_therapies")).text
+    for finding in a.drug_findings:
+        assert f'class="badge verdict-{slug(finding.verdict)}">{finding.verdict}</span>' in html
+        for rid in finding.trial_ids:
+            assert f'href="{record_path(rid)}"' in html

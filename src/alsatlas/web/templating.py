@@ -17,7 +17,14 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 
 from alsatlas.report.render import grade_symbols
-from alsatlas.report.tables import CellValue, Column, cell_href, format_cell, format_number
+from alsatlas.report.tables import (
+    CellValue,
+    Column,
+    Table,
+    cell_href,
+    format_cell,
+    format_number,
+)
 
 KIND_LABELS: dict[str, str] = {
     "epi_association": "Epidemiological association",
@@ -44,6 +51,12 @@ def record_path(record_id: str) -> str:
 def slug(text: str) -> str:
     """CSS class fragment: lower case, runs of non-alphanumerics to ``-``."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def visible_columns(table: Table) -> tuple[Column, ...]:
+    """The columns the explorer shows: those the report shows, plus record-id columns (the
+    report keeps them out of its HTML; here they link to the record pages)."""
+    return tuple(c for c in table.columns if c.show or c.kind == "record")
 
 
 def cell_link(value: CellValue, column: Column) -> str | None:
@@ -110,6 +123,7 @@ def environment() -> Environment:
     env.globals["question_path"] = question_path
     env.globals["record_path"] = record_path
     env.globals["estimate_text"] = estimate_text
+    env.globals["visible_columns"] = visible_columns
     return env
 
 
@@ -129,4 +143,5 @@ __all__ = [
     "record_path",
     "slug",
     "templates",
+    "visible_columns",
 ]
