@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from alsatlas import __version__
 from alsatlas.evidence import EVIDENCE_VERSION, TABLES, EvidenceBase
@@ -258,3 +260,16 @@ def test_no_cdn_documentation_pages(client: TestClient) -> None:
     # FastAPI's /docs and /redoc load scripts from a CDN; the explorer does not serve them.
     assert client.get("/docs").status_code == 404
     assert client.get("/redoc").status_code == 404
+
+
+@settings(max_examples=60, deadline=None)
+@given(disease=st.text(max_size=40), kind=st.sampled_from([None, *sorted(TABLES), "x"]))
+def test_evidence_filters_never_fail(client: TestClient, disease: str, kind: str | None) -> None:
+    params = {"disease": disease} if kind is None else {"disease": disease, "kind": kind}
+    r = client.get("/api/evidence", params=params)
+    assert r.status_code in (200, 422)
+    if r.status_code == 200:
+        body = r.json()
+        assert body["count"] == len(body["records"])
+    html = client.get("/evidence", params=params)
+    assert html.status_code in (200, 422)
