@@ -94,6 +94,19 @@ def test_cli_report_writes_html_and_tables(tmp_path: Path, answers: tuple[Answer
     assert [r["verdict"] for r in rows] == [a.verdict for a in answers]
 
 
+def test_answers_json_is_the_synthesis_output(
+    shipped: ReportFiles, answers: tuple[Answer, ...]
+) -> None:
+    data = json.loads(shipped.answers.read_text())
+    assert data["evidence_version"] == shipped.view.evidence_version
+    assert [a["question"]["id"] for a in data["answers"]] == [a.question.id for a in answers]
+    for got, a in zip(data["answers"], answers, strict=True):
+        assert got["verdict"] == a.verdict
+        assert got["certainty"]["level"] == a.certainty.level
+        if a.pooled is not None:
+            assert got["pooled"]["estimate"] == a.pooled.estimate
+
+
 def test_cli_report_help_names_the_out_option() -> None:
     result = CliRunner().invoke(app, ["report", "--help"])
     assert result.exit_code == 0

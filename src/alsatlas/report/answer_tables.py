@@ -11,10 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from alsatlas.evidence.vocabulary import diseases
 from alsatlas.report.tables import Column, Row, Table
 from alsatlas.synthesis.answer import Answer, PooledEstimate
 
 QID = Column("question_id", "Question id")
+
+
+def _label(term: str) -> str:
+    disease = diseases().get(term)
+    return disease.label if disease is not None else term
 
 
 def _join(values: Iterable[str]) -> str:
@@ -150,6 +156,7 @@ def pooled_table(answers: tuple[Answer, ...]) -> Table:
                 {
                     "question_id": a.question.id,
                     "term": p.term,
+                    "disease": _label(p.term),
                     "analysis": "main",
                     "measure": p.measure,
                     "k": p.k,
@@ -173,6 +180,7 @@ def pooled_table(answers: tuple[Answer, ...]) -> Table:
                     {
                         "question_id": a.question.id,
                         "term": p.term,
+                        "disease": _label(p.term),
                         "analysis": s.name,
                         "measure": p.measure,
                         "k": s.k,
@@ -197,7 +205,8 @@ def pooled_table(answers: tuple[Answer, ...]) -> Table:
         "analyses; k = 1 is a single published estimate",
         (
             QID,
-            Column("term", "Disease term"),
+            Column("term", "Disease term", show=False),
+            Column("disease", "Disease"),
             Column("analysis", "Analysis"),
             Column("measure", "Measure"),
             Column("k", "k", "int"),
@@ -229,6 +238,7 @@ def study_rows_table(answers: tuple[Answer, ...], study_of: Mapping[str, str]) -
                     {
                         "question_id": a.question.id,
                         "term": p.term,
+                        "disease": _label(p.term),
                         "record_id": r.record_id,
                         "study": r.label,
                         "reference": study_of.get(r.record_id),
@@ -247,7 +257,8 @@ def study_rows_table(answers: tuple[Answer, ...], study_of: Mapping[str, str]) -
         "Study estimates entering each pooled analysis, with random-effects weights",
         (
             QID,
-            Column("term", "Disease term"),
+            Column("term", "Disease term", show=False),
+            Column("disease", "Disease"),
             Column("study", "Study"),
             Column("reference", "Reference", "ref"),
             Column("record_id", "Record", "record", show=False),
@@ -273,6 +284,7 @@ def votes_table(answers: tuple[Answer, ...], study_of: Mapping[str, str]) -> Tab
             "study": v.label,
             "reference": study_of.get(v.record_id),
             "term": v.term,
+            "disease": _label(v.term),
             "direction": v.direction,
             "numeric": v.numeric,
             "reason": v.reason,
@@ -289,7 +301,8 @@ def votes_table(answers: tuple[Answer, ...], study_of: Mapping[str, str]) -> Tab
             Column("study", "Study"),
             Column("reference", "Reference", "ref"),
             Column("record_id", "Record", "record", show=False),
-            Column("term", "Disease term"),
+            Column("term", "Disease term", show=False),
+            Column("disease", "Disease"),
             Column("direction", "Direction"),
             Column("numeric", "Has a number"),
             Column("reason", "Note"),

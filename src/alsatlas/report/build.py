@@ -7,10 +7,13 @@ table. Nothing is cached between runs.
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from rich.progress import Progress
 
@@ -28,6 +31,7 @@ from alsatlas.report.render import render_html
 from alsatlas.synthesis.answer import Answer
 
 REPORT_FILE = "report.html"
+ANSWERS_FILE = "answers.json"
 TABLES_DIR = "tables"
 
 
@@ -49,6 +53,30 @@ class ReportFiles:
     html: Path
     tables: tuple[Path, ...]
     view: ReportView
+    answers: Path
+
+
+def answers_json(inputs: ReportInputs, generated_at: str) -> str:
+    """Every answer as the synthesis layer returned it (``Answer.to_dict()``), with the version
+    of the evidence base: the nested form of what the tables hold."""
+    payload = {
+        "evidence_version": inputs.evidence.version,
+        "evidence_date": inputs.evidence.date,
+        "generated_at": generated_at,
+        "answers": [_finite(a.to_dict()) for a in inputs.answers],
+    }
+    return json.dumps(payload, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with non-finite floats replaced by ``None`` (JSON has no NaN)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 def build_report(
@@ -86,8 +114,18 @@ def build_report(
     html_path.write_text(render_html(view), encoding="utf-8")
     advance("Rendered report.html")
     table_paths = write_tables(view.tables, out_dir / TABLES_DIR)
-    advance("Wrote tables")
-    return ReportFiles(out_dir, html_path, table_paths, view)
+    answers_path = out_dir / ANSWERS_FILE
+    answers_path.write_text(answers_json(inputs, stamp), encoding="utf-8")
+    advance("Wrote tables and answers.json")
+    return ReportFiles(out_dir, html_path, table_paths, view, answers_path)
 
 
-__all__ = ["REPORT_FILE", "TABLES_DIR", "ReportFiles", "ReportInputs", "build_report"]
+__all__ = [
+    "ANSWERS_FILE",
+    "REPORT_FILE",
+    "TABLES_DIR",
+    "ReportFiles",
+    "ReportInputs",
+    "answers_json",
+    "build_report",
+]

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from markupsafe import Markup
 
+from alsatlas.evidence.vocabulary import diseases
 from alsatlas.report.answer_tables import (
     answers_table,
     biomarkers_table,
@@ -199,6 +200,12 @@ class ReportView:
     tables: tuple[Table, ...]
 
 
+def term_label(term: str) -> str:
+    """The vocabulary's preferred name of a disease term (the term itself when unknown)."""
+    disease = diseases().get(term)
+    return disease.label if disease is not None else term
+
+
 def pooled_text(p: PooledEstimate | None) -> str:
     """``HR 1.42 (95% CI 1.03–1.94; k = 3)``, or ``""`` without an estimate."""
     if p is None:
@@ -207,7 +214,7 @@ def pooled_text(p: PooledEstimate | None) -> str:
     lb = format_number(p.ci_lb)
     ub = format_number(p.ci_ub)
     scope = f"k = {p.k}" if p.k >= 2 else "single estimate"
-    return f"{p.measure} {est} (95% CI {lb}\u2013{ub}; {scope}; {p.term})"
+    return f"{p.measure} {est} (95% CI {lb}\u2013{ub}; {scope}; {term_label(p.term)})"
 
 
 def heterogeneity_text(p: PooledEstimate | None) -> str:
@@ -621,5 +628,6 @@ __all__ = [
     "references",
     "report_tables",
     "short_answer",
+    "term_label",
     "text_blocks",
 ]

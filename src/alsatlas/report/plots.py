@@ -29,7 +29,7 @@ from alsatlas.figures.style import (
     apply_ratio_axis,
     padded_range,
 )
-from alsatlas.report.context import FigureView
+from alsatlas.report.context import FigureView, term_label
 from alsatlas.report.inline_svg import figure_to_svg, inline_svg
 from alsatlas.report.render import slug
 from alsatlas.report.tables import format_number
@@ -86,6 +86,7 @@ def forest_view(answer: Answer, pooled: PooledEstimate, index: int) -> FigureVie
     if not pooled.rows:
         return None
     fit = refit(pooled)
+    disease = term_label(pooled.term)
     labels = [r.label for r in pooled.rows]
     figure: Figure = forest_plot(
         [r.yi for r in pooled.rows],
@@ -110,7 +111,7 @@ def forest_view(answer: Answer, pooled: PooledEstimate, index: int) -> FigureVie
             f"random effects ({pooled.method}), k = {pooled.k}"
         )
         caption = (
-            f"Forest plot, {pooled.term}: each square is a study estimate (area by weight) with "
+            f"Forest plot, {disease}: each square is a study estimate (area by weight) with "
             f"its 95% CI; the diamond is the pooled estimate of a random-effects model "
             f"({pooled.method}, {pooled.test} test) on the log scale, the bar below it the 95% "
             f"prediction interval. Log axis; the vertical line marks no association (1). "
@@ -119,10 +120,10 @@ def forest_view(answer: Answer, pooled: PooledEstimate, index: int) -> FigureVie
     else:
         what = "a single estimate, not pooled"
         caption = (
-            f"Forest plot, {pooled.term}: the single published estimate with its 95% CI "
+            f"Forest plot, {disease}: the single published estimate with its 95% CI "
             f"(log axis; the vertical line marks no association). {_WALD_NOTE}"
         )
-    title = f"Forest plot of {answer.question.title} ({pooled.term})"
+    title = f"Forest plot of {answer.question.title} ({disease})"
     description = f"{studies}. Summary: {what}."
     return FigureView(
         id=fig_id,
