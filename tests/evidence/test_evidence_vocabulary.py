@@ -149,3 +149,19 @@ def test_checked_mondo_ids(term: str, mondo: str) -> None:
 def test_unverified_groups_have_no_mondo_id() -> None:
     for term in ("any_immune_mediated", "inflammatory_myopathy", "hyperthyroidism"):
         assert diseases()[term].mondo_id is None
+
+
+def test_abbreviations_match_only_as_written_in_free_text() -> None:
+    assert find_diseases("ibudilast 100 mg/day") == ()
+    assert find_diseases("ALS as an autoimmune disease") == ("als", "any_immune_mediated")
+    assert find_diseases("MG, MS and RA") == (
+        "myasthenia_gravis",
+        "multiple_sclerosis",
+        "rheumatoid_arthritis",
+    )
+    # exact look-ups stay case-insensitive
+    assert normalise_disease("ms") == "multiple_sclerosis"
+
+
+def test_typographic_apostrophes() -> None:
+    assert find_diseases("Lou Gehrig’s disease and Sjögren’s") == ("als", "sjogren")

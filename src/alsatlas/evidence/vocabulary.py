@@ -8,7 +8,9 @@ Matching is on a normalised form of the text: Unicode accents stripped (Sjögren
 lower case, apostrophes dropped (Gehrig's -> gehrigs), every other run of non-alphanumeric
 characters turned into one space. :func:`find_diseases` / :func:`find_drugs` scan a sentence for
 any synonym on word boundaries, longest synonym first, so "type 1 diabetes" is found as
-``type1_diabetes`` and not as ``diabetes_any_type``.
+``type1_diabetes`` and not as ``diabetes_any_type``. In free text, short all-capital
+abbreviations (MG, MS, RA, T1D) match only as written, so "100 mg" is not myasthenia gravis;
+exact look-ups (:func:`normalise_disease`) ignore case throughout.
 
 MONDO ids are given only where they were checked against a Mondo page; unknown ids are ``None``
 (see the ``mondo_note`` of each entry).
@@ -76,6 +78,14 @@ class Drug:
     synonyms: tuple[str, ...]
 
 
+def _fold(text: str) -> str:
+    """Accents stripped, apostrophes dropped, other non-alphanumerics -> one space; case kept."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    ascii_text = ascii_text.encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^A-Za-z0-9]+", " ", ascii_text.replace("'", "")).strip()
+
+
 def normalise_text(text: str) -> str:
     """Normalised form used for matching: no accents, lower case, single spaces, no punctuation.
 
@@ -86,10 +96,19 @@ def normalise_text(text: str) -> str:
     >>> normalise_text("MN-166")
     'mn 166'
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    lowered = ascii_text.lower().replace("'", "").replace("\u2019", "")
-    return re.sub(r"[^a-z0-9]+", " ", lowered).strip()
+    return _fold(text.replace("\u2019", "'")).lower()
+
+
+def _is_acronym(name: str) -> bool:
+    """Short all-capital names (``MG``, ``MS``, ``T1D``): matched case-sensitively in free text,
+    so that "100 mg" is not myasthenia gravis."""
+    folded = _fold(name)
+    return (
+        " " not in folded
+        and len(folded) <= 5
+        and folded == folded.upper()
+        and any(c.isalpha() for c in folded)
+    )
 
 
 def _data_text(name: str) -> str:
@@ -152,14 +171,45 @@ def _index(names: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
     return index
 
 
+def _scan_index(names: Mapping[str, tuple[str, ...]]) -> tuple[dict[str, str], dict[str, str]]:
+    """For free-text scanning: (lower-case names -> term, acronyms as written -> term)."""
+    words: dict[str, str] = {}
+    acronyms: dict[str, str] = {}
+    for term, alts in names.items():
+        for name in (term, *alts):
+            if _is_acronym(name):
+                acronyms.setdefault(_fold(name), term)
+            elif key := normalise_text(name):
+                words.setdefault(key, term)
+    return words, acronyms
+
+
+def _disease_names() -> dict[str, tuple[str, ...]]:
+    return {d.term: (d.label, *d.synonyms) for d in diseases().values()}
+
+
+def _drug_names() -> dict[str, tuple[str, ...]]:
+    return {d.term: (d.label, *d.synonyms) for d in drugs().values()}
+
+
 @cache
 def _disease_index() -> dict[str, str]:
-    return _index({d.term: (d.label, *d.synonyms) for d in diseases().values()})
+    return _index(_disease_names())
 
 
 @cache
 def _drug_index() -> dict[str, str]:
-    return _index({d.term: (d.label, *d.synonyms) for d in drugs().values()})
+    return _index(_drug_names())
+
+
+@cache
+def _disease_scan() -> tuple[dict[str, str], dict[str, str]]:
+    return _scan_index(_disease_names())
+
+
+@cache
+def _drug_scan() -> tuple[dict[str, str], dict[str, str]]:
+    return _scan_index(_drug_names())
 
 
 def normalise_disease(text: str) -> str | None:
@@ -194,18 +244,28 @@ def lookup_drug(text: str) -> Drug | None:
     return None if term is None else drugs()[term]
 
 
-def _scan(text: str, index: Mapping[str, str]) -> tuple[str, ...]:
-    """Terms whose names occur in ``text`` on word boundaries; longest names claim text first."""
-    norm = f" {normalise_text(text)} "
+def _scan(text: str, scan: tuple[Mapping[str, str], Mapping[str, str]]) -> tuple[str, ...]:
+    """Terms whose names occur in ``text`` on word boundaries, in order of first mention.
+
+    Longer names claim their words first; acronyms match only as written (upper case).
+    """
+    words, acronyms = scan
+    kept = f" {_fold(text.replace(chr(0x2019), chr(39)))} "
+    low = kept.lower()
+    candidates = [(key, False) for key in words] + [(key, True) for key in acronyms]
     first: dict[str, int] = {}
-    for key in sorted(index, key=len, reverse=True):
+    for key, exact in sorted(candidates, key=lambda kv: len(kv[0]), reverse=True):
         needle = f" {key} "
-        at = norm.find(needle)
+        hay = kept if exact else low
+        at = hay.find(needle)
         while at >= 0:
-            term = index[key]
+            term = (acronyms if exact else words)[key]
             first[term] = min(first.get(term, at), at)
-            norm = norm[: at + 1] + "#" * len(key) + norm[at + 1 + len(key) :]
-            at = norm.find(needle)
+            blank = "#" * len(key)
+            kept = kept[: at + 1] + blank + kept[at + 1 + len(key) :]
+            low = low[: at + 1] + blank + low[at + 1 + len(key) :]
+            hay = kept if exact else low
+            at = hay.find(needle)
     return tuple(sorted(first, key=lambda t: first[t]))
 
 
@@ -215,7 +275,7 @@ def find_diseases(text: str) -> tuple[str, ...]:
     >>> find_diseases("Does lupus or coeliac disease raise the risk of motor neuron disease?")
     ('sle', 'celiac_disease', 'als')
     """
-    return _scan(text, _disease_index())
+    return _scan(text, _disease_scan())
 
 
 def find_drugs(text: str) -> tuple[str, ...]:
@@ -224,7 +284,7 @@ def find_drugs(text: str) -> tuple[str, ...]:
     >>> find_drugs("MN-166 is a promising anti-inflammatory drug")
     ('ibudilast',)
     """
-    return _scan(text, _drug_index())
+    return _scan(text, _drug_scan())
 
 
 def disease_and_members(term: str) -> tuple[str, ...]:
