@@ -228,3 +228,46 @@ def test_read_harmonised(tmp_path: Path) -> None:
     h = read_harmonised(plain)
     assert h.data.get_column("mr_keep").to_list() == [True, False]
     assert h.data.get_column("reason").to_list() == ["", "missing beta or se"]
+
+
+@pytest.mark.parametrize(
+    ("a1", "a2", "b1", "fa", "fb", "beta", "ambiguous", "remove"),
+    [
+        ("A", "G", "A", 0.2, 0.2, 0.1, False, False),  # same allele, frequencies agree
+        ("A", "G", "G", 0.2, 0.8, -0.1, False, False),  # swap, frequencies agree
+        ("A", "G", "A", 0.2, 0.45, 0.1, True, False),  # frequency inside the tolerance band
+        ("A", "G", "A", 0.2, float("nan"), 0.1, True, False),  # no outcome frequency
+        ("A", "G", "T", 0.2, 0.2, 0.1, True, False),  # strand flip: always ambiguous
+        ("A", "G", "C", 0.2, 0.8, -0.1, True, False),  # flip then swap
+        ("A", "T", "A", 0.2, 0.2, 0.1, True, True),  # palindrome: cannot be resolved
+        ("A", "G", "AT", 0.2, 0.2, 0.1, True, True),  # no match at all
+    ],
+)
+def test_outcome_with_effect_allele_only(
+    a1: str, a2: str, b1: str, fa: float, fb: float, beta: float, ambiguous: bool, remove: bool
+) -> None:
+    r = _one(a1, a2, b1, "", fa, fb, action=2)
+    assert r["beta"] == beta
+    assert r["ambiguous"] is ambiguous
+    assert r["remove"] is remove
+    assert r["keep"] is (not remove and not ambiguous)
+    if not remove:
+        assert r["alleles"] == (a1, a2)
+        assert _one(a1, a2, b1, "", fa, fb, action=1)["keep"]
+
+
+def test_one_allele_on_both_sides() -> None:
+    assert _one("A", "", "A", "", 0.2, 0.2)["keep"]
+    assert not _one("A", "", "A", "", 0.2, 0.5)["keep"]  # frequencies do not confirm
+    assert _one("A", "", "A", "", 0.2, 0.5, action=1)["keep"]
+    assert _one("A", "", "G", "", 0.2, 0.2, action=1)["remove"]
+    assert _one("A", "", "A", "", 0.2, 0.2)["taken"] == "matched on the effect allele only"
+
+
+def test_exposure_one_allele_outcome_two_is_removed() -> None:
+    h = harmonise_alleles(
+        np.array(["A"]), np.array([""]), np.array(["A"]), np.array(["G"]),
+        np.array([0.1]), np.array([0.2]), np.array([0.2]),
+    )  # fmt: skip
+    assert h.remove[0] and not h.mr_keep[0]
+    assert "exposure other allele missing" in h.reason[0]

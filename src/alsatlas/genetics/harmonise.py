@@ -21,6 +21,12 @@ variant with exposure alleles ``A1/A2`` (effect/other) and outcome alleles ``B1/
 (action 3: drop all palindromes). Indels coded ``D``/``I`` on one side and as sequences on the
 other are recoded as TwoSampleMR does (the longer sequence is the insertion).
 
+When only the outcome's effect allele is known (``harmonise_21``), the other allele is inferred
+from the exposure; palindromes are then removed, and a match is *ambiguous* unless the EAFs
+confirm it beyond the tolerance (always after a strand flip). With one allele on both sides
+(``harmonise_11``) the alleles must be equal. An exposure reporting one allele against an outcome
+reporting two is removed (TwoSampleMR has no working rule for it).
+
 Every variant keeps a row, with the step taken (``action_taken``) and, when ``mr_keep`` is
 false, the reason.
 """
@@ -117,6 +123,108 @@ def _recode_indels(
     return a1, a2, b1, b2, np.asarray(keep, dtype=np.bool_)
 
 
+@dataclass(frozen=True)
+class _SingleAllele:
+    b1: StrArray
+    b2: StrArray
+    beta: FloatArray
+    eaf: FloatArray
+    remove: BoolArray
+    ambiguous: BoolArray
+    palindromic: BoolArray
+    swapped: BoolArray
+    flipped: BoolArray
+    indel: BoolArray
+    indel_keep: BoolArray
+
+
+def _harmonise_single_allele(
+    a1: StrArray,
+    a2: StrArray,
+    b1: StrArray,
+    beta: FloatArray,
+    f_a: FloatArray,
+    f_b: FloatArray,
+    *,
+    out_one: BoolArray,
+    one_one: BoolArray,
+    lo: float,
+    hi: float,
+) -> _SingleAllele:
+    """Rows where the outcome (or both sides) report only the effect allele.
+
+    Outcome with one allele (TwoSampleMR ``harmonise_21``): palindromes are removed; the outcome
+    allele is matched to the exposure effect allele, to its other allele (a swap), or, after a
+    strand flip, to either. The match counts as *ambiguous* unless the EAFs agree beyond the
+    tolerance (both below ``lo`` or both above ``hi``; for a swap, on opposite sides), and always
+    after a strand flip. Unlike TwoSampleMR, a row that matches neither allele even after the
+    flip is removed rather than left unaligned. Both sides with one allele (``harmonise_11``):
+    kept when the alleles are equal, ambiguous unless the EAFs agree beyond the tolerance.
+    """
+    n = a1.size
+    b1 = b1.copy()
+    b2 = np.full(n, "", dtype=a1.dtype)
+    beta = beta.copy()
+    eaf = f_b.copy()
+    la, la2 = np.char.str_len(a1), np.char.str_len(a2)
+    indel = out_one & ((la > 1) | (la2 > 1) | (a1 == "D") | (a1 == "I"))
+    for mask, first, second in (
+        (indel & (la > la2) & (b1 == "I"), a1, a2),
+        (indel & (la < la2) & (b1 == "I"), a2, a1),
+        (indel & (la > la2) & (b1 == "D"), a2, a1),
+        (indel & (la < la2) & (b1 == "D"), a1, a2),
+    ):
+        b1 = np.where(mask, first, b1)
+        b2 = np.where(mask, second, b2)
+    bad_indel = ((a1 == "I") & (a2 == "D")) | ((a1 == "D") & (a2 == "I")) | (a1 == a2)
+    bad_indel |= (la > 1) & (la == la2) & ((b1 == "D") | (b1 == "I"))
+    indel_keep = ~bad_indel
+    palindromic = out_one & palindromic_array(a1, a2)
+    fa = np.where(np.isnan(f_a), 0.5, f_a)
+    fb = np.where(np.isnan(f_b), 0.5, f_b)
+    same_side = ((fa < lo) & (fb < lo)) | ((fa > hi) & (fb > hi))
+    opposite = ((fa < lo) & (fb > hi)) | ((fa > hi) & (fb < lo))
+    ambiguous = np.zeros(n, dtype=np.bool_)
+    match = a1 == b1
+    ambiguous |= match & ~same_side
+    b2 = np.where(match, a2, b2)
+    swapped = out_one & (a2 == b1)
+    ambiguous |= swapped & ~opposite
+    b2 = np.where(swapped, b1, b2)
+    b1 = np.where(swapped, a1, b1)
+    beta[swapped] *= -1.0
+    eaf[swapped] = 1.0 - eaf[swapped]
+    flipped = out_one & (a1 != b1) & (a2 != b1)
+    ambiguous |= flipped
+    b1 = np.where(flipped, complement_array(b1), b1)
+    b2 = np.where(flipped & (a1 == b1), a2, b2)
+    swap_after_flip = flipped & (a2 == b1)
+    swapped |= swap_after_flip
+    b2 = np.where(swap_after_flip, b1, b2)
+    b1 = np.where(swap_after_flip, a1, b1)
+    beta[swap_after_flip] *= -1.0
+    eaf[swap_after_flip] = 1.0 - eaf[swap_after_flip]
+    remove = np.where(
+        out_one,
+        palindromic | (indel & ~indel_keep) | ~((a1 == b1) & (a2 == b2)),
+        ~(a1 == b1),
+    )
+    ambiguous = np.where(one_one, (a1 == b1) & ~same_side, ambiguous | palindromic)
+    return _SingleAllele(
+        b1=np.asarray(b1, dtype=np.str_),
+        b2=np.asarray(b2, dtype=np.str_),
+        beta=np.asarray(beta, dtype=np.float64),
+        eaf=np.asarray(eaf, dtype=np.float64),
+        remove=np.asarray(remove, dtype=np.bool_),
+        ambiguous=np.asarray(ambiguous, dtype=np.bool_),
+        palindromic=np.asarray(palindromic, dtype=np.bool_),
+        swapped=np.asarray(swapped, dtype=np.bool_),
+        flipped=np.asarray(flipped & (a1 == b1), dtype=np.bool_),
+        indel=np.asarray(indel, dtype=np.bool_),
+        indel_keep=np.asarray(indel_keep, dtype=np.bool_),
+    )
+
+
 def harmonise_alleles(
     effect_allele_exposure: StrArray,
     other_allele_exposure: StrArray,
@@ -168,9 +276,13 @@ def harmonise_alleles(
     if not all(x.size == n for x in (a2, b1, b2, beta, f_a, f_b)):
         raise SumstatsError("allele, beta and EAF arrays differ in length")
 
-    missing = (a1 == "") | (a2 == "") | (b1 == "") | (b2 == "")
+    a1_in, a2_in, b1_in = a1.copy(), a2.copy(), b1.copy()
+    beta_in, f_b_in = beta.copy(), f_b.copy()
+    both = (a1 != "") & (a2 != "") & (b1 != "") & (b2 != "")
+    out_one = (a1 != "") & (a2 != "") & (b1 != "") & (b2 == "")
+    one_one = (a1 != "") & (a2 == "") & (b1 != "") & (b2 == "")
+    missing = ~(both | out_one | one_one)
     indel = (np.char.str_len(a1) > 1) | (np.char.str_len(a2) > 1) | (a1 == "D") | (a1 == "I")
-    indel |= (b1 == "D") | (b1 == "I")
     ra1, ra2, rb1, rb2, indel_keep = _recode_indels(a1, a2, b1, b2)
     a1 = np.where(indel, ra1, a1)
     a2 = np.where(indel, ra2, a2)
@@ -207,6 +319,26 @@ def harmonise_alleles(
         beta[pal_flip] *= -1.0
         f_b[pal_flip] = 1.0 - f_b[pal_flip]
 
+    single = _harmonise_single_allele(
+        a1_in, a2_in, b1_in, beta_in, f_a, f_b_in, out_one=out_one, one_one=one_one, lo=lo, hi=hi
+    )
+    partial = out_one | one_one
+    if partial.any():
+        b1 = np.where(partial, single.b1, b1)
+        b2 = np.where(partial, single.b2, b2)
+        beta = np.where(partial, single.beta, beta)
+        f_b = np.where(partial, single.eaf, f_b)
+        remove = np.where(partial, single.remove, remove)
+        ambiguous = np.where(partial, single.ambiguous, ambiguous)
+        palindromic = np.where(partial, single.palindromic, palindromic)
+        swapped = np.where(partial, single.swapped, swapped)
+        swap2 = np.where(partial, False, swap2)
+        flipped = np.where(partial, single.flipped, flipped)
+        aligned = np.where(partial, ~single.remove, aligned)
+        pal_flip = np.where(partial, False, pal_flip)
+        indel_keep = np.where(partial, single.indel_keep, indel_keep)
+        indel = np.where(partial, single.indel, indel)
+
     if action == 1:
         mr_keep = ~remove
     elif action == 2:
@@ -224,6 +356,10 @@ def harmonise_alleles(
             steps.insert(0, "flipped strand")
         if pal_flip[i]:
             steps.append("palindrome flipped by allele frequency")
+        if out_one[i] and not remove[i]:
+            steps.insert(0, "other allele inferred from the exposure")
+        if one_one[i] and not remove[i]:
+            steps.insert(0, "matched on the effect allele only")
         if remove[i]:
             taken.append("removed")
         else:
@@ -231,13 +367,27 @@ def harmonise_alleles(
         if mr_keep[i]:
             reasons.append("")
         elif missing[i]:
-            reasons.append("allele missing in exposure or outcome")
+            reasons.append(
+                "effect allele missing, or exposure other allele missing while the outcome has both"
+            )
         elif indel[i] and not indel_keep[i]:
             reasons.append("indel alleles cannot be matched")
         elif remove[i]:
             reasons.append(
                 f"incompatible alleles: exposure {a1[i]}/{a2[i]}, "
                 f"outcome {effect_allele_outcome[i]}/{other_allele_outcome[i]}"
+            )
+        elif partial[i] and palindromic[i]:
+            reasons.append("palindromic with only one outcome allele: strand cannot be told")
+        elif partial[i] and remove[i]:
+            reasons.append(
+                f"incompatible alleles: exposure {a1[i]}/{a2[i]}, outcome effect allele "
+                f"{effect_allele_outcome[i]}"
+            )
+        elif partial[i]:
+            reasons.append(
+                "only one outcome allele: allele frequencies do not confirm the match "
+                f"(both below {lo:.2f} or above {hi:.2f} needed)"
             )
         elif action == 3:
             reasons.append("palindromic (action 3 drops all palindromes)")
