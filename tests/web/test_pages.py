@@ -277,3 +277,22 @@ def test_drug_verdicts_show_as_badges_and_trial_records_link(
         assert f'class="badge verdict-{slug(finding.verdict)}">{finding.verdict}</span>' in html
         for rid in finding.trial_ids:
             assert f'href="{record_path(rid)}"' in html
+
+
+def test_a_failing_page_is_a_500_page_not_a_traceback(atlas: Atlas) -> None:
+    from dataclasses import replace
+
+    from alsatlas.web import create_app
+
+    def broken_figures(_: object) -> tuple[()]:
+        raise RuntimeError("figure failed")
+
+    broken = replace(atlas, figures_for=broken_figures)
+    with TestClient(create_app(broken), raise_server_exceptions=False) as c:
+        page = c.get(question_path(QUESTION_IDS[0]))
+        assert page.status_code == 500
+        assert page.headers["content-type"].startswith("text/html")
+        assert "figure failed" not in page.text
+        assert "Server error" in page.text
+        # the JSON API does not draw figures and keeps working
+        assert c.get(f"/api/questions/{QUESTION_IDS[0]}").status_code == 200

@@ -10,6 +10,7 @@ that lets a browser load styles and images from this site only and run no script
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from alsatlas.web.errors import BadParameter, ExplorerError, NotFound
 from alsatlas.web.responses import ErrorBody
 from alsatlas.web.state import STATE_KEY
 from alsatlas.web.templating import templates
+
+_log = logging.getLogger(__name__)
 
 OPENAPI_URL = "/api/openapi.json"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -82,6 +85,14 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return _error_page(request, exc.status_code, title, detail)
 
 
+async def _server_error(request: Request, exc: Exception) -> Response:
+    _log.error("error serving %s", request.url.path, exc_info=exc)
+    detail = "The server could not answer this request; the error has been logged."
+    if _wants_json(request):
+        return JSONResponse(ErrorBody(detail=detail).model_dump(), status_code=500)
+    return _error_page(request, 500, "Server error", detail)
+
+
 async def _security_headers(
     request: Request, call_next: Callable[[Request], Awaitable[Response]]
 ) -> Response:
@@ -110,10 +121,12 @@ def create_app(atlas: Atlas | None = None, *, evidence_path: Path | None = None)
         docs_url=None,
         redoc_url=None,
     )
-    setattr(app.state, STATE_KEY, atlas if atlas is not None else Atlas.load(evidence_path))
+    loaded = atlas if atlas is not None else Atlas.load(evidence_path)
+    setattr(app.state, STATE_KEY, loaded.warm())
     app.middleware("http")(_security_headers)
     app.add_exception_handler(ExplorerError, _explorer_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _server_error)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

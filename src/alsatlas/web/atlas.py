@@ -102,6 +102,14 @@ class Atlas:
         evidence = load_evidence(evidence_path)
         return cls(evidence=evidence, answers=answer_all(evidence))
 
+    def warm(self) -> Atlas:
+        """Build every look-up now (question index, record usages, report tables, record rows
+        and links), so that requests served in parallel threads only read. Figures stay lazy:
+        each is drawn once, under a lock, the first time its page is asked for."""
+        for name in ("by_question", "usages", "tables", "rows", "record_links"):
+            getattr(self, name)
+        return self
+
     @cached_property
     def by_question(self) -> Mapping[str, Answer]:
         """Question id -> answer."""
