@@ -118,6 +118,19 @@ def test_moderators(bcg_csv: Path) -> None:
     assert "exp" not in out  # --yi values without a ratio measure stay on their scale
 
 
+def test_diagnostics_with_moderators(bcg_csv: Path) -> None:
+    result = _run(str(bcg_csv), "--yi", "yi", "--vi", "vi", "--mods", "ablat", "--diagnostics")
+    assert result.exit_code == 0, result.output
+    assert "include the moderators" in result.stdout
+    out = _json(str(bcg_csv), "--yi", "yi", "--vi", "vi", "--mods", "ablat", "--diagnostics")
+    ref = DIAG_REF["moderators"]["bcg ~ ablat"]["fits"]["REML_z"]
+    diag = out["diagnostics"]
+    np.testing.assert_allclose([r["cook_d"] for r in diag["influence"]],
+                               ref["influence"]["cook_d"], rtol=RTOL)  # fmt: skip
+    np.testing.assert_allclose(diag["regtest"]["stat"], ref["regtest"]["stat"], rtol=RTOL)
+    assert len(diag["influence"][0]["dfbetas"]) == 2
+
+
 def test_subgroups(bcg_csv: Path) -> None:
     out = _json(str(bcg_csv), *COUNT_INPUTS["cells"], "--measure", "RR", "--subgroup", "alloc")
     assert list(out["subgroups"]) == ["random", "alternate", "systematic"]

@@ -31,7 +31,6 @@ FIELDS = (
     "QE_del",
     "hat",
     "weight",
-    "dfbetas",
 )
 
 
@@ -45,7 +44,37 @@ def test_influence_matches_metafor(name: str, config: str) -> None:
         np.testing.assert_allclose(
             getattr(res, field), ref[field], rtol=RTOL, atol=1e-9, err_msg=field
         )
+    np.testing.assert_allclose(res.dfbetas[:, 0], ref["dfbetas"], rtol=RTOL, atol=1e-9)
     np.testing.assert_array_equal(res.is_infl, ref["is_infl"])
+
+
+MODERATORS: dict[str, Any] = json.loads(REFERENCE.read_text())["moderators"]
+MOD_CASES = [(name, config) for name in sorted(MODERATORS) for config in MODERATORS[name]["fits"]]
+
+
+@pytest.mark.parametrize(("name", "config"), MOD_CASES, ids=[f"{n}-{c}" for n, c in MOD_CASES])
+def test_influence_with_moderators_matches_metafor(name: str, config: str) -> None:
+    data = MODERATORS[name]
+    entry = data["fits"][config]
+    ref = entry["influence"]
+    mods = np.column_stack(data["mods"])
+    res = influence(data["yi"], data["vi"], mods=mods, method=entry["method"], test=entry["test"])
+    for field in FIELDS:
+        np.testing.assert_allclose(
+            getattr(res, field), ref[field], rtol=RTOL, atol=1e-9, err_msg=field
+        )
+    np.testing.assert_allclose(
+        res.dfbetas, np.column_stack(list(ref["dfbetas"].values())), rtol=RTOL, atol=1e-9
+    )
+    np.testing.assert_array_equal(res.is_infl, ref["is_infl"])
+
+
+def test_deletion_that_breaks_the_model_gives_nan() -> None:
+    # the only study with x = 1: without it the moderator is constant (metafor: NA)
+    yi = [0.1, 0.3, 0.2, 0.5, 0.4, 0.9]
+    vi = [0.01, 0.02, 0.03, 0.02, 0.01, 0.05]
+    res = influence(yi, vi, mods=[0, 0, 0, 0, 0, 1], method="DL")
+    assert np.isnan(res.cook_d[5]) and np.isfinite(res.cook_d[:5]).all()
 
 
 def test_reference_flags_some_influential_studies() -> None:
@@ -61,7 +90,8 @@ def test_records() -> None:
     data = DATASETS["bcg"]
     records = influence(data["yi"], data["vi"]).to_records()
     assert len(records) == 13
-    assert set(records[0]) >= {"study", "rstudent", "cook_d", "inf"}
+    assert set(records[0]) >= {"study", "rstudent", "cook_d", "dfbetas", "inf"}
+    assert isinstance(records[0]["dfbetas"], float)
 
 
 def test_too_few_studies() -> None:

@@ -52,6 +52,27 @@ def test_regtest_lm_matches_metafor(name: str) -> None:
     _check(res, data["regtest_lm"])
 
 
+MODERATORS: dict[str, Any] = json.loads(REFERENCE.read_text())["moderators"]
+MOD_CASES = [(name, config) for name in sorted(MODERATORS) for config in MODERATORS[name]["fits"]]
+
+
+@pytest.mark.parametrize(("name", "config"), MOD_CASES, ids=[f"{n}-{c}" for n, c in MOD_CASES])
+def test_regtest_with_moderators_matches_metafor(name: str, config: str) -> None:
+    data = MODERATORS[name]
+    entry = data["fits"][config]
+    mods = np.column_stack(data["mods"])
+    for model in ("rma", "lm"):
+        ref = entry["regtest" if model == "rma" else "regtest_lm"]
+        res = regtest(
+            data["yi"], data["vi"], mods=mods, model=model, method=entry["method"],
+            test=entry["test"],
+        )  # fmt: skip
+        np.testing.assert_allclose(res.stat, ref["stat"], rtol=RTOL)
+        np.testing.assert_allclose(res.pval, ref["pval"], rtol=RTOL, atol=1e-14)
+        assert res.ddf == ref["ddf"]
+        assert res.est is None and ref["est"] is None
+
+
 def test_reference_cases_cover_every_dataset_and_config() -> None:
     assert len(CASES) == 3 * len(DATASETS)
 

@@ -379,21 +379,31 @@ def _subgroups(
 
 
 def _diagnostics(
-    eff: EffectInput, *, method: str, test: str, level: float
+    eff: EffectInput, *, mods: FloatArray | None, method: str, test: str, level: float
 ) -> tuple[dict[str, Any], TrimFillResult | None]:
+    """Diagnostics; influence and the regression tests keep the moderators (as metafor),
+    leave-one-out, the rank test and trim-and-fill use the model without them."""
     out: dict[str, Any] = {}
+    if mods is not None:
+        out["note"] = (
+            "influence and regtest include the moderators; leave1out, ranktest and trimfill "
+            "are for the model without moderators"
+        )
     tf: TrimFillResult | None = None
     k = eff.yi.shape[0]
     if k < 3:
         return {"note": f"diagnostics need at least 3 studies, got k = {k}"}, None
     steps: list[tuple[str, Any]] = [
         ("leave1out", lambda: leave1out(eff.yi, eff.vi, method=method, test=test, level=level)),
-        ("influence", lambda: influence(eff.yi, eff.vi, method=method, test=test, level=level)),
+        (
+            "influence",
+            lambda: influence(eff.yi, eff.vi, mods=mods, method=method, test=test, level=level),
+        ),
         (
             "regtest",
-            lambda: regtest(eff.yi, eff.vi, method=method, test=test, level=level),
+            lambda: regtest(eff.yi, eff.vi, mods=mods, method=method, test=test, level=level),
         ),
-        ("regtest_lm", lambda: regtest(eff.yi, eff.vi, model="lm", level=level)),
+        ("regtest_lm", lambda: regtest(eff.yi, eff.vi, mods=mods, model="lm", level=level)),
         ("ranktest", lambda: ranktest(eff.yi, eff.vi)),
         (
             "trimfill",
@@ -505,6 +515,7 @@ def _print_tables(out: Console, payload: dict[str, Any], labels: list[str]) -> N
 def _print_diagnostics(out: Console, diag: dict[str, Any], labels: list[str]) -> None:
     if "note" in diag:
         out.print(diag["note"])
+    if "leave1out" not in diag:
         return
     for name, cols in (
         ("leave1out", ("estimate", "se", "pval", "ci_lb", "ci_ub", "Q", "tau2", "I2")),
@@ -661,7 +672,9 @@ def meta(
             payload["subgroup_test"] = difference
         tf: TrimFillResult | None = None
         if diagnostics:
-            payload["diagnostics"], tf = _diagnostics(eff, method=method, test=test, level=level)
+            payload["diagnostics"], tf = _diagnostics(
+                eff, mods=mod_matrix, method=method, test=test, level=level
+            )
         overall = fit if fit.p == 1 else None
         if forest is not None:
             forest_plot(

@@ -22,10 +22,25 @@ variance factor :math:`s^2_{(-i)}` (1 for z-tests):
                \hat\tau^2_{(-i)})}`
 =============  ==============================================================================
 
+With moderators (design matrix :math:`X`, :math:`p` coefficients) the same quantities are
+taken at the fitted values :math:`x_i'\hat\beta` and :math:`x_i'\hat\beta_{(-i)}`, with
+:math:`h_i` the diagonal of :math:`X(X'WX)^{-1}X'W`, ``dfbetas`` one column per coefficient
+(scaled by :math:`\mathrm{diag}(X'W_{(-i)}X)^{-1}`, :math:`W_{(-i)}` at
+:math:`\hat\tau^2_{(-i)}`), and Cook's distance and the covariance ratio over all
+coefficients (metafor's default ``btt`` in ``influence()``):
+:math:`D_i = d_i' \mathrm{Var}(\hat\beta)^{-1} d_i` with
+:math:`d_i = \hat\beta - \hat\beta_{(-i)}`, and
+:math:`\det \mathrm{Var}(\hat\beta_{(-i)}) / \det \mathrm{Var}(\hat\beta)`.
+Without moderators the :math:`k` refits are one batch (:mod:`alsatlas.stats.leave1out`);
+with moderators they are :math:`k` single fits, as in metafor.
+
 A study is flagged influential (metafor's ``inf = "*"``) when any of
-:math:`|\mathrm{dffits}_i| > 3\sqrt{p/(k-p)}`, :math:`F_{\chi^2_1}(\mathrm{cook\_d}_i) > 0.5`,
-:math:`h_i > 3p/k` or :math:`|\mathrm{dfbetas}_i| > 1` holds (:math:`p = 1`). Residuals
-smaller than :math:`100\,\epsilon` in absolute value are set to 0, as metafor does.
+:math:`|\mathrm{dffits}_i| > 3\sqrt{p/(k-p)}`,
+:math:`F_{\chi^2_p}(\mathrm{cook\_d}_i) > 0.5`, :math:`h_i > 3p/k` or any
+:math:`|\mathrm{dfbetas}_{ij}| > 1` holds. Residuals smaller than :math:`100\,\epsilon` in
+absolute value are set to 0, as metafor does. A study whose removal leaves a model that
+cannot be fitted (e.g. the only study with some moderator value) gets NaN diagnostics, as
+metafor's NA.
 
 References
 ----------
@@ -58,7 +73,6 @@ _COLUMNS = (
     "QE_del",
     "hat",
     "weight",
-    "dfbetas",
 )
 
 
@@ -68,9 +82,11 @@ class InfluenceResult:
 
     Attributes
     ----------
-    rstudent, dffits, cook_d, cov_r, tau2_del, QE_del, hat, weight, dfbetas
+    rstudent, dffits, cook_d, cov_r, tau2_del, QE_del, hat, weight
         The diagnostics (metafor's ``rstudent``, ``dffits``, ``cook.d``, ``cov.r``,
-        ``tau2.del``, ``QE.del``, ``hat``, ``weight`` and ``dfbs``).
+        ``tau2.del``, ``QE.del``, ``hat`` and ``weight``), shape (k,).
+    dfbetas
+        metafor's ``dfbs``, shape (k, p): one column per coefficient.
     is_infl
         True where the study meets metafor's rule for an influential case.
     tau2, QE
@@ -96,31 +112,81 @@ class InfluenceResult:
         return int(self.hat.shape[0])
 
     def to_records(self) -> list[dict[str, Any]]:
-        """One JSON-ready dict per study (0-based ``study`` index, ``inf`` flag)."""
+        """One JSON-ready dict per study (0-based ``study`` index, ``inf`` flag).
+
+        ``dfbetas`` is a number without moderators and a list (one per coefficient) with them.
+        """
         return [
             {
                 "study": i,
                 **{c: float(getattr(self, c)[i]) for c in _COLUMNS},
+                "dfbetas": (
+                    float(self.dfbetas[i, 0])
+                    if self.dfbetas.shape[1] == 1
+                    else [float(x) for x in self.dfbetas[i]]
+                ),
                 "inf": bool(self.is_infl[i]),
             }
             for i in range(self.k)
         ]
 
 
+@dataclass(frozen=True, eq=False)
+class _Deleted:
+    beta: FloatArray  # (k, p)
+    vb: FloatArray  # (k, p, p)
+    tau2: FloatArray
+    QE: FloatArray
+    s2w: FloatArray
+
+
+def _deleted_fits(
+    y: FloatArray, v: FloatArray, X: FloatArray, *, method: str, test: str, level: float
+) -> _Deleted:
+    k, p = X.shape
+    if p == 1:
+        Y, V = leave_one_out_arrays(y, v)
+        rows = fit_rows(Y, V, method=method, test=test, level=level)
+        return _Deleted(
+            beta=rows.beta[:, None],
+            vb=(rows.se**2)[:, None, None],
+            tau2=rows.tau2,
+            QE=rows.QE,
+            s2w=rows.s2w,
+        )
+    beta = np.full((k, p), np.nan)
+    vb = np.full((k, p, p), np.nan)
+    tau2 = np.full(k, np.nan)
+    qe = np.full(k, np.nan)
+    s2w = np.full(k, np.nan)
+    for i in range(k):
+        keep = np.arange(k) != i
+        try:
+            sub = check_meta_inputs(y[keep], v[keep], mods=X[keep, 1:], method=method, test=test)
+        except StatsInputError:
+            continue  # metafor: NA for this study
+        fit = fit_rma(sub.yi, sub.vi, sub.X, method=method, test=test, level=level, weights=None)
+        beta[i], vb[i], tau2[i], qe[i], s2w[i] = fit.beta, fit.vb, fit.tau2, fit.QE, fit.s2w
+    return _Deleted(beta=beta, vb=vb, tau2=tau2, QE=qe, s2w=s2w)
+
+
 def influence(
     yi: ArrayLike,
     vi: ArrayLike,
     *,
+    mods: ArrayLike | None = None,
     method: str = "REML",
     test: str = "z",
     level: float = 95,
 ) -> InfluenceResult:
-    """Outlier and influence diagnostics of the model without moderators (see above).
+    """Outlier and influence diagnostics of a meta-analysis or meta-regression (see above).
 
     Parameters
     ----------
     yi, vi
         Effect sizes and sampling variances (length k >= 3).
+    mods
+        Moderators, shape (k,) or (k, q); an intercept is added (as :func:`~.rma`).
     method, test, level
         As in :func:`alsatlas.stats.rma` (defaults REML, z, 95).
 
@@ -131,45 +197,58 @@ def influence(
     Raises
     ------
     StatsInputError
-        Bad inputs or fewer than 3 studies.
+        Bad inputs, fewer than 3 studies, or no more studies than coefficients plus one.
     """
-    inputs = check_meta_inputs(yi, vi, method=method, test=test)
-    k = inputs.k
-    if k < 3:
+    inputs = check_meta_inputs(yi, vi, mods=mods, method=method, test=test)
+    k, p = inputs.k, inputs.p
+    if k < 3 or k - 1 <= p:
         raise StatsInputError(
-            f"influence diagnostics need at least 3 studies, got k = {k}", field="yi"
+            f"influence diagnostics need at least 3 studies and more than p + 1 = {p + 1}, "
+            f"got k = {k}",
+            field="yi",
         )
     lev = check_level(level)
-    y, v = inputs.yi, inputs.vi
-    full = fit_rma(y, v, inputs.X, method=method, test=test, level=lev, weights=None)
-    Y, V = leave_one_out_arrays(y, v)
-    dele = fit_rows(Y, V, method=method, test=test, level=lev)
+    y, v, X = inputs.yi, inputs.vi, inputs.X
+    full = fit_rma(y, v, X, method=method, test=test, level=lev, weights=None)
+    dele = _deleted_fits(y, v, X, method=method, test=test, level=lev)
 
     w = 1.0 / (v + full.tau2)
-    hat = w / np.sum(w)
-    mu = full.estimate
-    vb = float(full.vb[0, 0])
-    vb_del = dele.se**2
-    s2w = dele.s2w
-    tau2_del = dele.tau2
+    XtWX_inv = np.linalg.inv(X.T @ (w[:, None] * X))
+    hat = np.einsum("ij,jk,ik->i", X, XtWX_inv, X) * w
+    btt = np.arange(p)  # metafor's default for influence(): every coefficient
+    m = p
+    vb = full.vb
+    s2w, tau2_del = dele.s2w, dele.tau2
 
-    resid = y - dele.beta
+    pred_full = X @ full.beta
+    delpred = np.einsum("ij,ij->i", X, dele.beta)
+    vdelpred = np.einsum("ij,ijk,ik->i", X, dele.vb, X)
+    resid = y - delpred
     resid[np.abs(resid) < 100 * np.finfo(np.float64).eps] = 0.0
-    rstudent = resid / np.sqrt(v * s2w + vb_del + tau2_del * s2w)
-    diff = mu - dele.beta
-    dffits = diff / np.sqrt(s2w * hat * (tau2_del + v))
-    vb_all = 1.0 / np.sum(1.0 / (v[None, :] + tau2_del[:, None]), axis=1)
-    dfbetas = diff / np.sqrt(s2w * vb_all)
-    cook_d = diff**2 / vb
-    cov_r = vb_del / vb
+    rstudent = resid / np.sqrt(v * s2w + vdelpred + tau2_del * s2w)
+    dffits = (pred_full - delpred) / np.sqrt(s2w * hat * (tau2_del + v))
 
-    p = 1
+    w_del = 1.0 / (v[None, :] + tau2_del[:, None])  # (k deletions, k studies)
+    xtwx_del = np.einsum("ij,nj,jk->nik", X.T, w_del, X)
+    diag_del = np.full((k, p), np.nan)
+    ok = np.all(np.isfinite(xtwx_del), axis=(1, 2))
+    diag_del[ok] = np.diagonal(np.linalg.inv(xtwx_del[ok]), axis1=1, axis2=2)
+    diff = full.beta[None, :] - dele.beta
+    dfbetas = diff / np.sqrt(s2w[:, None] * diag_del)
+
+    vb_b = vb[np.ix_(btt, btt)]
+    d = diff[:, btt]
+    cook_d = np.einsum("ni,ij,nj->n", d, np.linalg.inv(vb_b), d)
+    det_full = float(np.linalg.det(vb_b))
+    cov_r = np.full(k, np.nan)
+    cov_r[ok] = np.linalg.det(dele.vb[ok][:, btt][:, :, btt]) / det_full
+
     with np.errstate(invalid="ignore"):
         is_infl = (
             (np.abs(dffits) > 3.0 * math.sqrt(p / (k - p)))
-            | (special.chdtr(p, cook_d) > 0.5)
+            | (special.chdtr(m, cook_d) > 0.5)
             | (hat > 3.0 * p / k)
-            | (np.abs(dfbetas) > 1.0)
+            | np.any(np.abs(dfbetas) > 1.0, axis=1)
         )
     return InfluenceResult(
         rstudent=rstudent,
@@ -179,7 +258,7 @@ def influence(
         tau2_del=tau2_del,
         QE_del=dele.QE,
         hat=hat,
-        weight=100.0 * hat,
+        weight=100.0 * w / np.sum(w),
         dfbetas=dfbetas,
         is_infl=np.asarray(is_infl, dtype=bool),
         tau2=full.tau2,

@@ -12,7 +12,9 @@ tested with :math:`t_{k-2}`. The predictors are metafor's: ``"sei"`` (:math:`\sq
 default), ``"vi"`` (PEESE-type), ``"ni"``, ``"ninv"`` (:math:`1/n_i`), ``"sqrtni"`` and
 ``"sqrtninv"``. For ``sei``, ``vi``, ``ninv`` and ``sqrtninv`` the intercept
 :math:`\hat\beta_0` is the "limit estimate" (the effect as precision goes to infinity, the
-PET/PEESE estimate) and is reported with its CI.
+PET/PEESE estimate) and is reported with its CI. With moderators the predictor is added as the
+last column of the meta-regression (metafor's behaviour for a model with ``mods``) and no
+limit estimate is reported.
 
 References
 ----------
@@ -35,7 +37,7 @@ from scipy import special
 
 from alsatlas.errors import StatsInputError
 from alsatlas.stats.inference import critical_value
-from alsatlas.stats.meta_inputs import FloatArray, as_vector, check_level
+from alsatlas.stats.meta_inputs import FloatArray, as_vector, check_level, check_meta_inputs
 from alsatlas.stats.rma import RMAResult, rma
 
 PREDICTORS: tuple[str, ...] = ("sei", "vi", "ni", "ninv", "sqrtni", "sqrtninv")
@@ -60,7 +62,7 @@ class RegTestResult:
     est, ci_lb, ci_ub
         Limit estimate (the intercept) and its CI; None for ``ni`` and ``sqrtni``.
     beta, se
-        Both coefficients (intercept, predictor) and their standard errors.
+        All coefficients (intercept, moderators, predictor last) and their standard errors.
     fit
         The meta-regression (``model="rma"``), None for ``model="lm"``.
     """
@@ -102,6 +104,7 @@ def regtest(
     *,
     model: str = "rma",
     predictor: str = "sei",
+    mods: ArrayLike | None = None,
     method: str = "REML",
     test: str = "z",
     ni: ArrayLike | None = None,
@@ -118,6 +121,8 @@ def regtest(
         ``"lm"`` (weighted least squares, classic Egger test).
     predictor
         ``"sei"`` (default), ``"vi"``, ``"ni"``, ``"ninv"``, ``"sqrtni"`` or ``"sqrtninv"``.
+    mods
+        Moderators of the model, shape (k,) or (k, q); the predictor is added after them.
     method, test
         τ² estimator and test of the meta-regression (``model="rma"`` only).
     ni
@@ -177,14 +182,21 @@ def regtest(
             field="predictor",
         )
     lev = check_level(level)
-    has_limit = predictor in _LIMIT_PREDICTORS
+    base = check_meta_inputs(y, v, mods=mods, method="EE", test="z").X
+    X = np.column_stack([base, x])
+    if np.linalg.matrix_rank(X) < X.shape[1]:
+        raise StatsInputError(
+            "the model matrix is not of full rank after adding the predictor", field="predictor"
+        )
+    j = X.shape[1] - 1
+    has_limit = predictor in _LIMIT_PREDICTORS and j == 1
     if model == "rma":
-        fit = rma(y, v, method=method, test=test, mods=x, level=lev)
+        fit = rma(y, v, method=method, test=test, mods=X[:, 1:], level=lev)
         return RegTestResult(
             model=model,
             predictor=predictor,
-            stat=float(fit.zval[1]),
-            pval=float(fit.pval[1]),
+            stat=float(fit.zval[j]),
+            pval=float(fit.pval[j]),
             ddf=fit.dfs,
             est=float(fit.beta[0]) if has_limit else None,
             ci_lb=float(fit.ci_lb[0]) if has_limit else None,
@@ -193,14 +205,18 @@ def regtest(
             se=fit.se,
             fit=fit,
         )
-    X = np.column_stack([np.ones(k), x])
+    df = k - X.shape[1]
+    if df < 1:
+        raise StatsInputError(
+            f"the classic Egger test needs more than {X.shape[1]} studies, got k = {k}",
+            field="yi",
+        )
     w = 1.0 / v
     XtWX_inv = np.linalg.inv(X.T @ (w[:, None] * X))
     beta = XtWX_inv @ (X.T @ (w * y))
-    df = k - 2
     sigma2 = float(np.sum(w * (y - X @ beta) ** 2)) / df
     se = np.sqrt(sigma2 * np.diag(XtWX_inv))
-    tval = float(beta[1] / se[1])
+    tval = float(beta[j] / se[j])
     pval = float(2.0 * special.stdtr(df, -abs(tval)))
     crit = critical_value(lev, "t", df)
     return RegTestResult(

@@ -18,6 +18,8 @@
 #        influence  influence(fit)
 #        regtest    regtest(fit)       (model = "rma", predictor = "sei")
 #        trimfill   trimfill(fit, estimator = "L0" / "R0", test = test)
+#   moderators[[case]]               meta-regressions (REML/z, DL/z, REML/knha): influence(fit)
+#                                    and regtest(fit) with the moderators kept in the model
 #   escalc[[case]]                   escalc() of 2x2 tables (OR, RR, RD, PETO) with zero cells,
 #                                    under the defaults and other add / to / drop00 settings
 suppressPackageStartupMessages({
@@ -161,6 +163,42 @@ for (name in names(datasets)) {
   }
   result$datasets[[name]] <- entry
   cat(name, "k =", length(yi), "\n")
+}
+
+# --- meta-regressions: influence() and regtest() with moderators --------------------------------
+bcg_rr <- escalc("RR", ai = tpos, bi = tneg, ci = cpos, di = cneg, data = dat.bcg)
+mod_cases <- list(
+  "bcg ~ ablat" = list(dat = bcg_rr, mods = c("ablat")),
+  "bcg ~ ablat + year" = list(dat = bcg_rr, mods = c("ablat", "year")),
+  "raudenbush1985 ~ weeks" = list(dat = dat.raudenbush1985, mods = c("weeks")),
+  "molloy2014 ~ meanage" = list(dat = escalc("ZCOR", ri = ri, ni = ni, data = dat.molloy2014), mods = c("meanage")),
+  "hackshaw1998 ~ year" = list(dat = dat.hackshaw1998, mods = c("year"))
+)
+result$moderators <- list()
+for (cname in names(mod_cases)) {
+  case <- mod_cases[[cname]]
+  X <- as.matrix(case$dat[, case$mods, drop = FALSE])
+  entry <- list(yi = num(case$dat$yi), vi = num(case$dat$vi), mods = lapply(case$mods, function(m) num(case$dat[[m]])), fits = list())
+  for (conf in names(configs)) {
+    method <- configs[[conf]][1]
+    test <- configs[[conf]][2]
+    fit <- rma(case$dat$yi, case$dat$vi, mods = X, method = method, test = test, control = ctrl)
+    inf <- attempt(influence(fit))
+    entry$fits[[conf]] <- list(
+      method = method, test = test,
+      beta = num(fit$beta),
+      influence = if (!is.null(inf$error)) inf else list(
+        rstudent = num(inf$inf$rstudent), dffits = num(inf$inf$dffits),
+        cook_d = num(inf$inf$cook.d), cov_r = num(inf$inf$cov.r),
+        tau2_del = num(inf$inf$tau2.del), QE_del = num(inf$inf$QE.del),
+        hat = num(inf$inf$hat), weight = num(inf$inf$weight),
+        dfbetas = lapply(unclass(inf$dfbs)[seq_len(fit$p)], num), is_infl = as.logical(inf$is.infl)),
+      regtest = attempt(regtest_values(fit, "rma")),
+      regtest_lm = attempt(regtest_values(fit, "lm"))
+    )
+  }
+  result$moderators[[cname]] <- entry
+  cat(cname, "\n")
 }
 
 # --- escalc of 2x2 tables -------------------------------------------------------------------
