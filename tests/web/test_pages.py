@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
 
-from alsatlas.evidence import EvidenceBase
+from alsatlas.evidence import EvidenceBase, lookup_disease, normalise_disease
 from alsatlas.report.context import pooled_text
 from alsatlas.synthesis import QUESTIONS, answer
 from alsatlas.web import Atlas
@@ -154,24 +154,33 @@ def test_evidence_browser_form_and_all_records(client: TestClient, evidence: Evi
 
 
 def test_evidence_browser_filters(client: TestClient, evidence: EvidenceBase) -> None:
+    # a disease with verified epidemiological records, named by a synonym, not its term
+    term = next(
+        r.exposure
+        for r in evidence.epi_associations
+        if r.verification == "verified" and (d := lookup_disease(r.exposure)) and d.synonyms
+    )
+    disease = lookup_disease(term)
+    assert disease is not None
+    name = disease.synonyms[0]
+    assert normalise_disease(name) == term
     r = client.get(
         "/evidence",
-        params={"kind": "epi_association", "disease": "coeliac", "verified_only": "true"},
+        params={"kind": "epi_association", "disease": name, "verified_only": "true"},
     )
     assert r.status_code == 200
     expected = [
         rec
-        for rec in evidence.for_disease("celiac_disease")
+        for rec in evidence.for_disease(term)
         if rec.kind == "epi_association" and rec.verification == "verified"
     ]
-    assert expected
     html = r.text
     assert f"{len(expected)} record" in _text(html)
     shown = set(re.findall(r'<th scope="row"><a href="/evidence/([^"]+)"', html))
     assert shown == {rec.id for rec in expected}
     # the form keeps the filter
     assert '<option value="epi_association" selected>' in html
-    assert 'value="coeliac"' in html
+    assert f'value="{escape(name)}"' in html
     assert 'name="verified_only" value="true" checked' in html
 
 
