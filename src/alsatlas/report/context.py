@@ -390,7 +390,24 @@ PLAIN_MEANING = TextBlock(
         "Most people with an immune disease never get ALS.",
         "Do not stop or start a medicine because of this page. Talk to your doctor or ALS care "
         "team first. They can also tell you if a clinical trial is right for you.",
-        "New studies come out each year. We will update this page when they do.",
+        "New studies come out each year, so these answers can change.",
+    ),
+)
+
+
+REPORT_METHODS = TextBlock(
+    "This report",
+    (
+        "Every verdict, grade, estimate and weight shown here is a field of the synthesis result "
+        "for that question; the report formats them and computes nothing of its own. Forest "
+        "plots are drawn by alsatlas.figures from the estimates that entered each pooled "
+        "analysis; the pooled diamond and prediction interval come from the same random-effects "
+        "model refitted for drawing, which must reproduce the synthesis estimate, CI and weights "
+        "to a relative 1e-6 or the report is not built. Mendelian randomization figures show "
+        "published estimates as reported; nothing is pooled across them.",
+        "The reading level of the plain-language section is the Flesch-Kincaid grade (Kincaid et "
+        "al. 1975) computed with textstat, syllables counted with the pyphen en_US hyphenation "
+        "dictionary; the build is tested to keep it at grade 8 or below.",
     ),
 )
 
@@ -598,7 +615,7 @@ def build_view(
         verdict_vocabulary=VERDICTS,
         questions=tuple(questions),
         plain=plain_language(answers),
-        methods=methods_blocks(methods_text),
+        methods=(*methods_blocks(methods_text), REPORT_METHODS),
         references=refs,
         tables=tuple(tables.values()),
     )
