@@ -120,6 +120,12 @@ def test_bad_input(kwargs: dict[str, Any], pattern: str) -> None:
         forest_plot(args.pop("yi"), args.pop("vi"), **args)
 
 
+def test_meta_regression_fit_is_refused() -> None:
+    fit = rma(BCG["yi"], BCG["vi"], mods=np.arange(13, dtype=float))
+    with pytest.raises(AlsatlasInputError, match="without moderators"):
+        forest_plot(BCG["yi"], BCG["vi"], fit=fit)
+
+
 def test_unsupported_suffix(tmp_path: Path) -> None:
     with pytest.raises(AlsatlasInputError, match="unsupported figure format"):
         forest_plot([0.1, 0.2], [0.1, 0.1], path=tmp_path / "forest.gif")

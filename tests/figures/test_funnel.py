@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 from matplotlib.collections import PathCollection
 
+from alsatlas.errors import AlsatlasInputError
 from alsatlas.figures.funnel import funnel_plot
 from alsatlas.stats import rma
 from alsatlas.stats.trimfill import trimfill
@@ -49,6 +51,12 @@ def test_trimfill_points_are_open(tmp_path: Path) -> None:
     assert len(filled.get_offsets()) == tf.k0
     assert np.allclose(filled.get_facecolors()[0], [1.0, 1.0, 1.0, 1.0])
     assert (tmp_path / "funnel.png").stat().st_size > 1000
+
+
+def test_meta_regression_is_refused() -> None:
+    fit = rma(DATA["yi"], DATA["vi"], mods=np.arange(len(DATA["yi"]), dtype=float))
+    with pytest.raises(AlsatlasInputError, match="without moderators"):
+        funnel_plot(fit)
 
 
 def test_analysis_scale() -> None:

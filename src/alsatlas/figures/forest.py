@@ -185,7 +185,8 @@ def forest_plot(
     Raises
     ------
     AlsatlasInputError
-        Mismatched lengths, non-finite values or non-positive variances.
+        Mismatched lengths, non-finite values, non-positive variances, or a ``fit`` with
+        moderators.
     """
     y = np.asarray(yi, dtype=np.float64).reshape(-1)
     v = np.asarray(vi, dtype=np.float64).reshape(-1)
@@ -201,6 +202,8 @@ def forest_plot(
         raise AlsatlasInputError(f"{len(subgroups)} subgroups for {k} studies", field="subgroup")
     if fit is not None and fit.k != k:
         raise AlsatlasInputError(f"the model has k = {fit.k} but {k} studies", field="fit")
+    if fit is not None and fit.p != 1:
+        raise AlsatlasInputError("the pooled diamond needs a model without moderators", field="fit")
     z = float(special.ndtri(1.0 - (1.0 - level / 100.0) / 2.0))
     se = np.sqrt(v)
     lb, ub = y - z * se, y + z * se

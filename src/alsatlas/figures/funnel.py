@@ -27,6 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 from scipy import special
 
+from alsatlas.errors import AlsatlasInputError
 from alsatlas.figures.style import (
     FILLED_COLOUR,
     FONT_SIZE,
@@ -74,7 +75,14 @@ def funnel_plot(
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    AlsatlasInputError
+        ``fit`` has moderators (its studies have no common centre to draw).
     """
+    if fit.p != 1:
+        raise AlsatlasInputError("a funnel plot needs a model without moderators", field="fit")
     yi = np.asarray(fit.yi, dtype=np.float64)
     sei = np.sqrt(np.asarray(fit.vi, dtype=np.float64))
     centre = fit.estimate
