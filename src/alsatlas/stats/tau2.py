@@ -26,12 +26,20 @@ error that ``metafor::rma.uni`` (version 3.8) uses, and is truncated at 0 as the
 
 metafor stops Fisher scoring when the change in τ² is below ``threshold = 1e-5`` and finds
 the PM root with ``uniroot(tol = .Machine$double.eps^0.25)``. Here the iterations run to a
-change below :math:`10^{-12}\max(1, \tau^2)` (Fisher scoring) or to machine precision
+change below :math:`10^{-12}\max(1, \tau^2)` (Fisher scoring with Newton steps, see
+:func:`fisher_scoring`) or to machine precision
 (Newton's method on the convex, decreasing :math:`Q(\tau^2)`), so the results are the exact
 roots that metafor approaches with a tight ``control``.
 
 References
 ----------
+DerSimonian, R., & Laird, N. (1986). Meta-analysis in clinical trials. *Controlled Clinical
+Trials*, 7, 177-188.
+Hedges, L. V. (1983). A random effects model for effect sizes. *Psychological Bulletin*, 93,
+388-395.
+Hunter, J. E., & Schmidt, F. L. (2004). *Methods of Meta-Analysis* (2nd ed.). Sage.
+Morris, C. N. (1983). Parametric empirical Bayes inference. *Journal of the American
+Statistical Association*, 78, 47-55.
 Viechtbauer, W. (2005). Bias and efficiency of meta-analytic variance estimators in the
 random-effects model. *Journal of Educational and Behavioral Statistics*, 30, 261-293.
 Viechtbauer, W. (2010). Conducting meta-analyses in R with the metafor package. *Journal of
@@ -242,9 +250,9 @@ def fisher_scoring(
     halving); a descent still running after ``DESCENT_SCAN`` steps (metafor's Fisher scoring
     then typically fails to converge) is settled by scanning the score on a grid below the
     current value for the largest point where it is positive, which brackets the root, or
-    else ends at 0 (the likelihood decreases on the whole interval). Finally metafor's check
-    applies: if the likelihood at 0 exceeds that at the
-    estimate by more than ``LL0_TOL``, τ² = 0.
+    else ends at 0 (the score is negative at every grid point). Finally metafor's check
+    applies: if the likelihood at 0 exceeds that at the estimate by more than ``LL0_TOL``,
+    τ² = 0.
     """
     tau2 = max(0.0, start)
     lo, hi = -1.0, math.inf  # lo < 0: no point with a positive score seen yet
