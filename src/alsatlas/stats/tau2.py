@@ -15,7 +15,8 @@ error that ``metafor::rma.uni`` (version 3.8) uses, and is truncated at 0 as the
 ``HE``        :math:`(y' P_I y - \mathrm{tr}(P_I V)) / (k-p)`, ordinary least squares
               (Hedges 1983)
 ``HS``        :math:`(Q(0) - k) / \sum 1/v_i` (Hunter & Schmidt 2004)
-``HSk``       :math:`(k/(k-p)\,Q(0) - k) / \sum 1/v_i` (small-sample corrected HS)
+``HSk``       :math:`(k/(k-p)\,Q(0) - k) / \sum 1/v_i` (HS with the small-sample
+              correction of Hartung & Makambi 2003)
 ``SJ``        :math:`\tau_0^2\, y' P_{w_0} y / (k-p)`, :math:`w_0 = 1/(v+\tau_0^2)`,
               :math:`\tau_0^2 = \frac{1}{k}\sum (y_i - \bar y)^2` (Sidik & Jonkman 2005)
 ``ML``        maximum likelihood (Viechtbauer 2005)
@@ -37,6 +38,9 @@ DerSimonian, R., & Laird, N. (1986). Meta-analysis in clinical trials. *Controll
 Trials*, 7, 177-188.
 Hedges, L. V. (1983). A random effects model for effect sizes. *Psychological Bulletin*, 93,
 388-395.
+Hartung, J., & Makambi, K. H. (2003). Reducing the number of unjustified significant
+results in meta-analysis. *Communications in Statistics - Simulation and Computation*, 32,
+1179-1190.
 Hunter, J. E., & Schmidt, F. L. (2004). *Methods of Meta-Analysis* (2nd ed.). Sage.
 Morris, C. N. (1983). Parametric empirical Bayes inference. *Journal of the American
 Statistical Association*, 78, 47-55.
