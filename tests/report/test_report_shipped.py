@@ -111,3 +111,17 @@ def test_cli_report_help_names_the_out_option() -> None:
     result = CliRunner().invoke(app, ["report", "--help"])
     assert result.exit_code == 0
     assert "--out" in result.stdout
+
+
+def test_cli_report_reports_input_errors(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from alsatlas.errors import EvidenceError
+    from alsatlas.report import sources
+
+    def broken(progress: object = None) -> ReportInputs:
+        raise EvidenceError("broken record", file="x.yaml", row="rec-1", field="estimate")
+
+    monkeypatch.setattr(sources, "shipped_inputs", broken)
+    result = CliRunner().invoke(app, ["report", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert "x.yaml" in result.output and "broken record" in result.output
+    assert not (tmp_path / "o" / "report.html").exists()
