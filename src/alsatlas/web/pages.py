@@ -73,8 +73,12 @@ def _render(request: Request, name: str, status_code: int = 200, **context: Any)
 def _value_text(value: Any) -> str:
     """Text of one record field: lists joined, nested models as ``key: value`` pairs."""
     if isinstance(value, dict):
-        parts = [f"{k.replace('_', ' ')}: {_value_text(v)}" for k, v in value.items()]
-        return "; ".join(p for p, v in zip(parts, value.values(), strict=True) if _present(v))
+        parts = [
+            _value_text(v) if k == "description" else f"{field_label(k)}: {_value_text(v)}"
+            for k, v in value.items()
+            if _present(v)
+        ]
+        return "; ".join(parts)
     if isinstance(value, list | tuple):
         return ", ".join(_value_text(v) for v in value)
     if isinstance(value, bool):
@@ -103,6 +107,9 @@ FIELD_LABELS: dict[str, str] = {
     "n_participants": "Participants",
     "cohort_n": "ALS patients (n)",
     "i2_percent": "I² (%)",
+    "lag_years_min": "minimum lag (years)",
+    "lag_years_max": "maximum lag (years)",
+    "excludes_year_before_als": "excludes the year before ALS",
 }
 """Labels of record fields whose names do not read well with underscores as spaces."""
 
