@@ -25,7 +25,6 @@ import csv
 import json
 import math
 import sys
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -312,21 +311,14 @@ def _summary(fit: RMAResult, ratio: bool) -> dict[str, Any]:
     return out
 
 
-def _fit(
-    table: CsvTable, eff: EffectInput, rows: Sequence[int] | None = None, **kwargs: Any
-) -> RMAResult:
-    y, v = eff.yi, eff.vi
-    if rows is not None:
-        y, v = y[list(rows)], v[list(rows)]
+def _fit(table: CsvTable, eff: EffectInput, **kwargs: Any) -> RMAResult:
+    """``rma`` on the file's effect sizes; option errors name the option, data errors the line."""
     try:
-        return rma(y, v, **kwargs)
+        return rma(eff.yi, eff.vi, **kwargs)
     except StatsInputError as exc:
         if exc.field in ("method", "test", "level"):
             raise AlsatlasInputError(exc.reason, field=f"--{exc.field}") from None
-        mapped = exc
-        if rows is not None and isinstance(exc.row, int):
-            mapped = StatsInputError(exc.reason, row=list(rows)[exc.row], field=exc.field)
-        raise _located(mapped, table, {}) from None
+        raise _located(exc, table, {}) from None
 
 
 def _subgroups(
