@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -44,11 +45,14 @@ def check_structure(p: Probe, answers: tuple[Answer, ...]) -> None:
     assert p.tags["svg"] == p.tags["title"] - 1, "every SVG has a <title> (plus the page title)"
 
 
-def check_self_contained(p: Probe) -> None:
+def check_self_contained(p: Probe, html: str = "") -> None:
     for tag, attr, url in p.resources:
         parsed_url = urlparse(url)
         assert not parsed_url.scheme and not parsed_url.netloc, f"<{tag} {attr}={url!r}> loads"
     assert p.tags["script"] == 0
+    lowered = html.lower()
+    assert "@import" not in lowered
+    assert re.search(r"url\(\s*['\"]?(https?:)?//", lowered) is None, "CSS loads a remote URL"
     for href in p.anchors:
         assert urlparse(href).scheme in ("", "https", "http"), href
 
@@ -185,7 +189,7 @@ def check_references(p: Probe, files: ReportFiles) -> None:
 def check_all(files: ReportFiles, answers: tuple[Answer, ...]) -> Probe:
     p = parsed(files)
     check_structure(p, answers)
-    check_self_contained(p)
+    check_self_contained(p, files.html.read_text(encoding="utf-8"))
     check_exports_exist(files)
     check_numbers_agree(files, p, answers)
     check_line_tables_agree(files, p, answers)
