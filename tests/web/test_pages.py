@@ -27,8 +27,11 @@ def _text(html: str) -> str:
 
 
 def _assert_self_contained(html: str) -> None:
-    """No script, and every loaded resource (stylesheet, image, ...) comes from this site."""
+    """No script, every loaded resource (stylesheet, image, ...) comes from this site, and no
+    element id is used twice (figures, tables and anchors share one document)."""
     assert "<script" not in html.lower()
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
     for tag in _RESOURCE.findall(html):
         for url in _URL_ATTR.findall(tag):
             local = url.startswith("/") and not url.startswith("//")
