@@ -507,7 +507,8 @@ def rma_batch(
         var = var * s2w
     se = np.sqrt(var)
     with np.errstate(divide="ignore", invalid="ignore"):
-        zval = mu / se
+        # se = 0 only under knha with identical effects (metafor's s2w = 0): 0/0 reads as 0.
+        zval = np.where((se == 0.0) & (mu == 0.0), 0.0, mu / se)
     alpha = 1.0 - lev / 100.0
     if test == "z":
         pval = 2.0 * special.ndtr(-np.abs(zval))

@@ -243,7 +243,8 @@ def fit_rma(
     dfs = k - p if test in ("t", "knha") else None
     se = np.sqrt(np.diag(vb))
     with np.errstate(divide="ignore", invalid="ignore"):
-        zval = beta / se
+        # se = 0 only under knha with identical effects (metafor's s2w = 0): 0/0 reads as 0.
+        zval = np.where((se == 0.0) & (beta == 0.0), 0.0, beta / se)
     pval = two_sided_p(zval, test, dfs)
     crit = critical_value(level, test, dfs)
     het = heterogeneity(yi, vi, X, tau2, equal_effects=method in _EQUAL_EFFECTS)
