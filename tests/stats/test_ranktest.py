@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from alsatlas.errors import StatsInputError
@@ -67,8 +69,35 @@ def test_inexact_request_uses_normal_approximation() -> None:
         ([0.1, 0.2, 0.3], [0.1, 0.2], "lengths must match"),
         ([0.1, 0.2, 0.3], [0.1, 0.0, 0.2], "positive"),
         ([0.1, float("nan"), 0.3], [0.1, 0.1, 0.2], "row 1"),
+        ([0.1, 0.2, 0.3], [0.1, 0.1, 0.1], "undefined"),
     ],
 )
 def test_bad_input(yi: list[float], vi: list[float], pattern: str) -> None:
     with pytest.raises(StatsInputError, match=pattern):
         ranktest(yi, vi)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(min_value=-3, max_value=3, allow_nan=False),
+            st.floats(min_value=0.01, max_value=2.0, allow_nan=False),
+        ),
+        min_size=3,
+        max_size=25,
+    )
+)
+def test_mirroring_the_effects_flips_tau(studies: list[tuple[float, float]]) -> None:
+    yi = np.array([s[0] for s in studies])
+    vi = np.array([s[1] for s in studies])
+    try:
+        res = ranktest(yi, vi)
+    except StatsInputError:
+        assert np.ptp(vi) == 0 or np.ptp(yi) == 0
+        return
+    mirrored = ranktest(-yi, vi)
+    assert -1.0 <= res.tau <= 1.0 or np.isnan(res.tau)
+    assert 0.0 <= res.pval <= 1.0 or np.isnan(res.pval)
+    np.testing.assert_allclose(mirrored.tau, -res.tau, atol=1e-12)
+    np.testing.assert_allclose(mirrored.pval, res.pval, rtol=1e-9)

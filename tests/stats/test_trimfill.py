@@ -93,3 +93,15 @@ def test_bad_options(kwargs: dict[str, Any], pattern: str) -> None:
     data = DATASETS["bcg"]
     with pytest.raises(StatsInputError, match=pattern):
         trimfill(data["yi"], data["vi"], **kwargs)
+
+
+@pytest.mark.parametrize("name", ["hackshaw1998", "li2007", "egger2001", "linde2005"])
+def test_mirrored_data_fill_the_other_side(name: str) -> None:
+    data = DATASETS[name]
+    yi, vi = np.array(data["yi"]), np.array(data["vi"])
+    res = trimfill(yi, vi)
+    mirrored = trimfill(-yi, vi)
+    assert mirrored.k0 == res.k0 and res.k0 > 0
+    assert {mirrored.side, res.side} == {"left", "right"}
+    np.testing.assert_allclose(mirrored.estimate, -res.estimate, rtol=1e-9)
+    np.testing.assert_allclose(np.sort(mirrored.yi), np.sort(-res.yi), rtol=1e-9, atol=1e-12)

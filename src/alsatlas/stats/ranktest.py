@@ -129,6 +129,10 @@ def kendall_pvalue(
     there are no ties and ``k <= EXACT_MAX_K``.
     """
     tau, s, ties = kendall_tau_b(x, y)
+    if math.isnan(tau):
+        raise StatsInputError(
+            "Kendall's tau is undefined: all values of one variable are tied", field="yi"
+        )
     n = x.shape[0]
     if exact and not ties and n <= EXACT_MAX_K:
         npairs = n * (n - 1) // 2
@@ -158,7 +162,8 @@ def ranktest(yi: ArrayLike, vi: ArrayLike, *, exact: bool = True) -> RankTestRes
     Raises
     ------
     StatsInputError
-        Fewer than 3 studies, mismatched lengths, NaN or non-positive variances.
+        Fewer than 3 studies, mismatched lengths, NaN or non-positive variances, or all
+        standardised effects (or all variances) equal, where tau is undefined (metafor: NA).
     """
     y, v = _check(yi, vi)
     w = 1.0 / v
