@@ -9,6 +9,7 @@ Tolerance: 1e-6 relative with an absolute floor of 1e-10 for values at or near 0
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import numpy as np
 import pytest
 
 from alsatlas.stats import rma
+from alsatlas.stats.tau2 import q_statistic
 
 REFERENCE = Path(__file__).parents[1] / "reference" / "metafor" / "rma_reference.json"
 RTOL = 1e-6
@@ -53,6 +55,11 @@ def test_matches_metafor(pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
         # metafor 3.8 stops here ("Value of 'tau2.max' too low"): PM's root lies above its
         # default search bound max(100, 10 * mad(yi)^2); alsatlas has no such bound.
         assert "tau2.max" in ref["error"]
+        assert ref["method"] == "PM"
+        res = rma(case["yi"], case["vi"], method="PM", test=ref["test"])
+        k = len(case["yi"])  # the PM estimate solves the generalised Q equation Q(tau2) = k - 1
+        q = q_statistic(res.tau2, res.yi, res.vi, res.X)
+        assert math.isclose(q, k - 1, rel_tol=1e-10)
         return
     mods = _mods(case)
     res = rma(
