@@ -125,3 +125,13 @@ def test_cli_report_reports_input_errors(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert result.exit_code == 1
     assert "x.yaml" in result.output and "broken record" in result.output
     assert not (tmp_path / "o" / "report.html").exists()
+
+
+def test_evidence_stamp_names_version_and_a_date(shipped: ReportFiles) -> None:
+    import re
+
+    from alsatlas.evidence import EVIDENCE_VERSION
+
+    assert shipped.view.evidence_version == EVIDENCE_VERSION
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", shipped.view.evidence_date)
+    assert shipped.view.evidence_date in shipped.html.read_text()
