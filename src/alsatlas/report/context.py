@@ -467,6 +467,14 @@ def short_answer(answers: tuple[Answer, ...]) -> tuple[Headline | None, tuple[st
     return headline, (text,)
 
 
+def _single_disease(table: Table) -> Table:
+    """Drop the disease column of a question's table when every row names the same disease
+    (the question's section already says which)."""
+    if len({row.get("disease") for row in table.rows}) == 1:
+        return table.where(lambda _: True, drop=("disease",))
+    return table
+
+
 def _question_view(
     a: Answer,
     tables: Mapping[str, Table],
@@ -503,7 +511,7 @@ def _question_view(
         figures=figures,
         tables=QuestionTables(
             grade_steps=tables["grade_steps"].for_question(qid),
-            ordered=tuple(tables[name].for_question(qid) for name in shown),
+            ordered=tuple(_single_disease(tables[name].for_question(qid)) for name in shown),
         ),
         notes=notes,
     )
