@@ -182,7 +182,7 @@ def test_evidence_browser_filters(client: TestClient, evidence: EvidenceBase) ->
     shown = set(re.findall(r'<th scope="row"><a href="/evidence/([^"]+)"', html))
     assert shown == {rec.id for rec in expected}
     # the form keeps the filter
-    assert '<option value="epi_association" selected>' in html
+    assert '<option value="epi_association" selected>Epidemiological association (' in html
     assert f'value="{escape(name)}"' in html
     assert 'name="verified_only" value="true" checked' in html
 

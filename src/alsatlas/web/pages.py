@@ -221,6 +221,7 @@ def evidence_page(
         rows=atlas.rows,
         links_of=atlas.links,
         kinds=KIND_LABELS,
+        kind_counts=atlas.evidence.counts(),
         disease_options=sorted(diseases().values(), key=lambda d: d.label.lower()),
         total=len(atlas.evidence),
     )
