@@ -130,3 +130,11 @@ def test_fuzz_lookup_never_crashes(tmp_path: Path, data: bytes, gz: bool) -> Non
     except SumstatsError:
         return
     assert result.found + len(result.missing) == result.requested
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_lines_longer_than_a_block(tmp_path: Path, gz: bool) -> None:
+    path = _synthetic(tmp_path, n=50, gz=gz)
+    result = lookup_variants(path, ["rs0", "rs49"], block_bytes=8)
+    assert sorted(result.sumstats.data.get_column("SNP").to_list()) == ["rs0", "rs49"]
+    assert result.rows_scanned == 50

@@ -24,6 +24,7 @@ import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from io import FileIO
 from pathlib import Path
 from types import ModuleType
 from typing import IO, Literal
@@ -82,7 +83,7 @@ class _BlockReader:
         self.path = path
         self.block_bytes = block_bytes
         self.total = path.stat().st_size
-        self._file: IO[bytes] = path.open("rb", buffering=0)
+        self._file: FileIO = path.open("rb", buffering=0)
         self._fd = self._file.fileno()
         self.gzip = self._file.read(2) == _GZIP_MAGIC
         self._file.seek(0)
@@ -108,44 +109,16 @@ class _BlockReader:
             assert self._proc.stdout is not None
             stdout = self._proc.stdout
             _widen_pipe(stdout.fileno())
-            while True:
-                parts: list[bytes] = []
-                size = 0
-                while size < self.block_bytes:
-                    part = stdout.read(self.block_bytes - size)
-                    if not part:
-                        break
-                    parts.append(part)
-                    size += len(part)
-                if not parts:
-                    break
-                yield b"".join(parts)
+            assert isinstance(stdout, FileIO)  # bufsize=0: an unbuffered pipe
+            yield from _line_blocks(stdout.readinto, self.block_bytes)
             if self._proc.wait() != 0 and not self._stop.is_set():
                 raise SumstatsError("corrupt or truncated gzip data", file=str(self.path))
         elif self.gzip:
-            decomp = zlib.decompressobj(wbits=31)
-            while True:
-                raw = self._file.read(self.block_bytes // 4)
-                if not raw:
-                    break
-                try:
-                    out = decomp.decompress(raw)
-                    while decomp.eof and decomp.unused_data:
-                        rest = decomp.unused_data
-                        decomp = zlib.decompressobj(wbits=31)
-                        out += decomp.decompress(rest)
-                except zlib.error as exc:
-                    raise SumstatsError(f"corrupt gzip data: {exc}", file=str(self.path)) from exc
-                if out:
-                    yield out
-            if not decomp.eof:
-                raise SumstatsError("truncated gzip data", file=str(self.path))
+            yield from _line_blocks(
+                _ZlibStream(self._file, str(self.path)).readinto, self.block_bytes
+            )
         else:
-            while True:
-                raw = self._file.read(self.block_bytes)
-                if not raw:
-                    break
-                yield raw
+            yield from _line_blocks(self._file.readinto, self.block_bytes)
 
     def _run(self) -> None:
         try:
@@ -179,6 +152,70 @@ class _BlockReader:
             if self._proc.stdout is not None:
                 self._proc.stdout.close()
         self._file.close()
+
+
+class _ZlibStream:
+    """``readinto`` over a gzip file decompressed with :mod:`zlib` (multi-member aware)."""
+
+    def __init__(self, raw: IO[bytes], name: str) -> None:
+        self.raw = raw
+        self.name = name
+        self.decomp = zlib.decompressobj(wbits=31)
+        self.pending = b""
+        self.done = False
+
+    def readinto(self, target: memoryview) -> int:
+        while not self.pending and not self.done:
+            raw = self.raw.read(1 << 20)
+            try:
+                if not raw:
+                    if not self.decomp.eof:
+                        raise SumstatsError("truncated gzip data", file=self.name)
+                    self.done = True
+                    break
+                out = self.decomp.decompress(raw)
+                while self.decomp.eof and self.decomp.unused_data:
+                    rest = self.decomp.unused_data
+                    self.decomp = zlib.decompressobj(wbits=31)
+                    out += self.decomp.decompress(rest)
+            except zlib.error as exc:
+                raise SumstatsError(f"corrupt gzip data: {exc}", file=self.name) from exc
+            self.pending = out
+        n = min(len(target), len(self.pending))
+        target[:n] = self.pending[:n]
+        self.pending = self.pending[n:]
+        return n
+
+
+def _line_blocks(readinto: Callable[[memoryview], int | None], size: int) -> Iterator[bytes]:
+    """Blocks of whole lines (each ends with a newline, except perhaps the last).
+
+    Data is read straight into a reusable buffer; the only copy is the block handed out. A
+    line longer than the buffer makes the buffer grow.
+    """
+    buf = bytearray(size)
+    carry = 0
+    while True:
+        filled = carry
+        with memoryview(buf) as view:
+            while filled < len(buf):
+                got = readinto(view[filled:])
+                if not got:
+                    break
+                filled += got
+        if filled == 0:
+            return
+        if filled < len(buf):  # end of stream
+            yield bytes(buf[:filled])
+            return
+        cut = buf.rfind(b"\n", 0, filled)
+        if cut < 0:
+            carry = filled
+            buf.extend(bytes(len(buf)))
+            continue
+        yield bytes(buf[: cut + 1])
+        carry = filled - cut - 1
+        buf[:carry] = buf[cut + 1 : filled]
 
 
 def _widen_pipe(fd: int) -> None:
@@ -306,7 +343,8 @@ def lookup_variants(
                 space_sep = sep == " "
                 block = body
             if block:
-                block = block.replace(b"\r", b"")
+                if b"\r" in block:
+                    block = block.replace(b"\r", b"")
                 if space_sep:
                     block = re.sub(rb"(?m)^[ \t]+", b"", re.sub(rb"[ \t]+", b" ", block))
                 rows, hits = _scan_block(block, sep, key_idx, wanted_series, rows, hits, file)
