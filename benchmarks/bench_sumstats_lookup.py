@@ -108,7 +108,11 @@ def main() -> None:
     )
     ratio = lookup / floor
     verdict = "met" if ratio <= GOAL_RATIO else "NOT met"
+    paired = sorted(x / y for x, y in zip(lookups, floors, strict=True))
     print(f"ratio lookup / floor: {ratio:.2f} (goal <= {GOAL_RATIO}: {verdict})")
+    print(
+        f"per-run ratios (lookup right after its floor run): median {paired[len(paired) // 2]:.2f}"
+    )
 
 
 if __name__ == "__main__":
