@@ -79,7 +79,7 @@ LOW = Certainty(
 VERY_LOW = Certainty("very low", "low", "Observational.", (GradeStep("imprecision", -1, "k = 1"),))
 
 
-def _row(rid: str, est: float, lb: float, ub: float, w: float) -> StudyRow:
+def study_row(rid: str, est: float, lb: float, ub: float, w: float) -> StudyRow:
     return StudyRow(
         record_id=rid,
         label=f"Study {rid}",
@@ -97,19 +97,22 @@ def _row(rid: str, est: float, lb: float, ub: float, w: float) -> StudyRow:
     )
 
 
-def synthetic_inputs() -> ReportInputs:
-    draft = (_row("r1", 1.42, 1.03, 1.94, 0.0), _row("r2", 2.1, 1.2, 3.6, 0.0))
-    # The synthesis layer pools with alsatlas.stats.rma; the fixture does the same so that the
-    # report's forest-plot refit agrees with these numbers.
+def pooled_estimate(
+    term: str,
+    draft: tuple[StudyRow, ...],
+    sensitivity: tuple[SensitivityAnalysis, ...] = (),
+) -> PooledEstimate:
+    """A pooled estimate made as the synthesis layer makes it (``alsatlas.stats.rma``, REML,
+    z test), so that the report's forest-plot refit agrees with these numbers."""
     fit = rma([r.yi for r in draft], [r.vi for r in draft], method="REML", test="z")
     rows = tuple(
         dataclasses.replace(r, weight=float(w)) for r, w in zip(draft, fit.weights, strict=True)
     )
     pi = fit.predict()
-    pooled = PooledEstimate(
-        term="sle",
+    return PooledEstimate(
+        term=term,
         measure="HR",
-        k=2,
+        k=len(rows),
         estimate=math.exp(fit.estimate),
         ci_lb=math.exp(float(fit.ci_lb[0])),
         ci_ub=math.exp(float(fit.ci_ub[0])),
@@ -122,6 +125,14 @@ def synthetic_inputs() -> ReportInputs:
         method="REML",
         test="z",
         rows=rows,
+        sensitivity=sensitivity,
+    )
+
+
+def synthetic_inputs() -> ReportInputs:
+    pooled = pooled_estimate(
+        "sle",
+        (study_row("r1", 1.42, 1.03, 1.94, 0.0), study_row("r2", 2.1, 1.2, 3.6, 0.0)),
         sensitivity=(
             SensitivityAnalysis(
                 "knha", "HKSJ test", ("r1", "r2"), 2, 1.6234, 0.2, 12.0, "REML", "knha"

@@ -38,3 +38,21 @@ def test_headline_is_the_autoimmune_question(tmp_path: Path) -> None:
     assert view.headline is not None
     assert view.headline.verdict == head.verdict
     assert view.headline.certainty == head.certainty.level
+
+
+def test_funnel_plot_from_k_of_the_regression_test_rule() -> None:
+    from report_synthetic import pooled_estimate, study_row
+
+    from alsatlas.report.plots import answer_figures
+    from alsatlas.synthesis.rules import MIN_K_REGTEST
+
+    inputs = synthetic_inputs()
+    sle = next(a for a in inputs.answers if a.question.id == "sle_als_risk")
+    ests = [1.1, 1.3, 0.9, 1.6, 1.2, 2.0, 1.05, 1.4, 0.8, 1.7, 1.25]
+    for k, with_funnel in ((MIN_K_REGTEST - 1, False), (MIN_K_REGTEST, True)):
+        draft = tuple(study_row(f"s{i}", e, e / 1.5, e * 1.5, 0.0) for i, e in enumerate(ests[:k]))
+        pooled = pooled_estimate("sle", draft)
+        figures = answer_figures(dataclasses.replace(sle, pooled=pooled, pooled_by_term=(pooled,)))
+        ids = [f.id for f in figures]
+        assert any("-forest-" in i for i in ids)
+        assert any("-funnel-" in i for i in ids) == with_funnel

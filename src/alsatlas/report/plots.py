@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 
 from alsatlas.errors import AlsatlasError
 from alsatlas.figures.forest import forest_plot
+from alsatlas.figures.funnel import funnel_plot
 from alsatlas.figures.style import (
     FONT_SIZE,
     POOLED_COLOUR,
@@ -35,6 +36,7 @@ from alsatlas.report.render import slug
 from alsatlas.report.tables import format_number
 from alsatlas.stats.rma import RMAResult, rma
 from alsatlas.synthesis.answer import Answer, MRFinding, PooledEstimate
+from alsatlas.synthesis.rules import MIN_K_REGTEST
 
 RTOL = 1e-6
 """Relative tolerance for the refit to agree with the synthesis numbers."""
@@ -133,6 +135,40 @@ def forest_view(answer: Answer, pooled: PooledEstimate, index: int) -> FigureVie
     )
 
 
+def funnel_view(answer: Answer, pooled: PooledEstimate, index: int) -> FigureView | None:
+    """Funnel plot of a pooled term with at least ``MIN_K_REGTEST`` estimates (the synthesis
+    rules assess small-study effects only from there), else ``None``."""
+    if pooled.k < MIN_K_REGTEST:
+        return None
+    fit = refit(pooled)
+    if fit is None:
+        return None
+    disease = term_label(pooled.term)
+    figure = funnel_plot(fit, ratio=True, effect_label=pooled.measure)
+    fig_id = f"fig-{slug(answer.question.id)}-funnel-{index}"
+    title = f"Funnel plot of {answer.question.title} ({disease})"
+    egger = (
+        f"Egger-type regression test p = {pooled.regtest_pval:.3g}."
+        if pooled.regtest_pval is not None
+        else "No regression test result."
+    )
+    description = (
+        f"{pooled.k} study estimates against their standard errors around the pooled "
+        f"{pooled.measure} {format_number(pooled.estimate)}. {egger}"
+    )
+    caption = (
+        f"Funnel plot, {disease}: each study's estimate (log axis) against its standard error "
+        f"(precise studies at the top), with the pseudo 95% confidence region around the pooled "
+        f"estimate. Asymmetry can signal small-study effects such as publication bias. {egger}"
+    )
+    return FigureView(
+        id=fig_id,
+        title=title,
+        caption=caption,
+        svg=inline_svg(figure_to_svg(figure), prefix=fig_id, title=title, description=description),
+    )
+
+
 def _ratio_finding(f: MRFinding) -> bool:
     values = (f.estimate, f.ci_lb, f.ci_ub)
     return (
@@ -226,10 +262,13 @@ def mr_estimates_view(answer: Answer) -> FigureView | None:
 
 
 def answer_figures(answer: Answer) -> tuple[FigureView, ...]:
-    """The figures of one question's section: a forest plot per pooled disease term, then the
-    published Mendelian randomization estimates where the question has any."""
+    """The figures of one question's section: a forest plot per pooled disease term (and a
+    funnel plot from k ≥ ``MIN_K_REGTEST``), then the published Mendelian randomization
+    estimates where the question has any."""
     pooled = answer.pooled_by_term or ((answer.pooled,) if answer.pooled is not None else ())
-    views = [forest_view(answer, p, i) for i, p in enumerate(pooled, start=1)]
+    views: list[FigureView | None] = []
+    for i, p in enumerate(pooled, start=1):
+        views.extend((forest_view(answer, p, i), funnel_view(answer, p, i)))
     views.append(mr_estimates_view(answer))
     return tuple(v for v in views if v is not None)
 
@@ -239,6 +278,7 @@ __all__ = [
     "ReportConsistencyError",
     "answer_figures",
     "forest_view",
+    "funnel_view",
     "mr_estimates_view",
     "refit",
 ]
