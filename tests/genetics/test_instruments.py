@@ -128,3 +128,15 @@ def test_load_sets_with_reports() -> None:
     als = load_exposure_set("ieu-a-1085")
     assert als.data.height == 7
     assert "rs3849943" in als.data.get_column("SNP").to_list()
+
+
+def test_every_set_loads_and_accounts_for_every_row() -> None:
+    dropped = 0
+    for s in list_exposure_sets():
+        loaded = load_exposure_set(s)
+        assert loaded.report.n_rows == s.nsnp
+        assert loaded.data.height + loaded.report.n_dropped == s.nsnp
+        assert loaded.data.get_column("SNP").is_unique().all()
+        dropped += loaded.report.n_dropped
+    # the MR-Base extract has rows without an effect or other allele and with se = 0
+    assert dropped > 0
