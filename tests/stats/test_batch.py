@@ -87,7 +87,9 @@ def test_mask_equals_nan_padding() -> None:
 def _reference_rows() -> list[dict[str, Any]]:
     data = json.loads(REFERENCE.read_text())
     return [
-        c for c in data["cases"] if "mods" not in c and "weights" not in c and len(c["yi"]) <= 200
+        c
+        for c in data["cases"]
+        if "mods" not in c and "weights" not in c and c["level"] == 95 and len(c["yi"]) <= 200
     ]
 
 
@@ -148,3 +150,20 @@ def test_batch_errors() -> None:
         rma_batch(yi, vi, mask=np.ones((2, 2), dtype=bool))
     with pytest.raises(StatsInputError, match="unknown method"):
         rma_batch(yi, vi, method="nope")
+
+
+def test_batch_level_matches_metafor() -> None:
+    data = json.loads(REFERENCE.read_text())
+    case = next(c for c in data["cases"] if c["name"] == "bcg level 90")
+    for method in ("DL", "REML", "PM"):
+        ref = next(f for f in case["fits"] if f["method"] == method and f["test"] == "knha")
+        res = rma_batch(
+            np.array([case["yi"]]), np.array([case["vi"]]), method=method, test="knha", level=90
+        )
+        for ours, key in (
+            (res.ci_lb[0], "ci_lb"),
+            (res.pi_ub[0], "pi_ub"),
+            (res.tau2_ci_lb[0], "tau2_ci_lb"),
+            (res.tau2_ci_ub[0], "tau2_ci_ub"),
+        ):
+            assert math.isclose(ours, ref[key], rel_tol=1e-6, abs_tol=1e-10), (method, key)

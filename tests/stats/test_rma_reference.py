@@ -69,6 +69,7 @@ def test_matches_metafor(pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
         test=ref["test"],
         mods=mods,
         weights=case.get("weights"),
+        level=case["level"],
     )
     assert res.k == ref["k"]
     assert res.p == ref["p"]

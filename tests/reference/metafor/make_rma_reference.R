@@ -18,8 +18,9 @@ tests <- c("z", "t", "knha")
 
 num <- function(x) if (is.null(x) || length(x) == 0) NA_real_ else as.numeric(x)
 
-fit_one <- function(yi, vi, method, test, mods = NULL, weights = NULL, newmods = NULL) {
-  args <- list(yi = yi, vi = vi, method = method, test = test, control = ctl)
+fit_one <- function(yi, vi, method, test, mods = NULL, weights = NULL, newmods = NULL,
+                    level = 95) {
+  args <- list(yi = yi, vi = vi, method = method, test = test, control = ctl, level = level)
   if (!is.null(mods)) args$mods <- mods
   if (!is.null(weights)) args$weights <- weights
   res <- tryCatch(suppressWarnings(do.call(rma, args)), error = function(e) e)
@@ -68,7 +69,7 @@ fit_one <- function(yi, vi, method, test, mods = NULL, weights = NULL, newmods =
   out
 }
 
-make_case <- function(name, dat, mods = NULL, weights = NULL, newmods = NULL,
+make_case <- function(name, dat, mods = NULL, weights = NULL, newmods = NULL, level = 95,
                       meths = methods, tsts = tests) {
   keep <- !is.na(dat$yi) & !is.na(dat$vi)
   if (!is.null(mods)) keep <- keep & stats::complete.cases(mods)
@@ -79,9 +80,9 @@ make_case <- function(name, dat, mods = NULL, weights = NULL, newmods = NULL,
   fits <- list()
   for (meth in meths) for (tst in tsts) {
     fits[[length(fits) + 1]] <- fit_one(yi, vi, meth, tst, mods = m, weights = w,
-                                        newmods = newmods)
+                                        newmods = newmods, level = level)
   }
-  case <- list(name = name, yi = yi, vi = vi, fits = fits)
+  case <- list(name = name, yi = yi, vi = vi, level = level, fits = fits)
   if (!is.null(m)) case$mods <- unname(lapply(seq_len(ncol(m)), function(j) m[, j]))
   if (!is.null(newmods)) case$newmods <- unname(as.list(as.data.frame(t(as.matrix(newmods)))))
   if (!is.null(w)) case$weights <- w
@@ -154,6 +155,11 @@ cases[[length(cases) + 1]] <- make_case("molloy2014 ~ meanage", mo, mods = cbind
 li <- d$linde2005
 cases[[length(cases) + 1]] <- make_case("linde2005 ~ duration", li, mods = cbind(li$duration),
                                         newmods = rbind(c(6)))
+# A 90% level: CIs, prediction intervals and Q-profile bounds all follow `level`.
+cases[[length(cases) + 1]] <- make_case("bcg level 90", bcg, level = 90)
+cases[[length(cases) + 1]] <- make_case("bcg ~ ablat level 90", bcg,
+                                        mods = cbind(ablat = bcg$ablat),
+                                        newmods = rbind(c(10), c(40)), level = 90)
 # User weights (weighted least squares with weights other than 1/(vi + tau^2)).
 cases[[length(cases) + 1]] <- make_case("bcg weights = n", bcg,
                                         weights = bcg$tpos + bcg$tneg + bcg$cpos + bcg$cneg,
