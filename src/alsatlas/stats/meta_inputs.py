@@ -56,6 +56,8 @@ def as_vector(values: ArrayLike, field: str) -> FloatArray:
         arr = arr.reshape(1)
     if arr.ndim != 1:
         raise StatsInputError(f"must be one-dimensional, got shape {arr.shape}", field=field)
+    if np.isfinite(arr).all():
+        return arr
     bad = np.flatnonzero(~np.isfinite(arr))
     if bad.size:
         raise StatsInputError(
@@ -129,7 +131,7 @@ def check_meta_inputs(
             field="vi",
         )
     k = y.shape[0]
-    nonpos = np.flatnonzero(v <= 0.0)
+    nonpos = np.flatnonzero(v <= 0.0) if (v <= 0.0).any() else np.empty(0, dtype=np.int64)
     if nonpos.size:
         raise StatsInputError(
             f"sampling variance must be positive, got {v[nonpos[0]]}",
