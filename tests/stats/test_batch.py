@@ -127,6 +127,9 @@ def test_batch_matches_metafor(method: str, test: str) -> None:
             pairs["tau2_ci_lb"] = (res.tau2_ci_lb[i], ref["tau2_ci_lb"])
             pairs["tau2_ci_ub"] = (res.tau2_ci_ub[i], ref["tau2_ci_ub"])
         for key, (ours, expected) in pairs.items():
+            if expected is None:  # metafor's 0/0 z under knha with identical effects
+                assert key == "pval" and ours == 1.0 and test == "knha", (c["name"], key)
+                continue
             atol = 1e-6 if boundary and key == "I2" else 1e-10  # see test_rma_reference.py
             assert math.isclose(ours, expected, rel_tol=1e-6, abs_tol=atol), (c["name"], key)
 

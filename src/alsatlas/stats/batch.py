@@ -37,6 +37,7 @@ from alsatlas.errors import StatsInputError
 from alsatlas.stats.meta_inputs import FloatArray, check_level, check_method, check_test
 from alsatlas.stats.tau2 import (
     BOUNDARY_SNAP,
+    CANCELLATION,
     DESCENT_SCAN,
     FISHER_TOL,
     LL0_TOL,
@@ -160,6 +161,15 @@ class _Weighted:
     def sPP(self) -> FloatArray:
         sw3 = _rowsum(self.w**3)
         out: FloatArray = self.sw2 - 2.0 * sw3 / self.sw + (self.sw2 / self.sw) ** 2
+        lost = np.flatnonzero(out <= CANCELLATION * self.sw2)
+        if lost.size:  # one weight dominates: sum P_ij^2 from the entries of P
+            w = self.w[lost]
+            sw = self.sw[lost][:, None]
+            off = w[:, :, None] * w[:, None, :] / sw[:, :, None]
+            idx = np.arange(w.shape[1])
+            off[:, idx, idx] = 0.0
+            diag = w * (sw - w) / sw
+            out[lost] = _rowsum(diag * diag) + _rowsum((off * off).reshape(lost.size, -1))
         return out
 
 

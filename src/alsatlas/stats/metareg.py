@@ -65,7 +65,9 @@ def omnibus_test(
     m = int(idx.size)
     if m == 1:
         var = float(vb[idx[0], idx[0]])
-        qm = float(b[0]) ** 2 / var if var > 0.0 else float("inf")
+        # se = 0 (knha with identical effects): 0/0 reads as 0, as for the z statistic.
+        zero = 0.0 if float(b[0]) == 0.0 else float("inf")
+        qm = float(b[0]) ** 2 / var if var > 0.0 else zero
     else:
         try:
             qm = float(b @ np.linalg.solve(vb[np.ix_(idx, idx)], b))

@@ -72,6 +72,8 @@ FISHER_TOL = 1e-12
 MAXITER = 1000
 #: A halving path below this τ², with a non-positive score at 0, ends at τ² = 0.
 BOUNDARY_SNAP = 1e-10
+#: An expanded trace below this fraction of sum(w^2) is recomputed from P's entries.
+CANCELLATION = 1e-8
 #: Descending Fisher steps (score < 0, no positive score seen) before a grid scan.
 DESCENT_SCAN = 10
 #: The grid scan evaluates the score at tau2 * j / SCAN_POINTS, j = 1 .. SCAN_POINTS - 1.
@@ -179,8 +181,25 @@ def _score_terms_one_column(
         return yPPy - float(w.sum()), info, 2.0 * yPPPy - info
     wwx = w * wx
     a = float(wwx @ x) / s
-    info = float(w @ w) - 2.0 * float((w * wwx) @ x) / s + a * a
+    sw2 = float(w @ w)
+    info = sw2 - 2.0 * float((w * wwx) @ x) / s + a * a
+    if info <= CANCELLATION * sw2:
+        info = _trace_p2_direct(w, x, s)
     return yPPy - (float(w.sum()) - a), info, 2.0 * yPPPy - info
+
+
+def _trace_p2_direct(w: FloatArray, x: FloatArray, s: float) -> float:
+    r""":math:`\mathrm{tr}(P^2) = \sum_{ij} P_{ij}^2` from the entries of P.
+
+    The expanded form loses every digit when one weight dominates (variance ratios near
+    :math:`10^8`); here :math:`P_{ii} = w_i (s - w_i x_i^2)/s` and
+    :math:`P_{ij} = -w_ix_iw_jx_j/s`.
+    """
+    wx = w * x
+    off = np.outer(wx, wx / s)
+    np.fill_diagonal(off, 0.0)
+    diag = w * (s - wx * x) / s
+    return float(diag @ diag) + float(np.sum(off * off))
 
 
 def score_terms(

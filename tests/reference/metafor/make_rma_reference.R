@@ -128,6 +128,9 @@ d$lau1992 <- escalc("OR", ai = ai, n1i = n1i, ci = ci, n2i = n2i, data = dat.lau
 d$bcg_k2 <- d$bcg[1:2, ]
 d$bcg_k3 <- d$bcg[1:3, ]
 d$normand1999_k3 <- d$normand1999[4:6, ]
+# Extreme ratio of sampling variances (metafor warns; one weight dominates tr(P^2)).
+d$extreme_ratio_k2 <- data.frame(yi = c(0, 0), vi = c(1, 134217727))
+d$extreme_ratio_k3 <- data.frame(yi = c(0.2, -0.1, 0.4), vi = c(0.01, 5e6, 0.02))
 
 cases <- list()
 for (nm in names(d)) cases[[length(cases) + 1]] <- make_case(nm, d[[nm]])
