@@ -151,6 +151,11 @@ def test_batch_errors() -> None:
         rma_batch(yi, vi[:, :3])
     with pytest.raises(StatsInputError, match="shape"):
         rma_batch(yi, vi, mask=np.ones((2, 2), dtype=bool))
+    with pytest.raises(StatsInputError, match="ratio above") as info:
+        bad = vi.copy()
+        bad[4, 0] = 1e-12
+        rma_batch(yi, bad)
+    assert info.value.row == 4
     with pytest.raises(StatsInputError, match="unknown method"):
         rma_batch(yi, vi, method="nope")
 

@@ -66,3 +66,10 @@ def test_equal_effects_has_no_tau2_ci() -> None:
     with pytest.raises(StatsInputError, match="no random-effects"):
         res.confint()
     assert res.to_dict()["tau2_ci_lb"] is None
+
+
+def test_extreme_variance_ratio_is_refused() -> None:
+    with pytest.raises(StatsInputError, match="ratio above") as info:
+        rma([0.1, 0.2, 0.3], [1e-6, 1.0, 1e5])
+    assert info.value.field == "vi"
+    rma([0.1, 0.2, 0.3], [1e-4, 1.0, 1e5])  # a ratio of 1e9 is still fitted

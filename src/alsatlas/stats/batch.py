@@ -34,7 +34,14 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
 from alsatlas.errors import StatsInputError
-from alsatlas.stats.meta_inputs import FloatArray, check_level, check_method, check_test
+from alsatlas.stats.meta_inputs import (
+    MAX_VARIANCE_RATIO,
+    FloatArray,
+    check_level,
+    check_method,
+    check_test,
+    check_variance_ratio,
+)
 from alsatlas.stats.tau2 import (
     BOUNDARY_SNAP,
     CANCELLATION,
@@ -448,6 +455,12 @@ def _check_batch(
             row=int(i),
             field="vi",
         )
+    vmax = np.where(M, v, -np.inf).max(axis=1, initial=-np.inf)
+    vmin = np.where(M, v, np.inf).min(axis=1, initial=np.inf)
+    wide = np.flatnonzero(vmax > MAX_VARIANCE_RATIO * vmin)
+    if wide.size:
+        i = int(wide[0])
+        check_variance_ratio(v[i][M[i]], row=i)
     k = _rowsum(M)
     few = np.flatnonzero(k < 2)
     if few.size:

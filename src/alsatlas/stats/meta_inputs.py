@@ -22,6 +22,8 @@ Test = Literal["z", "t", "knha"]
 
 #: τ² estimators, with metafor's names (``rma.uni(method=...)``).
 METHODS: tuple[str, ...] = ("EE", "FE", "DL", "HE", "HS", "HSk", "SJ", "ML", "REML", "EB", "PM")
+#: Largest accepted ratio of the largest to the smallest sampling variance.
+MAX_VARIANCE_RATIO = 1e10
 #: Tests of the fixed effects (``rma.uni(test=...)``); "knha" is Hartung-Knapp-Sidik-Jonkman.
 TESTS: tuple[str, ...] = ("z", "t", "knha")
 
@@ -66,6 +68,23 @@ def as_vector(values: ArrayLike, field: str) -> FloatArray:
             field=field,
         )
     return arr
+
+
+def check_variance_ratio(vi: FloatArray, *, row: int | None = None) -> None:
+    r"""Refuse sampling variances whose ratio exceeds ``MAX_VARIANCE_RATIO``.
+
+    Beyond it the weights differ by more than double precision can combine (traces such as
+    :math:`\sum w - \sum w^2/\sum w` lose their digits); metafor warns from a ratio of
+    :math:`10^7` on ("may not be able to obtain stable results").
+    """
+    if vi.size and float(vi.max()) > MAX_VARIANCE_RATIO * float(vi.min()):
+        raise StatsInputError(
+            f"sampling variances range from {vi.min():.3g} to {vi.max():.3g}, a ratio above "
+            f"{MAX_VARIANCE_RATIO:.0e}; no stable result is possible (check the units or "
+            "drop the study with the extreme variance)",
+            row=row,
+            field="vi",
+        )
 
 
 def check_method(method: str) -> str:
@@ -138,6 +157,7 @@ def check_meta_inputs(
             row=int(nonpos[0]),
             field="vi",
         )
+    check_variance_ratio(v)
     if mods is None:
         X = np.ones((k, 1))
     else:
@@ -191,6 +211,7 @@ def check_meta_inputs(
 
 
 __all__ = [
+    "MAX_VARIANCE_RATIO",
     "METHODS",
     "TESTS",
     "MetaInputs",
@@ -201,4 +222,5 @@ __all__ = [
     "check_meta_inputs",
     "check_method",
     "check_test",
+    "check_variance_ratio",
 ]
