@@ -133,8 +133,8 @@ def check_meta_inputs(
     weights
         Optional positive user weights (length k).
     method, test
-        Used to decide how many studies are needed: a τ² estimator and the ``t``/``knha``
-        tests need ``k > p``; every model needs ``k >= 2``.
+        Used to decide how many studies are needed: a τ² estimator, the ``t``/``knha``
+        tests and any meta-regression need ``k > p``; every model needs ``k >= 2``.
 
     Raises
     ------
@@ -196,7 +196,7 @@ def check_meta_inputs(
     check_test(test)
     if k < 2:
         raise StatsInputError(f"a meta-analysis needs at least 2 studies, got k = {k}", field="yi")
-    needs_df = method not in ("EE", "FE") or test in ("t", "knha")
+    needs_df = method not in ("EE", "FE") or test in ("t", "knha") or p > 1
     if needs_df and k <= p:
         raise StatsInputError(
             f"method {method!r} with test {test!r} needs more studies than model coefficients "
