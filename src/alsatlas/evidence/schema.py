@@ -58,9 +58,7 @@ RecordKind = Literal[
 
 RATIO_MEASURES: frozenset[str] = frozenset({"HR", "RR", "OR", "SIR", "IRR"})
 
-_FROZEN = ConfigDict(
-    frozen=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False
-)
+_FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class Citation(BaseModel):
