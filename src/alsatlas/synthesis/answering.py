@@ -17,14 +17,18 @@ from alsatlas.evidence.schema import EpiAssociation, ImmuneBiomarker, MRResult
 from alsatlas.evidence.vocabulary import diseases
 from alsatlas.synthesis.answer import (
     Answer,
+    BiomarkerFinding,
     Certainty,
     Criterion,
+    DrugFinding,
     Exclusion,
     GradeStep,
     MRSummary,
     PooledEstimate,
     Question,
     RecordUse,
+    SharedGene,
+    TrialFinding,
     Verdict,
     Vote,
     VoteTally,
@@ -225,6 +229,47 @@ def _ids(used: Sequence[RecordUse], excluded: Sequence[Exclusion]) -> tuple[str,
     return tuple(out)
 
 
+def _rule_answer(
+    q: Question,
+    verdict: Verdict,
+    reason: str,
+    certainty: Certainty,
+    used: Sequence[RecordUse],
+    plain: str,
+    *,
+    technical_prefix: str = "",
+    excluded: Sequence[Exclusion] = (),
+    mr: MRSummary | None = None,
+    trials: tuple[TrialFinding, ...] = (),
+    drug_findings: tuple[DrugFinding, ...] = (),
+    biomarkers: tuple[BiomarkerFinding, ...] = (),
+    shared_genes: tuple[SharedGene, ...] = (),
+    criteria: tuple[Criterion, ...] = (),
+) -> Answer:
+    """An answer decided by a rule rather than a pooled estimate (no pooling, no vote tally)."""
+    return Answer(
+        question=q,
+        verdict=verdict,
+        verdict_reason=reason,
+        certainty=certainty,
+        pooled=None,
+        pooled_by_term=(),
+        votes=_EMPTY_VOTES,
+        used=tuple(used),
+        excluded=tuple(excluded),
+        mr=mr,
+        trials=trials,
+        drug_findings=drug_findings,
+        biomarkers=biomarkers,
+        shared_genes=shared_genes,
+        criteria=criteria,
+        technical_summary=f"{technical_prefix}Verdict: {verdict} ({reason}). "
+        f"Certainty: {certainty.level}.",
+        plain_summary=plain,
+        record_ids=_ids(used, excluded),
+    )
+
+
 # --- Mendelian randomization ---------------------------------------------------------------
 
 
@@ -324,21 +369,16 @@ def _mr_answer(q: Question, evidence: EvidenceBase, immune_traits: bool) -> Answ
             else "",
             certainty_sentence(certainty.level),
         )
-    return Answer(
-        question=q,
-        verdict=verdict,
-        verdict_reason=reason,
-        certainty=certainty,
-        pooled=None,
-        pooled_by_term=(),
-        votes=_EMPTY_VOTES,
-        used=tuple(used),
-        excluded=tuple(excluded),
+    return _rule_answer(
+        q,
+        verdict,
+        reason,
+        certainty,
+        used,
+        plain,
+        technical_prefix=f"{summary.text}. ",
+        excluded=excluded,
         mr=summary,
-        technical_summary=f"{summary.text}. Verdict: {verdict} ({reason}). "
-        f"Certainty: {certainty.level}.",
-        plain_summary=plain,
-        record_ids=_ids(used, excluded),
     )
 
 
@@ -389,23 +429,16 @@ def _therapy_answer(q: Question, evidence: EvidenceBase) -> Answer:
             "Some trials are still running." if pending else "",
             certainty_sentence(certainty.level),
         )
-    return Answer(
-        question=q,
-        verdict=verdict,
-        verdict_reason=reason,
-        certainty=certainty,
-        pooled=None,
-        pooled_by_term=(),
-        votes=_EMPTY_VOTES,
-        used=tuple(used),
-        excluded=(),
-        mr=None,
+    return _rule_answer(
+        q,
+        verdict,
+        reason,
+        certainty,
+        used,
+        plain,
+        technical_prefix=f"{len(findings)} trial(s) of {len(per_drug)} drug(s). ",
         trials=findings,
         drug_findings=per_drug,
-        technical_summary=f"{len(findings)} trial(s) of {len(per_drug)} drug(s). "
-        f"Verdict: {verdict} ({reason}). Certainty: {certainty.level}.",
-        plain_summary=plain,
-        record_ids=_ids(used, ()),
     )
 
 
@@ -438,23 +471,16 @@ def _biomarker_answer(q: Question, evidence: EvidenceBase) -> Answer:
         else "",
         certainty_sentence(certainty.level),
     )
-    return Answer(
-        question=q,
-        verdict=verdict,
-        verdict_reason=reason,
-        certainty=certainty,
-        pooled=None,
-        pooled_by_term=(),
-        votes=_EMPTY_VOTES,
-        used=tuple(used),
-        excluded=(),
-        mr=None,
+    return _rule_answer(
+        q,
+        verdict,
+        reason,
+        certainty,
+        used,
+        plain,
+        technical_prefix=f"{len(prognostic)} biomarker record(s). ",
         biomarkers=tuple(biomarker_finding(r) for r in prognostic),
         criteria=criteria,
-        technical_summary=f"{len(prognostic)} biomarker record(s). Verdict: {verdict} "
-        f"({reason}). Certainty: {certainty.level}.",
-        plain_summary=plain,
-        record_ids=_ids(used, ()),
     )
 
 
@@ -540,23 +566,16 @@ def _neuroinflammation_answer(q: Question, evidence: EvidenceBase) -> Answer:
         else "",
         certainty_sentence(certainty.level),
     )
-    return Answer(
-        question=q,
-        verdict=verdict,
-        verdict_reason=reason,
-        certainty=certainty,
-        pooled=None,
-        pooled_by_term=(),
-        votes=_EMPTY_VOTES,
-        used=tuple(used),
-        excluded=(),
-        mr=None,
+    return _rule_answer(
+        q,
+        verdict,
+        reason,
+        certainty,
+        used,
+        plain,
         drug_findings=per_drug,
         biomarkers=tuple(biomarker_finding(r) for r in markers),
         criteria=criteria,
-        technical_summary=f"Verdict: {verdict} ({reason}). Certainty: {certainty.level}.",
-        plain_summary=plain,
-        record_ids=_ids(used, ()),
     )
 
 
@@ -610,22 +629,15 @@ def _involvement_answer(q: Question, evidence: EvidenceBase) -> Answer:
         else "",
         certainty_sentence(certainty.level),
     )
-    return Answer(
-        question=q,
-        verdict=verdict,
-        verdict_reason=reason,
-        certainty=certainty,
-        pooled=None,
-        pooled_by_term=(),
-        votes=_EMPTY_VOTES,
-        used=tuple(used),
-        excluded=(),
-        mr=None,
+    return _rule_answer(
+        q,
+        verdict,
+        reason,
+        certainty,
+        used,
+        plain,
         biomarkers=tuple(biomarker_finding(r) for r in [*levels, *prognostic]),
         criteria=criteria,
-        technical_summary=f"Verdict: {verdict} ({reason}). Certainty: {certainty.level}.",
-        plain_summary=plain,
-        record_ids=_ids(used, ()),
     )
 
 
@@ -649,21 +661,14 @@ def _shared_genetics_answer(q: Question, evidence: EvidenceBase) -> Answer:
         else "",
         certainty_sentence(certainty.level),
     )
-    return Answer(
-        question=q,
-        verdict=verdict,
-        verdict_reason=reason,
-        certainty=certainty,
-        pooled=None,
-        pooled_by_term=(),
-        votes=_EMPTY_VOTES,
-        used=tuple(used),
-        excluded=(),
-        mr=None,
+    return _rule_answer(
+        q,
+        verdict,
+        reason,
+        certainty,
+        used,
+        plain,
         shared_genes=genes,
-        technical_summary=f"Verdict: {verdict} ({reason}). Certainty: {certainty.level}.",
-        plain_summary=plain,
-        record_ids=_ids(used, ()),
     )
 
 
@@ -770,23 +775,17 @@ def _classification_answer(q: Question, evidence: EvidenceBase) -> Answer:
         "The immune system does react in ALS. That is a separate question.",
         certainty_sentence(certainty.level),
     )
-    return Answer(
-        question=q,
-        verdict=verdict,
-        verdict_reason=reason,
-        certainty=certainty,
-        pooled=None,
-        pooled_by_term=(),
-        votes=_EMPTY_VOTES,
-        used=tuple(used),
-        excluded=(),
+    return _rule_answer(
+        q,
+        verdict,
+        reason,
+        certainty,
+        used,
+        plain,
         mr=mr_answer.mr,
         drug_findings=per_drug,
         biomarkers=tuple(biomarker_finding(r) for r in auto),
         criteria=criteria,
-        technical_summary=f"Verdict: {verdict} ({reason}). Certainty: {certainty.level}.",
-        plain_summary=plain,
-        record_ids=_ids(used, ()),
     )
 
 
