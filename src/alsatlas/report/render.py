@@ -36,20 +36,27 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-@cache
-def environment() -> Environment:
-    """The jinja2 environment (autoescape on, undefined names are errors)."""
+def template_environment(package: str) -> Environment:
+    """A jinja2 environment over ``<package>/templates`` (autoescape on, undefined names are
+    errors) with the filters every page shares: ``cell``, ``grade_symbols`` and ``slug``."""
     env = Environment(
-        loader=PackageLoader("alsatlas.report", "templates"),
+        loader=PackageLoader(package, "templates"),
         autoescape=select_autoescape(("html", "j2", "xml")),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
     env.filters["cell"] = format_cell
-    env.filters["cell_href"] = cell_href
     env.filters["grade_symbols"] = grade_symbols
     env.filters["slug"] = slug
+    return env
+
+
+@cache
+def environment() -> Environment:
+    """The report's jinja2 environment (:func:`template_environment` plus ``cell_href``)."""
+    env = template_environment("alsatlas.report")
+    env.filters["cell_href"] = cell_href
     return env
 
 
@@ -68,4 +75,12 @@ def render_html(view: ReportView) -> str:
     return template.render(report=view, css=stylesheet())
 
 
-__all__ = ["GRADE_SYMBOLS", "environment", "grade_symbols", "render_html", "slug", "stylesheet"]
+__all__ = [
+    "GRADE_SYMBOLS",
+    "environment",
+    "grade_symbols",
+    "render_html",
+    "slug",
+    "stylesheet",
+    "template_environment",
+]

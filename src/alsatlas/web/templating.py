@@ -13,16 +13,15 @@ from functools import cache
 from urllib.parse import quote
 
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 from markupsafe import Markup, escape
 
-from alsatlas.report.render import grade_symbols
+from alsatlas.report.render import slug, template_environment
 from alsatlas.report.tables import (
     CellValue,
     Column,
     Table,
     cell_href,
-    format_cell,
     format_number,
 )
 
@@ -46,11 +45,6 @@ def question_path(question_id: str) -> str:
 def record_path(record_id: str) -> str:
     """Path of a record page."""
     return "/evidence/" + quote(record_id, safe="")
-
-
-def slug(text: str) -> str:
-    """CSS class fragment: lower case, runs of non-alphanumerics to ``-``."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def visible_columns(table: Table) -> tuple[Column, ...]:
@@ -106,17 +100,8 @@ def kind_label(kind: str) -> str:
 @cache
 def environment() -> Environment:
     """The jinja2 environment (autoescape on, undefined names are errors)."""
-    env = Environment(
-        loader=PackageLoader("alsatlas.web", "templates"),
-        autoescape=select_autoescape(("html", "j2", "xml")),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["cell"] = format_cell
+    env = template_environment("alsatlas.web")
     env.filters["cell_link"] = cell_link
-    env.filters["grade_symbols"] = grade_symbols
-    env.filters["slug"] = slug
     env.filters["number"] = format_number
     env.filters["kind_label"] = kind_label
     env.filters["breakable"] = breakable
