@@ -45,6 +45,20 @@ from alsatlas.report.tables import (
 from alsatlas.synthesis.answer import VERDICTS, Answer, PooledEstimate
 
 HEADLINE_QUESTION = "als_autoimmune"
+
+QUESTION_TABLES: tuple[str, ...] = (
+    "pooled_estimates",
+    "study_rows",
+    "votes",
+    "mr_results",
+    "criteria",
+    "drug_findings",
+    "trials",
+    "biomarkers",
+    "shared_genes",
+    "records",
+)
+"""The report tables a question's section shows after its grading steps, in this order."""
 """The question the report opens with."""
 
 
@@ -481,18 +495,6 @@ def _question_view(
     figures: tuple[FigureView, ...],
 ) -> QuestionView:
     qid = a.question.id
-    shown = (
-        "pooled_estimates",
-        "study_rows",
-        "votes",
-        "mr_results",
-        "criteria",
-        "drug_findings",
-        "trials",
-        "biomarkers",
-        "shared_genes",
-        "records",
-    )
     summary = paragraphs(a.technical_summary) or (a.verdict_reason,)
     notes = tuple(p.note for p in a.pooled_by_term if p.note)
     return QuestionView(
@@ -511,7 +513,9 @@ def _question_view(
         figures=figures,
         tables=QuestionTables(
             grade_steps=tables["grade_steps"].for_question(qid),
-            ordered=tuple(_single_disease(tables[name].for_question(qid)) for name in shown),
+            ordered=tuple(
+                _single_disease(tables[name].for_question(qid)) for name in QUESTION_TABLES
+            ),
         ),
         notes=notes,
     )
@@ -631,6 +635,7 @@ def build_view(
 
 __all__ = [
     "HEADLINE_QUESTION",
+    "QUESTION_TABLES",
     "CitationLike",
     "CitedRecord",
     "EvidenceStamp",

@@ -37,6 +37,9 @@ from alsatlas.report.context import (
     references,
     short_answer,
 )
+from alsatlas.report.context import (
+    QUESTION_TABLES as REPORT_QUESTION_TABLES,
+)
 from alsatlas.report.tables import Table
 from alsatlas.synthesis import VERDICTS
 from alsatlas.synthesis.summaries import verdict_sentence
@@ -48,18 +51,10 @@ from alsatlas.web.templating import KIND_LABELS, templates
 router = APIRouter(include_in_schema=False)
 AtlasDep = Annotated[Atlas, Depends(get_atlas)]
 
-QUESTION_TABLES: tuple[str, ...] = (
-    "pooled_estimates",
-    "votes",
-    "mr_results",
-    "criteria",
-    "drug_findings",
-    "trials",
-    "biomarkers",
-    "shared_genes",
-    "records",
+QUESTION_TABLES: tuple[str, ...] = tuple(
+    name for name in REPORT_QUESTION_TABLES if name != "study_rows"
 )
-"""The report tables a question page shows after its grading steps, in this order (the
+"""The report tables a question page shows after its grading steps, in the report's order (the
 studies of each pooled estimate have their own table, with links, above them)."""
 
 _HIDDEN_FIELDS = frozenset({"id", "kind", "citation", "study_id", "source_url", "extra_sources"})
