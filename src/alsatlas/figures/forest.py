@@ -18,6 +18,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -40,6 +41,8 @@ from alsatlas.figures.style import (
 from alsatlas.stats.rma import RMAResult
 
 _ROW_HEIGHT = 0.26
+_TEXT_COLUMNS = {"label": (-0.03, "right"), "ci": (1.03, "left"), "weight": (1.52, "right")}
+"""Text columns beside the axes: x in axes fraction and horizontal alignment."""
 _EQUAL_EFFECTS = ("EE", "FE", "CE")
 
 
@@ -224,6 +227,13 @@ def forest_plot(
         ax.spines[spine].set_visible(False)
     text_tf = blended_transform_factory(ax.transAxes, ax.transData)
 
+    def column_text(column: str, yy: float, text: str, **style: Any) -> None:
+        """Text at height ``yy`` in a column beside the axes (study labels on the left, CIs and
+        weights on the right)."""
+        x, ha = _TEXT_COLUMNS[column]
+        style.setdefault("fontsize", FONT_SIZE)
+        ax.text(x, yy, text, transform=text_tf, ha=ha, va="center", **style)
+
     ypos = {i: float(n_rows - 1 - i) for i in range(n_rows)}
     study_x: list[float] = []
     study_y: list[float] = []
@@ -231,36 +241,9 @@ def forest_plot(
     wmax = float(np.max(weights)) if np.max(weights) > 0 else 1.0
     extent: list[float] = []
     header_y = float(n_rows)
-    ax.text(
-        -0.03,
-        header_y,
-        "Study",
-        transform=text_tf,
-        ha="right",
-        va="center",
-        fontsize=FONT_SIZE,
-        fontweight="bold",
-    )
-    ax.text(
-        1.03,
-        header_y,
-        f"{effect_label} [{level:g}% CI]",
-        transform=text_tf,
-        ha="left",
-        va="center",
-        fontsize=FONT_SIZE,
-        fontweight="bold",
-    )
-    ax.text(
-        1.52,
-        header_y,
-        "Weight",
-        transform=text_tf,
-        ha="right",
-        va="center",
-        fontsize=FONT_SIZE,
-        fontweight="bold",
-    )
+    column_text("label", header_y, "Study", fontweight="bold")
+    column_text("ci", header_y, f"{effect_label} [{level:g}% CI]", fontweight="bold")
+    column_text("weight", header_y, "Weight", fontweight="bold")
 
     def ci_text(est: float, lo: float, hi: float) -> str:
         e, a, b = (float(to_plot(np.asarray(x))) for x in (est, lo, hi))
@@ -269,16 +252,8 @@ def forest_plot(
     for i, row in enumerate(rows):
         yy = ypos[i]
         if row.kind == "header":
-            ax.text(
-                -0.03,
-                yy,
-                row.label,
-                transform=text_tf,
-                ha="right",
-                va="center",
-                fontsize=FONT_SIZE,
-                fontweight="bold",
-                gid=f"subgroup-label-{row.label}",
+            column_text(
+                "label", yy, row.label, fontweight="bold", gid=f"subgroup-label-{row.label}"
             )
             continue
         if row.kind == "blank":
@@ -296,36 +271,9 @@ def forest_plot(
             study_x.append(est_p)
             study_y.append(yy)
             study_size.append((3.0 + 9.0 * math.sqrt(max(row.weight, 0.0) / wmax)) ** 2)
-            ax.text(
-                -0.03,
-                yy,
-                row.label,
-                transform=text_tf,
-                ha="right",
-                va="center",
-                fontsize=FONT_SIZE,
-                gid=f"study-label-{row.index + 1}",
-            )
-            ax.text(
-                1.03,
-                yy,
-                ci_text(row.est, row.lb, row.ub),
-                transform=text_tf,
-                ha="left",
-                va="center",
-                fontsize=FONT_SIZE,
-                gid=f"study-ci-{row.index + 1}",
-            )
-            ax.text(
-                1.52,
-                yy,
-                f"{row.weight:.1f}%",
-                transform=text_tf,
-                ha="right",
-                va="center",
-                fontsize=FONT_SIZE,
-                gid=f"study-weight-{row.index + 1}",
-            )
+            column_text("label", yy, row.label, gid=f"study-label-{row.index + 1}")
+            column_text("ci", yy, ci_text(row.est, row.lb, row.ub), gid=f"study-ci-{row.index + 1}")
+            column_text("weight", yy, f"{row.weight:.1f}%", gid=f"study-weight-{row.index + 1}")
         elif row.kind in ("subgroup", "overall"):
             colour = POOLED_COLOUR if row.kind == "overall" else SUBGROUP_COLOUR
             diamond = Polygon(
@@ -337,37 +285,10 @@ def forest_plot(
             )
             ax.add_patch(diamond)
             weight_ = "bold" if row.kind == "overall" else "normal"
-            ax.text(
-                -0.03,
-                yy,
-                row.label,
-                transform=text_tf,
-                ha="right",
-                va="center",
-                fontsize=FONT_SIZE,
-                fontweight=weight_,
-            )
-            ax.text(
-                1.03,
-                yy,
-                ci_text(row.est, row.lb, row.ub),
-                transform=text_tf,
-                ha="left",
-                va="center",
-                fontsize=FONT_SIZE,
-                fontweight=weight_,
-            )
+            column_text("label", yy, row.label, fontweight=weight_)
+            column_text("ci", yy, ci_text(row.est, row.lb, row.ub), fontweight=weight_)
             if row.kind == "overall":
-                ax.text(
-                    1.52,
-                    yy,
-                    "100%",
-                    transform=text_tf,
-                    ha="right",
-                    va="center",
-                    fontsize=FONT_SIZE,
-                    fontweight="bold",
-                )
+                column_text("weight", yy, "100%", fontweight="bold")
                 ax.axvline(est_p, color=colour, lw=0.8, ls=":", zorder=0)
         elif row.kind == "prediction":
             ax.plot(
@@ -380,26 +301,8 @@ def forest_plot(
             )
             ax.plot([lo_p, lo_p], [yy - 0.2, yy + 0.2], color=PREDICTION_COLOUR, lw=1.5)
             ax.plot([hi_p, hi_p], [yy - 0.2, yy + 0.2], color=PREDICTION_COLOUR, lw=1.5)
-            ax.text(
-                -0.03,
-                yy,
-                row.label,
-                transform=text_tf,
-                ha="right",
-                va="center",
-                fontsize=FONT_SIZE,
-                style="italic",
-            )
-            ax.text(
-                1.03,
-                yy,
-                ci_text(row.est, row.lb, row.ub).split(" ", 1)[1],
-                transform=text_tf,
-                ha="left",
-                va="center",
-                fontsize=FONT_SIZE,
-                style="italic",
-            )
+            column_text("label", yy, row.label, style="italic")
+            column_text("ci", yy, ci_text(row.est, row.lb, row.ub).split(" ", 1)[1], style="italic")
 
     markers = ax.scatter(study_x, study_y, s=study_size, marker="s", color=STUDY_COLOUR, zorder=3)
     markers.set_gid("study-markers")
@@ -415,15 +318,8 @@ def forest_plot(
         f"{effect_label} ({'log scale' if ratio else 'analysis scale'})", fontsize=FONT_SIZE
     )
     if fit is not None:
-        ax.text(
-            -0.03,
-            -0.75,
-            _heterogeneity_text(fit),
-            transform=text_tf,
-            ha="right",
-            va="center",
-            fontsize=FONT_SIZE - 1,
-            gid="heterogeneity",
+        column_text(
+            "label", -0.75, _heterogeneity_text(fit), fontsize=FONT_SIZE - 1, gid="heterogeneity"
         )
     if title:
         fig.suptitle(title, fontsize=FONT_SIZE + 2, fontweight="bold")
