@@ -44,6 +44,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from alsatlas.errors import StatsInputError
+from alsatlas.stats.meta_inputs import as_float_vector
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -91,14 +92,7 @@ class TableEffectSizes:
 
 
 def _counts(values: ArrayLike, field: str) -> FloatArray:
-    try:
-        arr = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise StatsInputError(f"cannot be read as numbers ({exc})", field=field) from exc
-    if arr.ndim == 0:
-        arr = arr.reshape(1)
-    if arr.ndim != 1:
-        raise StatsInputError(f"must be one-dimensional, got shape {arr.shape}", field=field)
+    arr = as_float_vector(values, field)
     bad = np.flatnonzero(~np.isfinite(arr))
     if bad.size:
         raise StatsInputError(f"count is {arr[bad[0]]}", row=int(bad[0]), field=field)

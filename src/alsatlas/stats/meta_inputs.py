@@ -48,8 +48,9 @@ class MetaInputs:
         return int(self.X.shape[1])
 
 
-def as_vector(values: ArrayLike, field: str) -> FloatArray:
-    """Return ``values`` as a finite 1-D float array, or raise :class:`StatsInputError`."""
+def as_float_vector(values: ArrayLike, field: str) -> FloatArray:
+    """Return ``values`` as a 1-D float array (a scalar becomes length 1), or raise
+    :class:`StatsInputError` naming ``field``; non-finite values are left to the caller."""
     try:
         arr = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -58,6 +59,12 @@ def as_vector(values: ArrayLike, field: str) -> FloatArray:
         arr = arr.reshape(1)
     if arr.ndim != 1:
         raise StatsInputError(f"must be one-dimensional, got shape {arr.shape}", field=field)
+    return arr
+
+
+def as_vector(values: ArrayLike, field: str) -> FloatArray:
+    """Return ``values`` as a finite 1-D float array, or raise :class:`StatsInputError`."""
+    arr = as_float_vector(values, field)
     if np.isfinite(arr).all():
         return arr
     bad = np.flatnonzero(~np.isfinite(arr))
@@ -217,6 +224,7 @@ __all__ = [
     "MetaInputs",
     "Method",
     "Test",
+    "as_float_vector",
     "as_vector",
     "check_level",
     "check_meta_inputs",
