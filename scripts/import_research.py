@@ -835,6 +835,7 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 
 
 _SIGNATURES = (
+    ("citations", "title"),
     ("meta", "pooled_estimate"),
     ("epi", "disease_harmonized"),
     ("genetic", "record_type"),
@@ -860,6 +861,48 @@ def curation_tables(folder: Path) -> dict[str, list[Any]]:
         else:
             out[table].extend(rows)
     return out
+
+
+CITATION_FIELDS = ("pmid", "pmcid", "doi", "nct_id", "first_author", "title", "journal", "year")
+SAME_PUBLICATION_RE = re.compile(r"SAME PUBLICATION as (?:[a-z_]+/)?([A-Za-z0-9_.-]+)")
+
+
+def apply_citations(imp: Importer, rows: Iterable[Mapping[str, str]]) -> None:
+    """Complete file-level citations from curated bibliographic metadata (by ``study_id``).
+
+    A curated value fills a gap or replaces a differing one (the difference is reported);
+    a "same publication" flag adds a cross-reference to the records' notes.
+    """
+    by_study: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for (_, study), data in imp.files.items():
+        by_study[study].append(data)
+    for row in rows:
+        study = clean(row.get("study_id")) or ""
+        if study not in by_study:
+            imp.problems.append(f"citations: no evidence file for study_id {study!r}")
+            continue
+        for data in by_study[study]:
+            cit = data["citation"]
+            for field in CITATION_FIELDS:
+                raw = clean(row.get(field))
+                if raw is None:
+                    continue
+                value: Any = year_of(raw) if field == "year" else raw
+                if field == "doi":
+                    value = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", raw, flags=re.I)
+                if value is None:
+                    continue
+                if cit.get(field) not in (None, value):
+                    imp.problems.append(
+                        f"citations: {study} {field} {cit[field]!r} -> {value!r} (curated)"
+                    )
+                cit[field] = value
+            same = SAME_PUBLICATION_RE.search(row.get("notes") or "")
+            if same:
+                note = f"Same publication as {same.group(1)}; count it once."
+                for rec in data["records"]:
+                    if note not in rec.get("notes", ""):
+                        rec["notes"] = f"{rec.get('notes', '')} {note}".strip()
 
 
 def dump_yaml(data: Mapping[str, Any]) -> str:
@@ -1002,6 +1045,7 @@ def main(argv: list[str] | None = None) -> int:
     import_genetics(imp, read_csv(r / "genetic_studies.csv") + extra["genetic"])
     import_trials(imp, read_csv(r / "immune_trials.csv") + extra["trial"])
     import_biomarkers(imp, read_csv(r / "immune_biomarkers.csv") + extra["biomarker"])
+    apply_citations(imp, extra["citations"])
     write(imp, args.out)
     for problem in imp.problems:
         print(f"note: {problem}", file=sys.stderr)

@@ -145,6 +145,9 @@ def test_awkward_rows_are_imported_honestly(script: ModuleType, tmp_path: Path) 
     sle = by_exposure["sle"]
     assert (sle.estimate, sle.ci_lb, sle.ci_ub) == (1.5, 1.1, 2.0)
     assert sle.citation.doi == "10.1000/test"
+    assert sle.citation.pmid == "1234567"
+    assert sle.citation.title == "A made-up title"
+    assert "Same publication as Other2020" in sle.notes
     assert (sle.n_cases, sle.n_controls) == (100, 400)
     assert sle.time_window.lag_years_min == 2.0
     assert sle.time_window.excludes_year_before_als is True
