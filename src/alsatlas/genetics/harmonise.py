@@ -44,7 +44,7 @@ import polars as pl
 
 from alsatlas.errors import SumstatsError
 from alsatlas.genetics.alleles import complement_array, palindromic_array
-from alsatlas.genetics.sumstats import NULL_VALUES, read_bytes, split_header
+from alsatlas.genetics.sumstats import CANONICAL_SCHEMA, NULL_VALUES, read_bytes, split_header
 
 Action = Literal[1, 2, 3]
 DEFAULT_TOLERANCE = 0.08
@@ -655,15 +655,9 @@ def read_harmonised(path: str | Path, *, exposure_id: str | None = None) -> Harm
 def _side(frame: pl.DataFrame, side: str) -> pl.DataFrame:
     """Canonical sumstats columns renamed with a TwoSampleMR suffix (missing ones added)."""
     wanted = {
-        "effect_allele": pl.String,
-        "other_allele": pl.String,
-        "beta": pl.Float64,
-        "se": pl.Float64,
-        "eaf": pl.Float64,
-        "pval": pl.Float64,
-        "samplesize": pl.Float64,
-        "ncase": pl.Float64,
-        "ncontrol": pl.Float64,
+        name: dtype
+        for name, dtype in CANONICAL_SCHEMA.items()
+        if name not in ("SNP", "chr", "pos", "line")
     }
     if "SNP" not in frame.columns:
         raise SumstatsError(f"the {side} table has no SNP column", field="SNP")

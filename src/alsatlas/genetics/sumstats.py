@@ -51,21 +51,24 @@ Z_975 = 1.959963984540054
 NULL_VALUES: tuple[str, ...] = ("", "NA", "NaN", "nan", "na", "N/A", "NULL", "null", "None", ".")
 """Cell values read as missing."""
 
-CANONICAL_COLUMNS: tuple[str, ...] = (
-    "SNP",
-    "chr",
-    "pos",
-    "effect_allele",
-    "other_allele",
-    "beta",
-    "se",
-    "eaf",
-    "pval",
-    "samplesize",
-    "ncase",
-    "ncontrol",
-    "line",
-)
+CANONICAL_SCHEMA: dict[str, type[pl.DataType]] = {
+    "SNP": pl.String,
+    "chr": pl.String,
+    "pos": pl.Int64,
+    "effect_allele": pl.String,
+    "other_allele": pl.String,
+    "beta": pl.Float64,
+    "se": pl.Float64,
+    "eaf": pl.Float64,
+    "pval": pl.Float64,
+    "samplesize": pl.Float64,
+    "ncase": pl.Float64,
+    "ncontrol": pl.Float64,
+    "line": pl.Int64,
+}
+"""Column names and polars types of a parsed summary-statistics table, in order."""
+
+CANONICAL_COLUMNS: tuple[str, ...] = tuple(CANONICAL_SCHEMA)
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _ALLELE_RE = r"^(?:[ACGT]+|D|I)$"
@@ -506,27 +509,14 @@ def _canonical(
             "ncontrol": ncontrol,
             "line": lines,
         },
-        schema={
-            "SNP": pl.String,
-            "chr": pl.String,
-            "pos": pl.Int64,
-            "effect_allele": pl.String,
-            "other_allele": pl.String,
-            "beta": pl.Float64,
-            "se": pl.Float64,
-            "eaf": pl.Float64,
-            "pval": pl.Float64,
-            "samplesize": pl.Float64,
-            "ncase": pl.Float64,
-            "ncontrol": pl.Float64,
-            "line": pl.Int64,
-        },
+        schema=CANONICAL_SCHEMA,
     ).filter(keep)
     return table, dropped, derived
 
 
 __all__ = [
     "CANONICAL_COLUMNS",
+    "CANONICAL_SCHEMA",
     "NULL_VALUES",
     "Z_975",
     "InvalidRow",
