@@ -135,6 +135,12 @@ def test_awkward_rows_are_imported_honestly(script: ModuleType, tmp_path: Path) 
             )
         ],
     )
+    (curation / "citations.csv").write_text(
+        "study_id,pmid,pmcid,doi,nct_id,first_author,title,journal,year,page_url,notes\n"
+        "Test2020,1234567,,,,Test A,A made-up title,J Test,2020,https://example.org/c,"
+        "SAME PUBLICATION as genetics/Other2020\n",
+        encoding="utf-8",
+    )
     assert (
         script.main(["--research", str(research), "--curation", str(curation), "--out", str(out)])
         == 0
