@@ -57,12 +57,16 @@ METHOD_LABELS: dict[str, str] = {
 }
 
 
-def _finish(ax: Axes, title: str | None) -> None:
+def _finish(fig: Figure, ax: Axes, title: str | None, path: str | Path | None) -> Figure:
+    """Common styling and title of an MR plot; writes it to ``path`` when given."""
     ax.tick_params(labelsize=FONT_SIZE)
     for spine in ("right", "top"):
         ax.spines[spine].set_visible(False)
     if title:
         ax.set_title(title, fontsize=FONT_SIZE + 1, fontweight="bold")
+    if path is not None:
+        save_figure(fig, path)
+    return fig
 
 
 def mr_scatter_plot(
@@ -118,10 +122,7 @@ def mr_scatter_plot(
     ax.set_ylabel(outcome_label, fontsize=FONT_SIZE)
     if wanted:
         ax.legend(fontsize=FONT_SIZE - 1, frameon=False, loc="best")
-    _finish(ax, title)
-    if path is not None:
-        save_figure(fig, path)
-    return fig
+    return _finish(fig, ax, title, path)
 
 
 def mr_funnel_plot(
@@ -156,10 +157,7 @@ def mr_funnel_plot(
     ax.set_ylim(0.0, float(np.max(prec)) * 1.05)
     if lines:
         ax.legend(fontsize=FONT_SIZE - 1, frameon=False, loc="best")
-    _finish(ax, title)
-    if path is not None:
-        save_figure(fig, path)
-    return fig
+    return _finish(fig, ax, title, path)
 
 
 def _rows_plot(
@@ -204,10 +202,7 @@ def _rows_plot(
     ax.set_yticklabels([*labels, *all_labels], fontsize=FONT_SIZE - 1)
     ax.set_ylim(0.3, float(ys[0]) + 0.7)
     ax.set_xlabel(xlabel, fontsize=FONT_SIZE)
-    _finish(ax, title)
-    if path is not None:
-        save_figure(fig, path)
-    return fig
+    return _finish(fig, ax, title, path)
 
 
 def mr_forest_plot(
