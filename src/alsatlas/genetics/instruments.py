@@ -153,6 +153,17 @@ def _read_text(name: str) -> bytes:
     return resources.files("alsatlas").joinpath(*DATA_DIR, name).read_bytes()
 
 
+def _read_tsv(name: str) -> pl.DataFrame:
+    """A shipped tab-separated table, every column as text (``""`` and ``NA`` read as null)."""
+    return pl.read_csv(
+        _read_text(name),
+        separator="\t",
+        infer_schema=False,
+        null_values=["", "NA"],
+        quote_char=None,
+    )
+
+
 def _opt_float(value: object) -> float | None:
     try:
         out = float(str(value))
@@ -163,13 +174,7 @@ def _opt_float(value: object) -> float | None:
 
 @cache
 def _mrbase_table() -> pl.DataFrame:
-    return pl.read_csv(
-        _read_text(MRBASE_FILE),
-        separator="\t",
-        infer_schema=False,
-        null_values=["", "NA"],
-        quote_char=None,
-    )
+    return _read_tsv(MRBASE_FILE)
 
 
 @cache
@@ -305,13 +310,7 @@ def load_exposure_set(query: str | ExposureSet) -> Sumstats:
 @cache
 def opengwas_catalogue() -> pl.DataFrame:
     """The shipped OpenGWAS catalogue rows (879 GWAS: ALS, autoimmune, 731 immune-cell traits)."""
-    return pl.read_csv(
-        _read_text(CATALOGUE_FILE),
-        separator="\t",
-        infer_schema=False,
-        null_values=["", "NA"],
-        quote_char=None,
-    )
+    return _read_tsv(CATALOGUE_FILE)
 
 
 def immune_cell_gwas() -> pl.DataFrame:
