@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 
 from alsatlas.evidence.schema import ImmuneBiomarker
 from alsatlas.synthesis.answer import BiomarkerFinding, Certainty, Criterion, GradeStep, Verdict
-from alsatlas.synthesis.certainty import grade
+from alsatlas.synthesis.certainty import grade, inconsistency_step
 from alsatlas.synthesis.rules import MIN_REPLICATIONS
 from alsatlas.synthesis.selection import numeric_direction
 
@@ -158,16 +158,13 @@ def prognosis_verdict(records: Iterable[ImmuneBiomarker]) -> tuple[Verdict, str,
             )
         }
     )
-    if conflicting:
-        steps.append(
-            GradeStep(
-                "inconsistency",
-                -1,
-                "significant in one cohort, not in another: " + ", ".join(conflicting),
-            )
+    steps.append(
+        inconsistency_step(
+            conflicting,
+            "significant in one cohort, not in another",
+            "no marker conflicts across cohorts",
         )
-    else:
-        steps.append(GradeStep("inconsistency", 0, "no marker conflicts across cohorts"))
+    )
     certainty = grade("low", "observational cohorts: GRADE starts at low", steps)
     return verdict, reason, certainty
 

@@ -44,6 +44,14 @@ def grade(start: CertaintyLevel, start_reason: str, steps: Sequence[GradeStep]) 
     return Certainty(CERTAINTY_LEVELS[score - 1], start, start_reason, tuple(steps))
 
 
+def inconsistency_step(conflicts: Sequence[str], conflict: str, agreement: str) -> GradeStep:
+    """Inconsistency: one down, naming the ``conflicts`` after ``conflict``, when there are any;
+    otherwise no change, because of ``agreement``."""
+    if conflicts:
+        return GradeStep("inconsistency", -1, f"{conflict}: " + ", ".join(conflicts))
+    return GradeStep("inconsistency", 0, agreement)
+
+
 def imprecision_step(ci_lb: float | None, ci_ub: float | None) -> GradeStep:
     """Imprecision of a ratio CI (two down / one down / none), with the reason."""
     if ci_lb is None or ci_ub is None:
@@ -217,4 +225,4 @@ def epi_certainty(
     return grade(start, start_reason, steps)
 
 
-__all__ = ["epi_certainty", "grade", "imprecision_step"]
+__all__ = ["epi_certainty", "grade", "imprecision_step", "inconsistency_step"]

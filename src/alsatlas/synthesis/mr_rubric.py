@@ -31,7 +31,7 @@ from alsatlas.synthesis.answer import (
     Verdict,
     VoteDirection,
 )
-from alsatlas.synthesis.certainty import grade, imprecision_step
+from alsatlas.synthesis.certainty import grade, imprecision_step, inconsistency_step
 from alsatlas.synthesis.rules import MR_MIN_F, NULL_BAND
 from alsatlas.synthesis.selection import numeric_direction
 from alsatlas.synthesis.verdict import is_precise_null, opposite
@@ -113,16 +113,13 @@ def mr_certainty(record: MRResult, peers: Sequence[MRResult] = ()) -> Certainty:
         and mine in ("increased", "decreased")
         and mr_direction(p) == opposite(mine)
     ]
-    if clash:
-        steps.append(
-            GradeStep(
-                "inconsistency",
-                -1,
-                "another MR study of this exposure goes the other way: " + ", ".join(clash),
-            )
+    steps.append(
+        inconsistency_step(
+            clash,
+            "another MR study of this exposure goes the other way",
+            "no MR study of this exposure disagrees",
         )
-    else:
-        steps.append(GradeStep("inconsistency", 0, "no MR study of this exposure disagrees"))
+    )
     if is_ratio(record) and record.ci_lb is not None and record.ci_ub is not None:
         steps.append(imprecision_step(record.ci_lb, record.ci_ub))
     else:
