@@ -8,30 +8,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
+from chromium_page import (
+    ARTIFACTS,
+    BROWSER_MARKS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    collect_page_errors,
+)
 
 from alsatlas.report.build import build_report
 from alsatlas.report.sources import shipped_inputs
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TIMEOUT_MS = 180_000
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium)",
-    ),
-]
+pytestmark = BROWSER_MARKS
 
 
 def test_report_renders_in_chromium(tmp_path: Path) -> None:
@@ -48,15 +38,7 @@ def test_report_renders_in_chromium(tmp_path: Path) -> None:
             # A full-page screenshot of a long report on a busy 2-core machine can take longer
             # than playwright's 30 s default.
             page.set_default_timeout(TIMEOUT_MS)
-            page.on(
-                "console",
-                lambda m: (
-                    errors.append(f"console {m.type}: {m.text}")
-                    if m.type in ("error", "warning")
-                    else None
-                ),
-            )
-            page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+            collect_page_errors(page, errors)
             page.on("request", lambda r: requests.append(r.url))
             page.goto(files.html.as_uri(), wait_until="load")
 
