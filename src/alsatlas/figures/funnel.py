@@ -35,8 +35,8 @@ from alsatlas.figures.style import (
     REGION_COLOUR,
     STUDY_COLOUR,
     apply_ratio_axis,
+    finish_plot,
     padded_range,
-    save_figure,
 )
 from alsatlas.stats.rma import RMAResult
 from alsatlas.stats.trimfill import TrimFillResult
@@ -153,14 +153,7 @@ def funnel_plot(
     ax.set_xlabel(
         f"{effect_label} ({'log scale' if ratio else 'analysis scale'})", fontsize=FONT_SIZE
     )
-    ax.tick_params(labelsize=FONT_SIZE)
-    for spine in ("right", "top"):
-        ax.spines[spine].set_visible(False)
-    if title:
-        ax.set_title(title, fontsize=FONT_SIZE + 1, fontweight="bold")
-    if path is not None:
-        save_figure(fig, path)
-    return fig
+    return finish_plot(fig, ax, title, path)
 
 
 __all__ = ["funnel_plot"]

@@ -21,11 +21,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
-from alsatlas.figures.style import FONT_SIZE, POOLED_COLOUR, STUDY_COLOUR, save_figure
+from alsatlas.figures.style import FONT_SIZE, POOLED_COLOUR, STUDY_COLOUR, finish_plot
 from alsatlas.genetics.mr.results import MRMethodResult, MRReport, SNPwiseResults
 
 #: Okabe-Ito colours for the method lines, in METHOD_IDS order.
@@ -55,18 +54,6 @@ METHOD_LABELS: dict[str, str] = {
     "weighted_mode": "Weighted mode",
     "presso": "MR-PRESSO",
 }
-
-
-def _finish(fig: Figure, ax: Axes, title: str | None, path: str | Path | None) -> Figure:
-    """Common styling and title of an MR plot; writes it to ``path`` when given."""
-    ax.tick_params(labelsize=FONT_SIZE)
-    for spine in ("right", "top"):
-        ax.spines[spine].set_visible(False)
-    if title:
-        ax.set_title(title, fontsize=FONT_SIZE + 1, fontweight="bold")
-    if path is not None:
-        save_figure(fig, path)
-    return fig
 
 
 def mr_scatter_plot(
@@ -122,7 +109,7 @@ def mr_scatter_plot(
     ax.set_ylabel(outcome_label, fontsize=FONT_SIZE)
     if wanted:
         ax.legend(fontsize=FONT_SIZE - 1, frameon=False, loc="best")
-    return _finish(fig, ax, title, path)
+    return finish_plot(fig, ax, title, path)
 
 
 def mr_funnel_plot(
@@ -157,7 +144,7 @@ def mr_funnel_plot(
     ax.set_ylim(0.0, float(np.max(prec)) * 1.05)
     if lines:
         ax.legend(fontsize=FONT_SIZE - 1, frameon=False, loc="best")
-    return _finish(fig, ax, title, path)
+    return finish_plot(fig, ax, title, path)
 
 
 def _rows_plot(
@@ -202,7 +189,7 @@ def _rows_plot(
     ax.set_yticklabels([*labels, *all_labels], fontsize=FONT_SIZE - 1)
     ax.set_ylim(0.3, float(ys[0]) + 0.7)
     ax.set_xlabel(xlabel, fontsize=FONT_SIZE)
-    return _finish(fig, ax, title, path)
+    return finish_plot(fig, ax, title, path)
 
 
 def mr_forest_plot(

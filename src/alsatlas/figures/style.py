@@ -102,6 +102,19 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
     return out
 
 
+def finish_plot(fig: Figure, ax: Axes, title: str | None, path: str | Path | None) -> Figure:
+    """Common finish of a single-axes plot: tick labels in :data:`FONT_SIZE`, no right or top
+    spine, the title if any; written to ``path`` (see :func:`save_figure`) when given."""
+    ax.tick_params(labelsize=FONT_SIZE)
+    for spine in ("right", "top"):
+        ax.spines[spine].set_visible(False)
+    if title:
+        ax.set_title(title, fontsize=FONT_SIZE + 1, fontweight="bold")
+    if path is not None:
+        save_figure(fig, path)
+    return fig
+
+
 __all__ = [
     "FILLED_COLOUR",
     "FONT_SIZE",
@@ -112,6 +125,7 @@ __all__ = [
     "STUDY_COLOUR",
     "SUBGROUP_COLOUR",
     "apply_ratio_axis",
+    "finish_plot",
     "format_ratio",
     "padded_range",
     "ratio_ticks",
