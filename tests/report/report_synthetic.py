@@ -103,7 +103,7 @@ def pooled_estimate(
     sensitivity: tuple[SensitivityAnalysis, ...] = (),
 ) -> PooledEstimate:
     """A pooled estimate made as the synthesis layer makes it (``alsatlas.stats.rma``, REML,
-    z test), so that the report's forest-plot refit agrees with these numbers."""
+    z test), carrying its fitted model as the synthesis does."""
     fit = rma([r.yi for r in draft], [r.vi for r in draft], method="REML", test="z")
     rows = tuple(
         dataclasses.replace(r, weight=float(w)) for r, w in zip(draft, fit.weights, strict=True)
@@ -126,6 +126,7 @@ def pooled_estimate(
         test="z",
         rows=rows,
         sensitivity=sensitivity,
+        fit=fit,
     )
 
 

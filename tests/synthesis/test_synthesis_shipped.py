@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from functools import cache
 
 import pytest
@@ -155,3 +156,14 @@ def test_shipped_pooled_numbers_come_from_selected_rows() -> None:
             assert len(groups) == len(set(groups)), "two rows from one overlap group"
             if p.k >= 2:
                 assert sum(r.weight for r in p.rows) == pytest.approx(100.0)
+                # the carried model is the one behind the numbers (figures draw it)
+                assert p.fit is not None
+                assert math.exp(p.fit.estimate) == pytest.approx(p.estimate, rel=1e-12)
+                assert math.exp(float(p.fit.ci_lb[0])) == pytest.approx(p.ci_lb, rel=1e-12)
+                assert math.exp(float(p.fit.ci_ub[0])) == pytest.approx(p.ci_ub, rel=1e-12)
+                assert [float(w) for w in p.fit.weights] == pytest.approx(
+                    [r.weight for r in p.rows], rel=1e-12
+                )
+                assert "fit" not in p.to_dict()
+            else:
+                assert p.fit is None

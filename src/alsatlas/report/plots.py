@@ -4,13 +4,8 @@ The plotting lives in :mod:`alsatlas.figures`; this module decides which figures
 gets and wraps each as inline SVG with an accessible title, a text description and a caption.
 
 Forest plots: one per pooled disease term of an answer, from its :class:`StudyRow` values
-(``yi``, ``vi``, labels). ``alsatlas.figures.forest_plot`` draws the pooled diamond, the
-weights and the prediction interval from a fitted model object, which the synthesis result does
-not carry, so the model is fitted again here with :func:`alsatlas.stats.rma.rma`, the same
-function, inputs, τ² estimator and test the synthesis used (``PooledEstimate.method`` /
-``.test``). The refit must reproduce the synthesis estimate, CI and weights to 1e-6 (relative);
-otherwise :class:`ReportConsistencyError` is raised rather than drawing a figure whose numbers
-could differ from the tables.
+(``yi``, ``vi``, labels); the pooled diamond, weights and prediction interval come from the
+model the synthesis fitted (``PooledEstimate.fit``), so a figure cannot differ from the tables.
 """
 
 from __future__ import annotations
@@ -20,7 +15,6 @@ import math
 import numpy as np
 from matplotlib.figure import Figure
 
-from alsatlas.errors import AlsatlasError
 from alsatlas.figures.forest import forest_plot
 from alsatlas.figures.funnel import funnel_plot
 from alsatlas.figures.style import (
@@ -34,13 +28,8 @@ from alsatlas.report.context import FigureView, term_label
 from alsatlas.report.inline_svg import figure_to_svg, inline_svg
 from alsatlas.report.render import slug
 from alsatlas.report.tables import format_number
-from alsatlas.stats.rma import RMAResult, rma
 from alsatlas.synthesis.answer import Answer, MRFinding, PooledEstimate
 from alsatlas.synthesis.rules import MIN_K_REGTEST
-
-RTOL = 1e-6
-"""Relative tolerance for the refit to agree with the synthesis numbers."""
-
 
 _WALD_NOTE = (
     "Study intervals are drawn as log estimate ± 1.96 SE (SE from the published CI), so a last "
@@ -48,46 +37,11 @@ _WALD_NOTE = (
 )
 
 
-class ReportConsistencyError(AlsatlasError):
-    """A figure would show numbers that differ from the synthesis result it illustrates."""
-
-
-def _close(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=RTOL, abs_tol=1e-12)
-
-
-def refit(pooled: PooledEstimate) -> RMAResult | None:
-    """The synthesis model of ``pooled`` fitted again for drawing, checked against its numbers.
-
-    ``None`` for k = 1 (nothing was pooled).
-    """
-    if pooled.k < 2 or pooled.method is None:
-        return None
-    yi = np.array([r.yi for r in pooled.rows], dtype=np.float64)
-    vi = np.array([r.vi for r in pooled.rows], dtype=np.float64)
-    fit = rma(yi, vi, method=pooled.method, test=pooled.test or "z")
-    checks = (
-        ("estimate", math.exp(fit.estimate), pooled.estimate),
-        ("ci_lb", math.exp(float(fit.ci_lb[0])), pooled.ci_lb),
-        ("ci_ub", math.exp(float(fit.ci_ub[0])), pooled.ci_ub),
-    )
-    weights = np.asarray(fit.weights, dtype=np.float64)
-    for name, got, want in checks:
-        if not _close(got, want):
-            raise ReportConsistencyError(f"{pooled.term}: refit {name} {got!r} != {want!r}")
-    for row, w in zip(pooled.rows, weights, strict=True):
-        if not _close(float(w), row.weight):
-            raise ReportConsistencyError(
-                f"{pooled.term}: refit weight of {row.record_id} {float(w)!r} != {row.weight!r}"
-            )
-    return fit
-
-
 def forest_view(answer: Answer, pooled: PooledEstimate, index: int) -> FigureView | None:
     """The forest plot of one pooled term, or ``None`` when it has no rows."""
     if not pooled.rows:
         return None
-    fit = refit(pooled)
+    fit = pooled.fit
     disease = term_label(pooled.term)
     labels = [r.label for r in pooled.rows]
     figure: Figure = forest_plot(
@@ -140,7 +94,7 @@ def funnel_view(answer: Answer, pooled: PooledEstimate, index: int) -> FigureVie
     rules assess small-study effects only from there), else ``None``."""
     if pooled.k < MIN_K_REGTEST:
         return None
-    fit = refit(pooled)
+    fit = pooled.fit
     if fit is None:
         return None
     disease = term_label(pooled.term)
@@ -274,11 +228,8 @@ def answer_figures(answer: Answer) -> tuple[FigureView, ...]:
 
 
 __all__ = [
-    "RTOL",
-    "ReportConsistencyError",
     "answer_figures",
     "forest_view",
     "funnel_view",
     "mr_estimates_view",
-    "refit",
 ]

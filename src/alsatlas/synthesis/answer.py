@@ -8,7 +8,11 @@ numbers. Ratio estimates are on the natural scale; ``yi``/``vi`` on the log scal
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, is_dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+
+from pydantic import ConfigDict, Field
+
+from alsatlas.stats.rma import RMAResult
 
 Verdict = Literal[
     "supported",
@@ -48,7 +52,11 @@ QuestionCategory = Literal[
 def _plain(value: object) -> Any:
     """JSON-ready copy of a dataclass / tuple / pydantic model / scalar."""
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+        return {
+            f.name: _plain(getattr(value, f.name))
+            for f in fields(value)
+            if f.metadata.get("export", True)
+        }
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
@@ -179,7 +187,9 @@ class PooledEstimate(_AsDict):
     For k ≥ 2 the numbers are those of :func:`alsatlas.stats.rma` (random effects, REML τ²,
     Wald-type z test) on the log scale, back-transformed: ``estimate``, ``ci_lb``/``ci_ub``,
     prediction interval ``pi_lb``/``pi_ub``, ``I2`` (percent), ``tau2``. For k = 1 the single
-    estimate is reported as published and the model fields are ``None``.
+    estimate is reported as published and the model fields are ``None``. ``fit`` is the fitted
+    model itself (``None`` for k = 1), so that figures draw the very model these numbers come
+    from; it is left out of ``to_dict()`` and of equality.
     """
 
     term: str
@@ -200,6 +210,12 @@ class PooledEstimate(_AsDict):
     sensitivity: tuple[SensitivityAnalysis, ...] = ()
     regtest_pval: float | None = None
     note: str = ""
+    fit: Annotated[RMAResult | None, Field(exclude=True)] = field(
+        default=None, compare=False, repr=False, metadata={"export": False}
+    )
+
+    # lets pydantic (the web API's response models) carry the fitted model without exporting it
+    __pydantic_config__ = ConfigDict(arbitrary_types_allowed=True)
 
     @property
     def pooled(self) -> bool:

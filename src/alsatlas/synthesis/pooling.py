@@ -216,6 +216,7 @@ def pool_term(
         sensitivity=tuple(sensitivity),
         regtest_pval=reg_p,
         note=note,
+        fit=fit,
     )
 
 
