@@ -32,7 +32,7 @@ CASES: dict[str, tuple[str | None, str | None, str]] = {
     "schema_wrong_type": ("broken.rec", "estimate", "valid number"),
     "schema_unknown_field": ("broken.rec", "colour", "Extra inputs"),
     "unknown_kind": ("broken.rec", "kind", "unknown kind 'anecdote'"),
-    "bad_verification": ("broken.rec", "verification", "'verified'"),
+    "bad_verification": ("broken.rec", "verification", "'primary'"),
     "not_finite": ("broken.rec", "estimate", "finite number"),
     "yaml_syntax": (None, None, "YAML syntax error at line 6"),
     "not_a_mapping": (None, None, "expected a mapping"),

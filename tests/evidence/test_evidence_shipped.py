@@ -36,8 +36,8 @@ def test_at_least_60_records_across_all_kinds() -> None:
 def test_every_record_has_provenance() -> None:
     base = load_evidence()
     for record in base:
-        assert record.source_url.startswith(("http://", "https://")), record.id
-        assert record.verification in {"verified", "partial", "unverified"}
+        assert record.read_from.startswith(("http://", "https://")), record.id
+        assert record.verification in {"primary", "secondary", "unverified"}
         assert record.study_id
     # identifiers that were not visible on any source page stay empty (never guessed);
     # they must remain the exception

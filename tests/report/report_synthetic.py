@@ -52,7 +52,7 @@ class FakeRecord:
     id: str
     study_id: str
     citation: FakeCitation
-    source_url: str = "https://example.org/source"
+    read_from: str = "https://example.org/source"
 
 
 STUDY_OF = {"m1": "MR2022", "t1": "COMBAT", "b1": "Lunetta2017"}
@@ -176,7 +176,8 @@ def synthetic_inputs() -> ReportInputs:
                     estimate=1.01,
                     ci_lb=0.98,
                     ci_ub=1.04,
-                    p_value="0.5",
+                    p_value=0.5,
+                    p_value_qualifier="=",
                     direction="null",
                     precise_null=True,
                     verification="verified",
@@ -251,7 +252,8 @@ def synthetic_inputs() -> ReportInputs:
                 estimate=1.129,
                 ci_lb=1.033,
                 ci_ub=1.234,
-                p_value="0.007",
+                p_value=0.007,
+                p_value_qualifier="=",
                 direction="increased",
                 significant=True,
                 cohort_n=394,

@@ -13,49 +13,47 @@ from alsatlas.synthesis.trials import drug_finding
 
 
 def test_drug_verdicts_follow_trial_outcomes() -> None:
-    worked = drug_finding("x", [trial("t1", "x", status="positive", signal="yes")])
+    worked = drug_finding("x", [trial("t1", "x", result="benefit")])
     assert worked.verdict == "supported"
     # one trial: consistency cannot be checked -> one level down from high
     assert worked.certainty.level == "moderate"
-    harm = drug_finding("m", [trial("t2", "m", status="harmful", signal="harm")])
+    harm = drug_finding("m", [trial("t2", "m", result="harm")])
     assert harm.verdict == "contradicted"
     failed = drug_finding(
         "c",
         [
-            trial("t3", "c", status="negative", signal="no"),
-            trial("t4", "c", status="negative", signal="no (post hoc subgroup only)"),
+            trial("t3", "c", result="no_benefit"),
+            trial("t4", "c", result="no_benefit"),
         ],
     )
     assert failed.verdict == "not supported" and failed.certainty.level == "high"
-    subgroup = drug_finding(
-        "s", [trial("t5", "s", status="positive", signal="yes (prespecified subpopulation only)")]
-    )
+    subgroup = drug_finding("s", [trial("t5", "s", result="benefit_prespecified_subgroup")])
     assert subgroup.verdict == "partly supported"
     safety = drug_finding(
         "i",
         [
-            trial("t6", "i", status="positive", signal="no", endpoint="safety/tolerability"),
-            trial("t7", "i", status="ongoing", signal="not yet reported"),
+            trial("t6", "i", result="not_efficacy", endpoint="safety"),
+            trial("t7", "i", result="pending"),
         ],
     )
     assert safety.verdict == "insufficient evidence" and safety.certainty.level == "very low"
-    small = drug_finding("y", [trial("t8", "y", status="negative", signal="no", n=60)])
+    small = drug_finding("y", [trial("t8", "y", result="no_benefit", n=60)])
     assert {s.domain: s.change for s in small.certainty.grade_steps}["imprecision"] == -1
 
 
 def test_open_label_trials_are_not_randomised_evidence() -> None:
     finding = drug_finding(
-        "z", [trial("t9", "z", status="positive", signal="yes", phase="2 (open-label)")]
+        "z", [trial("t9", "z", result="benefit", phase="2 (open-label)", randomised=False)]
     )
     assert finding.verdict == "insufficient evidence"
 
 
 def test_therapy_class_and_single_drug_questions() -> None:
     ev = base(
-        trial("a1", "minocycline", status="harmful", signal="harm"),
-        trial("a2", "celecoxib", status="negative", signal="no"),
-        trial("a3", "pioglitazone", status="negative", signal="no"),
-        trial("a4", "ibudilast", status="ongoing", signal="not yet reported"),
+        trial("a1", "minocycline", result="harm"),
+        trial("a2", "celecoxib", result="no_benefit"),
+        trial("a3", "pioglitazone", result="no_benefit"),
+        trial("a4", "ibudilast", result="pending"),
     )
     cls = answer("immune_therapies", ev)
     assert cls.verdict == "not supported"
@@ -68,7 +66,15 @@ def test_therapy_class_and_single_drug_questions() -> None:
 def test_mr_precise_nulls_are_not_supported() -> None:
     ev = base(
         mr("m1", "ulcerative_colitis", 0.98, 0.96, 1.01),
-        mr("m2", "crohn_disease", 0.99, 0.96, 1.02, method="IVW, MR-Egger, weighted median"),
+        mr(
+            "m2",
+            "crohn_disease",
+            0.99,
+            0.96,
+            1.02,
+            method="IVW, MR-Egger, weighted median",
+            robust=("mr_egger", "weighted_median"),
+        ),
     )
     a = answer("autoimmune_causal_mr", ev)
     assert a.verdict == "not supported"
@@ -96,11 +102,14 @@ def test_mr_risk_increasing_majority_is_supported_and_conflicts_lower_certainty(
 
 
 def test_p_value_reading() -> None:
-    assert p_below("0.007") is True
-    assert p_below("<0.001") is True
-    assert p_below("<=0.001") is True
-    assert p_below("0.24") is False
-    assert p_below(">0.05") is None
+    assert p_below(0.007) is True
+    assert p_below(0.001, "<") is True
+    assert p_below(0.05, "<") is True
+    assert p_below(0.1, "<") is None  # p < 0.1 may or may not be below 0.05
+    assert p_below(0.24) is False
+    assert p_below(0.05) is False
+    assert p_below(0.05, ">") is False
+    assert p_below(0.01, ">") is None
     assert p_below(None) is None
 
 
@@ -113,7 +122,7 @@ def test_biomarker_replication_needs_independent_studies() -> None:
     assert a.verdict == "partly supported"
     two_studies = base(
         biomarker("b1", "CRP", ("survival",), study="s1", hr=(1.2, 1.1, 1.3)),
-        biomarker("b2", "CRP", ("survival",), study="s2", p="0.01", measure="r"),
+        biomarker("b2", "CRP", ("survival",), study="s2", p=0.01, measure="r"),
     )
     b = answer("immune_biomarkers", two_studies)
     assert b.verdict == "supported"
@@ -123,16 +132,18 @@ def test_biomarker_replication_needs_independent_studies() -> None:
 
 def test_immune_trait_mr_is_two_sided_and_needs_replication() -> None:
     single = base(
-        mr("m1", None, 0.9, 0.84, 0.97).model_copy(update={"exposure": "leukocyte count"})
+        mr("m1", None, 0.9, 0.84, 0.97).model_copy(
+            update={"exposure": "leukocyte count", "exposure_class": "immune_trait"}
+        )
     )
     a = answer("immune_traits_mr", single)
     assert a.verdict == "partly supported"
     replicated = base(
         mr("m1", None, 0.9, 0.84, 0.97, study="s1").model_copy(
-            update={"exposure": "leukocyte count"}
+            update={"exposure": "leukocyte count", "exposure_class": "immune_trait"}
         ),
         mr("m2", None, 0.92, 0.86, 0.99, study="s2").model_copy(
-            update={"exposure": "leukocyte count"}
+            update={"exposure": "leukocyte count", "exposure_class": "immune_trait"}
         ),
     )
     assert answer("immune_traits_mr", replicated).verdict == "supported"
@@ -168,7 +179,7 @@ def test_mr_engine_report_certainty_steps() -> None:
 
 def test_classification_follows_the_three_criteria() -> None:
     failed = [
-        trial(f"f{i}", drug, status="negative", signal="no")
+        trial(f"f{i}", drug, result="no_benefit")
         for i, drug in enumerate(("celecoxib", "pioglitazone", "glatiramer_acetate"))
     ]
     nulls = [mr("m1", "ulcerative_colitis", 0.98, 0.96, 1.01), mr("m2", "sle", 1.0, 0.95, 1.05)]
@@ -176,7 +187,7 @@ def test_classification_follows_the_three_criteria() -> None:
     assert a.verdict == "not supported"
     assert [c.met for c in a.criteria] == [False, False, False]
     assert {s.domain: s.change for s in a.certainty.grade_steps} == {"indirectness": -1}
-    worked = [trial("w1", "tocilizumab", status="positive", signal="yes", n=400)]
+    worked = [trial("w1", "tocilizumab", result="benefit", n=400)]
     causal = [mr("m3", "sle", 1.3, 1.2, 1.4)]
     b = answer("als_autoimmune", base(*worked, *causal))
     assert b.verdict == "supported"
@@ -205,12 +216,12 @@ def test_shared_genetics_needs_loci_and_consistent_rg() -> None:
 
 def test_neuroinflammation_and_involvement() -> None:
     markers = [
-        biomarker("b1", "CHIT1", ("progression",), study="s1", p="0.001", measure="r"),
-        biomarker("b2", "IL-6", ("diagnosis",), study="s2", p="0.01", measure="g"),
-        biomarker("b3", "TNF", ("diagnosis",), study="s3", p="0.02", measure="g"),
+        biomarker("b1", "CHIT1", ("progression",), study="s1", p=0.001, measure="r"),
+        biomarker("b2", "IL-6", ("diagnosis",), study="s2", p=0.01, measure="g"),
+        biomarker("b3", "TNF", ("diagnosis",), study="s3", p=0.02, measure="g"),
     ]
     failed = [
-        trial(f"f{i}", drug, status="negative", signal="no")
+        trial(f"f{i}", drug, result="no_benefit")
         for i, drug in enumerate(("celecoxib", "pioglitazone", "glatiramer_acetate"))
     ]
     ev = base(*markers, *failed)
@@ -222,10 +233,10 @@ def test_neuroinflammation_and_involvement() -> None:
 
 
 def test_two_reports_of_one_trial_count_once() -> None:
-    first = trial("r1", "x", status="negative", signal="no").model_copy(
+    first = trial("r1", "x", result="no_benefit").model_copy(
         update={"nct_id": "NCT00000001", "year": 2023}
     )
-    second = trial("r2", "x", status="negative", signal="no").model_copy(
+    second = trial("r2", "x", result="no_benefit").model_copy(
         update={"nct_id": "NCT00000001", "year": 2025}
     )
     finding = drug_finding("x", [first, second])

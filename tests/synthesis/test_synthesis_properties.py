@@ -40,7 +40,7 @@ def records(draw: st.DrawFn) -> list[EpiAssociation]:
                 lag=draw(st.booleans()),
                 role=draw(st.sampled_from(["main", "main", "subgroup"])),
                 pooling=draw(st.sampled_from(["eligible", "eligible", "caution", "excluded"])),
-                verification=draw(st.sampled_from(["verified", "verified", "unverified"])),
+                verification=draw(st.sampled_from(["primary", "secondary", "unverified"])),
                 design=draw(st.sampled_from(["prospective cohort", "nested case-control"])),
             )
         )
@@ -61,7 +61,7 @@ def test_selection_and_grades_keep_their_invariants(recs: list[EpiAssociation]) 
         return
     rows = [by_id[r.record_id] for r in a.pooled.rows]
     for r in rows:  # only verified numeric main (or curator-chosen) rows are pooled
-        assert r.verification == "verified" and not r.direction_only
+        assert r.verified and not r.direction_only
         assert r.pooling == "eligible"
     groups = [r.overlap_group for r in rows if r.overlap_group is not None]
     assert len(groups) == len(set(groups))

@@ -105,7 +105,7 @@ def select_records(
         where.append("list_has_any(diseases, ?::VARCHAR[])")
         params.append(terms)
     if verified_only:
-        where.append("verification = 'verified'")
+        where.append("verification <> 'unverified'")
     cols = ", ".join(COLUMNS)
     sql = f"SELECT {cols} FROM records"
     if where:

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from alsatlas.cli.app import app
 from alsatlas.evidence import EVIDENCE_VERSION, read_evidence
+from alsatlas.evidence.schema import VERIFICATION_LEVELS
 
 
 @app.command()
@@ -40,10 +41,10 @@ def validate(
         raise typer.Exit(1)
     counts: dict[str, dict[str, int]] = {}
     for _, record in result.located:
-        row = counts.setdefault(record.kind, {"verified": 0, "partial": 0, "unverified": 0})
+        row = counts.setdefault(record.kind, dict.fromkeys(VERIFICATION_LEVELS, 0))
         row[record.verification] += 1
     table = Table(title="evidence records by kind")
-    for name in ("kind", "records", "verified", "partial", "unverified"):
+    for name in ("kind", "records", *VERIFICATION_LEVELS):
         table.add_column(name, justify="left" if name == "kind" else "right")
     for kind in sorted(counts):
         row = counts[kind]

@@ -7,8 +7,8 @@ File shape (one publication per file)::
     records:
       - id: cao2024.any-imd
         kind: epi_association
-        source_url: https://pmc.ncbi.nlm.nih.gov/articles/PMC10948436
-        verification: verified
+        read_from: https://pmc.ncbi.nlm.nih.gov/articles/PMC10948436
+        verification: primary
         ...
 
 Each record inherits the file's ``study_id`` and ``citation`` unless it sets its own.

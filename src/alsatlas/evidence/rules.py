@@ -87,8 +87,8 @@ def check_identifiers(file: str, record: Record) -> list[EvidenceError]:
                 f"an NCT id is 'NCT' followed by 8 digits; got {record.nct_id!r}",
             )
         )
-    if not record.source_url.startswith(("http://", "https://")):
-        errors.append(_err(file, record, "source_url", "the source page must be an http(s) URL"))
+    if not record.read_from.startswith(("http://", "https://")):
+        errors.append(_err(file, record, "read_from", "the source page must be an http(s) URL"))
     return errors
 
 

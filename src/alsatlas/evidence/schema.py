@@ -1,8 +1,11 @@
 """Schema of the evidence base: one frozen pydantic model per record kind.
 
 Every record carries a stable ``id``, the ``study_id`` of its publication, a :class:`Citation`,
-the ``source_url`` of the page its numbers were read from, a ``verification`` status and curator
-``notes``. Records are discriminated by ``kind``:
+``read_from`` (the page its numbers were read on), a ``verification`` level saying what kind of
+page that is, and curator ``notes``. Notes are for people only: synthesis reads the structured
+fields (numeric ``p_value``, ``f_statistic``, ``time_window``, ``design_type``, ``adjusted``,
+``survival_origin``, ``multiple_testing``, ``primary_result`` ...), never free text.
+Records are discriminated by ``kind``:
 
 - ``epi_association`` (:class:`EpiAssociation`): prior disease and later ALS (HR/RR/OR/SIR/IRR);
 - ``published_meta_analysis`` (:class:`PublishedMetaAnalysis`): a pooled estimate as published;
@@ -29,9 +32,54 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Verification = Literal["verified", "partial", "unverified"]
-"""``verified``: the number was read on ``source_url``; ``partial``: the direction or conclusion
-was read but not the number; ``unverified``: not confirmed on any page."""
+Verification = Literal["primary", "secondary", "unverified"]
+"""Where the record's content (its numbers, or its direction for a direction-only record) was
+read: ``primary`` on PubMed, PMC, the publisher's article page or the trial registry;
+``secondary`` on a mirror or aggregator of the primary text (abstract mirrors, repositories,
+news pages); ``unverified`` not confirmed on any page (its numbers are never used)."""
+
+VERIFICATION_LEVELS: tuple[Verification, ...] = ("primary", "secondary", "unverified")
+
+PValueQualifier = Literal["=", "<", ">"]
+"""How a p-value was reported: exactly (``=``), as an upper bound (``p < 0.001``) or a lower
+bound (``p > 0.05``)."""
+
+DesignType = Literal["cohort", "case_control", "other"]
+"""Study design class of an observational estimate (nested case-control is ``case_control``)."""
+
+ExposureScope = Literal[
+    "autoimmune",
+    "immune_mediated",
+    "immune_mediated_group",
+    "autoimmune_proxy",
+    "thyroid_not_autoimmune_specific",
+    "mixed",
+    "mixed_inflammatory_degenerative",
+    "familial",
+    "context_non_autoimmune",
+    "inflammation_context",
+    "gi_dysfunction_context",
+    "treatment_context",
+    "immune_context_infection",
+]
+"""What an epidemiological exposure stands for: the person's own autoimmune or immune-mediated
+disease (single or grouped), a proxy of one (``autoimmune_proxy``,
+``thyroid_not_autoimmune_specific``: thyroid disease not restricted to its autoimmune forms),
+mixed groupings, disease in relatives (``familial``) or context rows (``*_context``)."""
+
+CONTEXT_SCOPES: frozenset[str] = frozenset(
+    {
+        "context_non_autoimmune",
+        "inflammation_context",
+        "gi_dysfunction_context",
+        "treatment_context",
+        "immune_context_infection",
+    }
+)
+"""Scopes that are context only (infections, treatments, non-autoimmune comparators)."""
+
+PROXY_SCOPES: frozenset[str] = frozenset({"autoimmune_proxy", "thyroid_not_autoimmune_specific"})
+"""Scopes that only approximate an autoimmune disease."""
 
 Direction = Literal["increased", "decreased", "null"]
 """Direction of an association: risk/level/effect higher, lower, or no association."""
@@ -127,7 +175,8 @@ class Effect(BaseModel):
     estimate: float | None = None
     ci_lb: float | None = None
     ci_ub: float | None = None
-    p_value: str | None = None
+    p_value: float | None = None
+    p_value_qualifier: PValueQualifier = "="
 
 
 class _Record(BaseModel):
@@ -138,10 +187,17 @@ class _Record(BaseModel):
     id: str
     study_id: str
     citation: Citation
-    source_url: str
+    read_from: str
+    """URL of the page the record's numbers (or direction) were read on."""
     extra_sources: tuple[str, ...] = ()
     verification: Verification
     notes: str = ""
+    """Curator's notes, for people; no rule reads them."""
+
+    @property
+    def verified(self) -> bool:
+        """``True`` when the record was read on a page (``primary`` or ``secondary``)."""
+        return self.verification != "unverified"
 
     def disease_terms(self) -> tuple[str, ...]:
         """Vocabulary terms of the diseases this record is about (used by lookups)."""
@@ -161,9 +217,8 @@ class EpiAssociation(_Record):
     exposure: str
     """Vocabulary term of the exposure disease (e.g. ``sle``, ``celiac_disease``)."""
     exposure_as_named: str
-    exposure_scope: str
-    """Curator's grouping: ``autoimmune``, ``immune_mediated``, ``autoimmune_proxy``,
-    ``immune_mediated_group``, ``context_non_autoimmune``, ``treatment_context``, ..."""
+    exposure_scope: ExposureScope
+    """What the exposure stands for (:data:`ExposureScope`)."""
     outcome: str = "als"
     outcome_as_named: str = "ALS"
     measure: RatioMeasure | None = None
@@ -171,7 +226,10 @@ class EpiAssociation(_Record):
     ci_lb: float | None = None
     ci_ub: float | None = None
     direction: Direction | None = None
-    p_value: str | None = None
+    p_value: float | None = None
+    p_value_qualifier: PValueQualifier = "="
+    p_value_as_reported: str | None = None
+    """A p-value that is not one number (``"<0.001 (CSF); 0.040 (serum)"``), for display only."""
     reported_statistic: str | None = None
     """A statistic that is not a ratio measure with a CI (e.g. a count or an ecological
     correlation), kept as text; such a record is direction-only for synthesis."""
@@ -184,6 +242,9 @@ class EpiAssociation(_Record):
     study_size: str | None = None
     """Study size as reported (text)."""
     design: str
+    """Design as described (text, for display)."""
+    design_type: DesignType
+    """Design class that rules read: ``cohort``, ``case_control`` or ``other``."""
     data_source: str
     country: str
     overlap_group: str | None = None
@@ -193,6 +254,9 @@ class EpiAssociation(_Record):
     analysis_role: AnalysisRole = "main"
     subgroup: str | None = None
     adjustment: str | None = None
+    """What the estimate was adjusted or matched for (text)."""
+    adjusted: bool | None = None
+    """``True`` for an adjusted (or matched/standardised) estimate, ``False`` for a crude one."""
     pooling: Pooling = "excluded"
 
     @property
@@ -227,6 +291,18 @@ class PublishedMetaAnalysis(_Record):
         return (self.exposure,)
 
 
+RobustMethod = Literal[
+    "mr_egger",
+    "weighted_median",
+    "mode_based",
+    "mr_presso",
+    "cochran_q",
+    "heterogeneity_test",
+    "pleiotropy_test",
+]
+"""Pleiotropy-robust MR estimators and tests (TwoSampleMR / MendelianRandomization names)."""
+
+
 class MRResult(_Record):
     """A two-sample Mendelian randomization estimate.
 
@@ -250,10 +326,22 @@ class MRResult(_Record):
     ci_lb: float | None = None
     ci_ub: float | None = None
     se: float | None = None
-    p_value: str | None = None
+    p_value: float | None = None
+    p_value_qualifier: PValueQualifier = "="
+    p_value_as_reported: str | None = None
+    """A p-value that is not one number (``"<0.001 (CSF); 0.040 (serum)"``), for display only."""
     direction: Direction | None = None
     genes: tuple[str, ...] = ()
     finding: str = ""
+    f_statistic: float | None = None
+    """Instrument strength as reported (see ``f_statistic_reported_as``)."""
+    f_statistic_reported_as: Literal["min", "mean", "median", "all_above"] | None = None
+    """``min``/``mean``/``median`` F over instruments, or ``all_above`` (every F exceeds
+    ``f_statistic``)."""
+    robust_methods: tuple[RobustMethod, ...] = ()
+    """Pleiotropy-robust estimators or tests the study reported beside its primary estimate."""
+    exposure_class: Literal["disease", "immune_trait", "other"] = "other"
+    """``disease`` (a diagnosis), ``immune_trait`` (immune cell or protein level), ``other``."""
 
     def disease_terms(self) -> tuple[str, ...]:
         return tuple(t for t in (self.exposure_term, self.outcome_term) if t is not None)
@@ -273,7 +361,10 @@ class GeneticCorrelation(_Record):
     ci_lb: float | None = None
     ci_ub: float | None = None
     se: float | None = None
-    p_value: str | None = None
+    p_value: float | None = None
+    p_value_qualifier: PValueQualifier = "="
+    p_value_as_reported: str | None = None
+    """A p-value that is not one number (``"<0.001 (CSF); 0.040 (serum)"``), for display only."""
     direction: Direction | None = None
     finding: str = ""
 
@@ -304,11 +395,48 @@ class SharedLocus(_Record):
     ci_lb: float | None = None
     ci_ub: float | None = None
     se: float | None = None
-    p_value: str | None = None
+    p_value: float | None = None
+    p_value_qualifier: PValueQualifier = "="
+    p_value_as_reported: str | None = None
+    """A p-value that is not one number (``"<0.001 (CSF); 0.040 (serum)"``), for display only."""
     finding: str = ""
 
     def disease_terms(self) -> tuple[str, ...]:
         return self.traits
+
+
+TrialResult = Literal[
+    "benefit",
+    "benefit_prespecified_subgroup",
+    "no_benefit",
+    "harm",
+    "pending",
+    "not_efficacy",
+]
+"""Result of a trial's pre-specified primary analysis: efficacy endpoint met (in everyone, or
+only in a pre-specified subpopulation), missed, the drug group did worse, not yet known, or the
+primary endpoint was not efficacy (safety, dose, biomarker)."""
+
+TrialStatus = Literal["completed", "terminated", "ongoing", "withdrawn", "unknown"]
+"""Registry status of a trial."""
+
+
+class TrialAnalysis(BaseModel):
+    """One analysis of a trial other than its primary analysis.
+
+    ``role``: ``prespecified_adjusted`` (the primary endpoint, adjusted for pre-specified
+    covariates), ``prespecified_subgroup``, ``prespecified_secondary`` (another pre-specified
+    endpoint), ``post_hoc``.
+    """
+
+    model_config = _FROZEN
+
+    label: str
+    role: Literal[
+        "prespecified_adjusted", "prespecified_subgroup", "prespecified_secondary", "post_hoc"
+    ]
+    result: Literal["benefit", "no_benefit", "harm"]
+    effect: Effect | None = None
 
 
 class ImmuneTrial(_Record):
@@ -333,12 +461,24 @@ class ImmuneTrial(_Record):
     enrolment: str | None = None
     """Enrolment as reported (text)."""
     primary_endpoint: str
-    endpoint_type: str | None = None
+    endpoint_type: Literal["efficacy", "safety", "biomarker"]
+    """What the primary endpoint measures: efficacy, safety/tolerability, or a
+    pharmacodynamic/biomarker endpoint."""
     result_summary: str = ""
     effect_summary: str | None = None
     effect: Effect | None = None
     efficacy_signal: str | None = None
-    status: str
+    """The efficacy signal as described (text, for display)."""
+    randomised: bool
+    """``False`` for open-label single-arm, historical-control or expanded-access studies."""
+    primary_result: TrialResult
+    """Result of the pre-specified primary analysis (:data:`TrialResult`)."""
+    supporting_analyses: tuple[TrialAnalysis, ...] = ()
+    """Other analyses with their role (pre-specified adjusted, subgroup, post hoc)."""
+    status: TrialStatus
+    """Registry status (:data:`TrialStatus`) as last checked."""
+    status_checked: str | None = None
+    """ISO date the registry status was last read."""
     year: int | None = None
 
     def disease_terms(self) -> tuple[str, ...]:
@@ -348,6 +488,9 @@ class ImmuneTrial(_Record):
 Predicts = Literal[
     "onset", "progression", "survival", "severity", "diagnosis", "treatment_response", "other"
 ]
+
+
+Compartment = Literal["blood", "csf", "pet", "tissue", "records"]
 
 
 class ImmuneBiomarker(_Record):
@@ -373,9 +516,22 @@ class ImmuneBiomarker(_Record):
     """The reported effect when it is not one number (``"39.3 vs 37.1"``)."""
     ci_lb: float | None = None
     ci_ub: float | None = None
-    p_value: str | None = None
+    p_value: float | None = None
+    p_value_qualifier: PValueQualifier = "="
+    p_value_as_reported: str | None = None
+    """A p-value that is not one number (``"<0.001 (CSF); 0.040 (serum)"``), for display only."""
     direction: Direction | None = None
     finding: str = ""
+    compartments: tuple[Compartment, ...] = ()
+    """Where the marker was measured: ``blood``, ``csf``, ``pet`` (imaging), ``tissue``,
+    ``records`` (health records)."""
+    survival_origin: Literal["onset", "diagnosis", "sampling"] | None = None
+    """For survival: time counted from symptom onset, diagnosis or sampling."""
+    autoantibody: bool = False
+    """``True`` when the marker is an autoantibody."""
+    adjusted: bool | None = None
+    multiple_testing: Literal["not_corrected", "survived", "not_survived"] | None = None
+    """Whether the reported association survived the paper's multiple-testing correction."""
     immune: bool = True
     """``False`` for non-immune comparator markers (neurofilaments) kept for context."""
 
@@ -421,25 +577,36 @@ class EvidenceFile(BaseModel):
 
 
 __all__ = [
+    "CONTEXT_SCOPES",
+    "PROXY_SCOPES",
     "RATIO_MEASURES",
     "RECORD_MODELS",
+    "VERIFICATION_LEVELS",
     "AnalysisRole",
     "Citation",
+    "Compartment",
+    "DesignType",
     "Direction",
     "Effect",
     "EpiAssociation",
     "EvidenceFile",
+    "ExposureScope",
     "GeneticCorrelation",
     "ImmuneBiomarker",
     "ImmuneTrial",
     "MRResult",
+    "PValueQualifier",
     "Pooling",
     "Predicts",
     "PublishedMetaAnalysis",
     "RatioMeasure",
     "Record",
     "RecordKind",
+    "RobustMethod",
     "SharedLocus",
     "TimeWindow",
+    "TrialAnalysis",
+    "TrialResult",
+    "TrialStatus",
     "Verification",
 ]

@@ -93,7 +93,7 @@ class CitedRecord(Protocol):
     @property
     def citation(self) -> CitationLike: ...
     @property
-    def source_url(self) -> str: ...
+    def read_from(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -362,7 +362,7 @@ def references(records: Iterable[CitedRecord]) -> tuple[ReferenceView, ...]:
             if isinstance(nct, str) and nct.upper().startswith("NCT"):
                 ncts.add(nct)
         links.extend(Link(n, CLINICALTRIALS.format(n)) for n in sorted(ncts))
-        sources = sorted({r.source_url for r in recs if r.source_url})
+        sources = sorted({r.read_from for r in recs if r.read_from})
         links.extend(
             Link("source page" if len(sources) == 1 else f"source page {i}", url)
             for i, url in enumerate(sources, start=1)

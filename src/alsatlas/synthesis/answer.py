@@ -77,6 +77,18 @@ class _AsDict:
         return out
 
 
+def format_p(value: float | None, qualifier: str = "=") -> str | None:
+    """A p-value for display: ``0.03`` -> ``"0.03"``, (0.001, ``"<"``) -> ``"<0.001"``.
+
+    >>> format_p(0.001, "<"), format_p(3.8e-13), format_p(None)
+    ('<0.001', '3.8e-13', None)
+    """
+    if value is None:
+        return None
+    text = f"{value:.2g}" if value < 1e-4 else f"{value:g}"
+    return text if qualifier == "=" else f"{qualifier}{text}"
+
+
 @dataclass(frozen=True)
 class Question(_AsDict):
     """A canonical question of the catalogue.
@@ -292,12 +304,18 @@ class MRFinding(_AsDict):
     estimate: float | None
     ci_lb: float | None
     ci_ub: float | None
-    p_value: str | None
+    p_value: float | None
+    p_value_qualifier: str
     direction: VoteDirection | None
     precise_null: bool
     verification: str
     outcome_gwas: str | None
     certainty: Certainty
+
+    @property
+    def p_text(self) -> str | None:
+        """The p-value as reported (``"0.03"``, ``"<0.001"``), or ``None``."""
+        return format_p(self.p_value, self.p_value_qualifier)
 
 
 @dataclass(frozen=True)
@@ -329,7 +347,9 @@ class TrialFinding(_AsDict):
     efficacy_tested: bool
     efficacy_signal: str | None
     status: str
-    outcome: Literal["benefit", "subgroup benefit", "no benefit", "harm", "not yet known"]
+    outcome: Literal[
+        "benefit", "subgroup benefit", "secondary benefit", "no benefit", "harm", "not yet known"
+    ]
     result_summary: str
 
 
@@ -357,12 +377,18 @@ class BiomarkerFinding(_AsDict):
     estimate: float | None
     ci_lb: float | None
     ci_ub: float | None
-    p_value: str | None
+    p_value: float | None
+    p_value_qualifier: str
     direction: VoteDirection | None
     significant: bool | None
     cohort_n: int | None
     immune: bool
     verification: str
+
+    @property
+    def p_text(self) -> str | None:
+        """The p-value as reported (``"0.03"``, ``"<0.001"``), or ``None``."""
+        return format_p(self.p_value, self.p_value_qualifier)
 
 
 @dataclass(frozen=True)

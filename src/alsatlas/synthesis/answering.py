@@ -531,7 +531,7 @@ def _neuroinflammation_answer(q: Question, evidence: EvidenceBase) -> Answer:
     csf = [
         r
         for r in markers
-        if is_significant(r) and any(s in (r.specimen or "").upper() for s in ("CSF", "PET"))
+        if is_significant(r) and ("csf" in r.compartments or "pet" in r.compartments)
     ]
     steps = [
         GradeStep(
@@ -674,15 +674,9 @@ def _shared_genetics_answer(q: Question, evidence: EvidenceBase) -> Answer:
 
 # --- classification -----------------------------------------------------------------------------
 
-_AUTOANTIBODY_WORDS = ("autoantibod", "anti-", "igg", "igm", "autoreactive")
-
 
 def _classification_answer(q: Question, evidence: EvidenceBase) -> Answer:
-    auto = [
-        r
-        for r in evidence.immune_biomarkers
-        if any(w in f"{r.marker} {r.category}".lower() for w in _AUTOANTIBODY_WORDS)
-    ]
+    auto = [r for r in evidence.immune_biomarkers if r.autoantibody]
     auto_sig = _significant_studies(auto)
     prevalences = [
         (r, r.estimate)

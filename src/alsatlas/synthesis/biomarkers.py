@@ -13,10 +13,9 @@ replicated; one down when a marker is significant in one cohort and not in anoth
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
-from alsatlas.evidence.schema import ImmuneBiomarker
+from alsatlas.evidence.schema import ImmuneBiomarker, PValueQualifier
 from alsatlas.synthesis.answer import BiomarkerFinding, Certainty, Criterion, GradeStep, Verdict
 from alsatlas.synthesis.certainty import grade, inconsistency_step
 from alsatlas.synthesis.rules import MIN_REPLICATIONS
@@ -25,30 +24,39 @@ from alsatlas.synthesis.selection import numeric_direction
 PROGNOSTIC_OUTCOMES: tuple[str, ...] = ("onset", "progression", "survival")
 """Outcomes of the prognosis question, in report order."""
 
-_P_PATTERN = re.compile(r"^\s*(<=|<|≤|=)?\s*([0-9]*\.?[0-9]+(?:[eE]-?\d+)?)")
 _RATIO = ("HR", "OR", "RR")
 
 
-def p_below(p_value: str | None, alpha: float = 0.05) -> bool | None:
-    """``True``/``False`` when ``p_value`` (``"0.007"``, ``"<0.001"``, ``"<=0.001"``) is /
-    is not below ``alpha``; ``None`` when it cannot be read."""
-    if not p_value:
+def p_below(
+    p_value: float | None, qualifier: PValueQualifier = "=", alpha: float = 0.05
+) -> bool | None:
+    """Whether a reported p-value is below ``alpha``.
+
+    ``p = x``: ``x < alpha``. ``p < x``: ``True`` when ``x <= alpha``, unknown (``None``)
+    otherwise. ``p > x``: ``False`` when ``x >= alpha``, unknown otherwise. No p-value:
+    ``None``.
+
+    >>> p_below(0.007), p_below(0.001, "<"), p_below(0.05, ">"), p_below(0.1, "<")
+    (True, True, False, None)
+    """
+    if p_value is None:
         return None
-    match = _P_PATTERN.match(p_value.replace("P", "").replace("p", ""))
-    if match is None:
-        return None
-    value = float(match.group(2))
-    if match.group(1) in ("<", "<=", "≤"):
-        return value <= alpha
-    return value < alpha
+    if qualifier == "<":
+        return True if p_value <= alpha else None
+    if qualifier == ">":
+        return False if p_value >= alpha else None
+    return p_value < alpha
 
 
 def is_significant(record: ImmuneBiomarker) -> bool | None:
-    """Significance by CI for ratio measures, else by p-value, else ``None``."""
+    """Significance by CI for ratio measures, else by p-value, else ``None``; ``False`` when
+    the association did not survive the paper's own multiple-testing correction."""
+    if record.multiple_testing == "not_survived":
+        return False
     measure = (record.measure or "").upper()
     if measure.startswith(_RATIO) and record.ci_lb is not None and record.ci_ub is not None:
         return record.ci_lb > 1.0 or record.ci_ub < 1.0
-    return p_below(record.p_value)
+    return p_below(record.p_value, record.p_value_qualifier)
 
 
 def biomarker_finding(record: ImmuneBiomarker) -> BiomarkerFinding:
@@ -73,6 +81,7 @@ def biomarker_finding(record: ImmuneBiomarker) -> BiomarkerFinding:
         ci_lb=record.ci_lb,
         ci_ub=record.ci_ub,
         p_value=record.p_value,
+        p_value_qualifier=record.p_value_qualifier,
         direction=direction,
         significant=is_significant(record),
         cohort_n=record.cohort_n,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from alsatlas.evidence.schema import EpiAssociation
+from alsatlas.evidence.schema import PROXY_SCOPES, EpiAssociation
 from alsatlas.synthesis.answer import (
     CERTAINTY_LEVELS,
     Certainty,
@@ -135,7 +135,7 @@ def epi_certainty(
             )
         )
     # indirectness: exposure proxies
-    proxy = sum(w for w, r in basis if "proxy" in r.exposure_scope or "not_" in r.exposure_scope)
+    proxy = sum(w for w, r in basis if r.exposure_scope in PROXY_SCOPES)
     if proxy / total > 0.5:
         steps.append(
             GradeStep(

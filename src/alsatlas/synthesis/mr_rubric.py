@@ -18,7 +18,6 @@ MR and observational estimates are shown side by side and never pooled together.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Sequence
 
 from alsatlas.evidence.schema import MRResult
@@ -36,18 +35,10 @@ from alsatlas.synthesis.rules import MR_MIN_F, NULL_BAND
 from alsatlas.synthesis.selection import numeric_direction
 from alsatlas.synthesis.verdict import is_precise_null, opposite
 
-_F_PATTERN = re.compile(r"\bF(?:[- ]?stat(?:istic)?s?)?\s*(?:=|>|≥|>=)\s*(\d+(?:\.\d+)?)")
-_ROBUST = ("egger", "median", "mode", "presso", "cochran", "heterogeneity", "pleiotrop")
-
-
-def _text(record: MRResult) -> str:
-    return " ".join(x for x in (record.method or "", record.notes, record.finding) if x)
-
 
 def reported_f(record: MRResult) -> float | None:
-    """The instrument F statistic if the record's method, notes or finding states one."""
-    match = _F_PATTERN.search(_text(record))
-    return None if match is None else float(match.group(1))
+    """The instrument F statistic the record states (its ``f_statistic`` field), or ``None``."""
+    return record.f_statistic
 
 
 def is_ratio(record: MRResult) -> bool:
@@ -86,8 +77,7 @@ def mr_certainty(record: MRResult, peers: Sequence[MRResult] = ()) -> Certainty:
         steps.append(GradeStep("instrument strength", -1, f"F = {f_stat:g} < {MR_MIN_F:g}: weak"))
     else:
         steps.append(GradeStep("instrument strength", 0, f"F = {f_stat:g} ≥ {MR_MIN_F:g}"))
-    text = _text(record).lower()
-    robust = [word for word in _ROBUST if word in text]
+    robust = [m.replace("_", " ") for m in record.robust_methods]
     if robust:
         steps.append(
             GradeStep(
@@ -124,8 +114,10 @@ def mr_certainty(record: MRResult, peers: Sequence[MRResult] = ()) -> Certainty:
         steps.append(imprecision_step(record.ci_lb, record.ci_ub))
     else:
         steps.append(imprecision_step(None, None))
-    if record.verification != "verified":
-        steps.append(GradeStep("reporting", -1, f"number not verified ({record.verification})"))
+    if not record.verified:
+        steps.append(GradeStep("reporting", -1, "number not verified on any page"))
+    elif record.estimate is None:
+        steps.append(GradeStep("reporting", -1, "direction only: no number could be read"))
     return grade(
         "moderate",
         "Mendelian randomization: no reverse causation, less confounding, untestable "
@@ -158,6 +150,7 @@ def mr_finding(record: MRResult, peers: Sequence[MRResult] = ()) -> MRFinding:
         ci_lb=record.ci_lb,
         ci_ub=record.ci_ub,
         p_value=record.p_value,
+        p_value_qualifier=record.p_value_qualifier,
         direction=direction,
         precise_null=precise,
         verification=record.verification,
@@ -326,42 +319,10 @@ def report_certainty(report: MRReport, *, ratio_scale: bool = True) -> Certainty
     )
 
 
-IMMUNE_TRAIT_WORDS: tuple[str, ...] = (
-    "leukocyte",
-    "neutrophil",
-    "lymphocyte",
-    "monocyte",
-    "t-cell",
-    "t cell",
-    "nk cell",
-    "immune",
-    "cd4",
-    "cd8",
-    "cd16",
-    "il-",
-    "interleukin",
-    "crp",
-    "c-reactive",
-    "complement",
-    "c4b",
-    "cytokine",
-    "chemokine",
-    "cxcl",
-    "ccl",
-    "tnf",
-    "interferon",
-    "inflammat",
-    "fgf",
-)
-"""Words that mark an MR exposure without a disease term as an immune trait (cells, cytokines,
-acute-phase and complement proteins; FGF-basic comes from the same cytokine panels)."""
-
-
 def is_immune_trait(record: MRResult) -> bool:
-    """``True`` for a forward MR whose exposure is an immune cell or protein trait (no disease
-    term, exposure text naming an immune word of :data:`IMMUNE_TRAIT_WORDS`)."""
-    text = record.exposure.lower()
-    return record.exposure_term is None and any(word in text for word in IMMUNE_TRAIT_WORDS)
+    """``True`` for an MR whose exposure is an immune cell or protein trait (``exposure_class``
+    ``immune_trait``)."""
+    return record.exposure_class == "immune_trait"
 
 
 def two_sided_verdict(summary: MRSummary) -> tuple[Verdict, str, tuple[MRFinding, ...]]:
@@ -396,7 +357,6 @@ def two_sided_verdict(summary: MRSummary) -> tuple[Verdict, str, tuple[MRFinding
 
 
 __all__ = [
-    "IMMUNE_TRAIT_WORDS",
     "PLEIOTROPY_ALPHA",
     "is_immune_trait",
     "is_ratio",

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from alsatlas.evidence.schema import RATIO_MEASURES, EpiAssociation
+from alsatlas.evidence.schema import CONTEXT_SCOPES, RATIO_MEASURES, EpiAssociation
 from alsatlas.synthesis.answer import Exclusion, RecordUse, Vote, VoteDirection
 from alsatlas.synthesis.rules import MIN_LAG_YEARS
 
@@ -41,14 +41,16 @@ def has_lag(record: EpiAssociation) -> bool:
     return window.lag_years_min is not None and window.lag_years_min >= MIN_LAG_YEARS
 
 
+_DESIGN_CLASS: dict[str, DesignClass] = {
+    "cohort": "cohort",
+    "case_control": "case-control",
+    "other": "other",
+}
+
+
 def design_class(record: EpiAssociation) -> DesignClass:
-    """``cohort``, ``case-control`` (nested included) or ``other``, from the design text."""
-    text = record.design.lower().replace("_", "-")
-    if "case-control" in text or "case control" in text:
-        return "case-control"
-    if "cohort" in text:
-        return "cohort"
-    return "other"
+    """``cohort``, ``case-control`` (nested included) or ``other``, from ``design_type``."""
+    return _DESIGN_CLASS[record.design_type]
 
 
 def numeric_direction(estimate: float, ci_lb: float, ci_ub: float) -> VoteDirection:
@@ -75,8 +77,7 @@ NOT_OWN_DISEASE = (
 def is_own_disease(record: EpiAssociation) -> bool:
     """``False`` for familial rows (disease in relatives) and context scopes (infections,
     treatments, non-autoimmune comparators): they never vote on a disease question."""
-    scope = record.exposure_scope.lower()
-    return scope != "familial" and "context" not in scope
+    return record.exposure_scope != "familial" and record.exposure_scope not in CONTEXT_SCOPES
 
 
 def _overlap_key(record: EpiAssociation) -> str:
@@ -190,8 +191,8 @@ def select_epi(records: Iterable[EpiAssociation], term: str) -> EpiSelection:
             elif r.direction is not None and not is_own_disease(r):
                 used.append(RecordUse(r.id, r.kind, "context", NOT_OWN_DISEASE))
             continue
-        if r.verification != "verified":
-            excluded.append(Exclusion(r.id, r.kind, f"number not verified ({r.verification})"))
+        if not r.verified:
+            excluded.append(Exclusion(r.id, r.kind, "number not verified on any page"))
             continue
         if r.measure not in RATIO_MEASURES:
             excluded.append(Exclusion(r.id, r.kind, f"not a ratio measure ({r.measure})"))

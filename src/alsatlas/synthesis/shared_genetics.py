@@ -31,12 +31,12 @@ def rg_direction(record: GeneticCorrelation) -> VoteDirection | None:
         if record.ci_lb is not None and record.ci_ub is not None:
             significant = record.ci_lb > 0 or record.ci_ub < 0
         else:
-            significant = p_below(record.p_value)
+            significant = p_below(record.p_value, record.p_value_qualifier)
         if significant is True:
             return "increased" if record.estimate > 0 else "decreased"
         if significant is False:
             return "null"
-    if record.direction is None and p_below(record.p_value) is False:
+    if record.direction is None and p_below(record.p_value, record.p_value_qualifier) is False:
         return "null"
     return record.direction
 
@@ -55,7 +55,7 @@ def shared_genes(loci: Sequence[SharedLocus]) -> tuple[SharedGene, ...]:
     ids_of: dict[str, list[str]] = {}
     relation_of: dict[str, str] = {}
     for r in loci:
-        if r.verification != "verified":
+        if not r.verified:
             continue
         for gene in r.genes:
             traits_of.setdefault(gene, set()).update(r.traits)
@@ -81,9 +81,7 @@ def shared_genetics_verdict(
         {
             r.study_id
             for r in loci
-            if r.verification == "verified"
-            and r.relation == "shared"
-            and any(g.gene in r.genes for g in genes)
+            if r.verified and r.relation == "shared" and any(g.gene in r.genes for g in genes)
         }
     )
     directions = [rg_direction(r) for r in correlations]
@@ -113,7 +111,7 @@ def shared_genetics_verdict(
         )
     else:
         steps.append(GradeStep("inconsistency", 0, "rg directions do not conflict"))
-    unverified = [r for r in correlations if r.verification != "verified"]
+    unverified = [r for r in correlations if not r.verified or r.estimate is None]
     if correlations and len(unverified) * 2 > len(correlations):
         steps.append(
             GradeStep(

@@ -22,7 +22,6 @@ is supported; subgroup-only drugs are named but do not lift the class verdict.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from alsatlas.evidence.schema import ImmuneTrial
@@ -31,60 +30,51 @@ from alsatlas.synthesis.answer import Certainty, DrugFinding, GradeStep, TrialFi
 from alsatlas.synthesis.certainty import grade
 from alsatlas.synthesis.rules import MIN_DRUGS_CLASS_NULL, MIN_TRIAL_SIZE
 
-_NOT_RANDOMISED = (
-    "open-label",
-    "open label",
-    "single-arm",
-    "single arm",
-    "not randomised",
-    "not randomized",
-    "non-randomised",
-    "non-randomized",
-    "historical",
-    "expanded access",
-    "first-in-human",
-    "uncontrolled",
-)
-
 
 def _n(record: ImmuneTrial) -> int | None:
-    if record.n_participants is not None:
-        return record.n_participants
-    match = re.search(r"\d+", record.enrolment or "")
-    return None if match is None else int(match.group(0))
+    return record.n_participants
 
 
 def is_randomised(record: ImmuneTrial) -> bool:
-    """``False`` when phase, enrolment or name says open-label, single-arm, expanded access..."""
-    text = " ".join((record.phase, record.enrolment or "", record.trial_name)).lower()
-    return not any(word in text for word in _NOT_RANDOMISED)
+    """The record's ``randomised`` field (open-label single-arm, historical-control and
+    expanded-access studies are not)."""
+    return record.randomised
 
 
 def tests_efficacy(record: ImmuneTrial) -> bool:
-    """``True`` when the primary endpoint is an efficacy endpoint."""
-    kind = (record.endpoint_type or "").lower()
-    return kind.startswith("efficacy")
+    """``True`` when the primary endpoint is an efficacy endpoint (``endpoint_type``)."""
+    return record.endpoint_type == "efficacy"
 
 
-def trial_outcome(
-    record: ImmuneTrial,
-) -> tuple[str, str]:
-    """(outcome, why): benefit, subgroup benefit, no benefit, harm or not yet known."""
-    status = record.status.lower()
-    signal = (record.efficacy_signal or "").lower()
-    if status == "ongoing" or "not yet" in signal:
+def trial_outcome(record: ImmuneTrial) -> tuple[str, str]:
+    """(outcome, why) from the structured ``primary_result`` and ``supporting_analyses``.
+
+    Outcomes: benefit, subgroup benefit (primary endpoint met only in a pre-specified
+    subpopulation), secondary benefit (primary analysis missed, a pre-specified adjusted or
+    subgroup analysis showed benefit), no benefit, harm, not yet known.
+    """
+    result = record.primary_result
+    if result == "pending":
         return "not yet known", "still running or blinded"
-    if status == "harmful" or signal.startswith("harm"):
+    if result == "harm":
         return "harm", "the drug group did worse"
-    if not tests_efficacy(record):
+    if result == "not_efficacy" or not tests_efficacy(record):
         return "not yet known", "primary endpoint was not efficacy (safety, dose or biomarker)"
-    if status == "positive" and signal.startswith("yes"):
-        if "subgroup" in signal or "subpopulation" in signal or "only" in signal:
-            return "subgroup benefit", "primary endpoint met only in a pre-specified subpopulation"
+    if result == "benefit":
         return "benefit", "efficacy primary endpoint met"
-    if status in ("negative", "terminated") or signal.startswith("no"):
-        return "no benefit", "efficacy primary endpoint missed or trial stopped"
-    return "not yet known", f"status {record.status!r}, signal {record.efficacy_signal!r}"
+    if result == "benefit_prespecified_subgroup":
+        return "subgroup benefit", "primary endpoint met only in a pre-specified subpopulation"
+    supportive = [
+        a.label
+        for a in record.supporting_analyses
+        if a.result == "benefit" and a.role != "post_hoc"
+    ]
+    if supportive:
+        return (
+            "secondary benefit",
+            "primary analysis missed; pre-specified " + ", ".join(supportive) + " showed benefit",
+        )
+    return "no benefit", "efficacy primary endpoint missed or trial stopped"
 
 
 def trial_finding(record: ImmuneTrial) -> TrialFinding:
@@ -139,7 +129,7 @@ def drug_finding(term: str, records: Sequence[ImmuneTrial]) -> DrugFinding:
     rct = [f for f in findings if f.randomised and f.efficacy_tested]
     decided = [f for f in rct if f.outcome != "not yet known"]
     benefit = [f for f in decided if f.outcome == "benefit"]
-    subgroup = [f for f in decided if f.outcome == "subgroup benefit"]
+    subgroup = [f for f in decided if f.outcome in ("subgroup benefit", "secondary benefit")]
     harm = [f for f in decided if f.outcome == "harm"]
     none_ = [f for f in decided if f.outcome == "no benefit"]
     verdict: Verdict
@@ -148,8 +138,8 @@ def drug_finding(term: str, records: Sequence[ImmuneTrial]) -> DrugFinding:
     elif benefit or subgroup:
         verdict = "partly supported"
         reason = (
-            f"{len(benefit)} full-population and {len(subgroup)} subgroup-only positive "
-            f"randomised trial(s); {len(none_) + len(harm)} failed"
+            f"{len(benefit)} full-population and {len(subgroup)} subgroup-only or "
+            f"secondary-analysis positive randomised trial(s); {len(none_) + len(harm)} failed"
         )
     elif harm:
         verdict, reason = "contradicted", f"{len(harm)} randomised trial(s) found harm"
@@ -193,7 +183,8 @@ def drug_finding(term: str, records: Sequence[ImmuneTrial]) -> DrugFinding:
                 GradeStep(
                     "indirectness",
                     -1,
-                    "benefit only in a subpopulation, not confirmed in a second trial",
+                    "benefit only in a subpopulation or a secondary analysis, not confirmed in a "
+                    "second trial",
                 )
             )
     else:

@@ -204,7 +204,7 @@ class Atlas:
         if flt.kind is not None:
             records = tuple(r for r in records if r.kind == flt.kind)
         if flt.verified_only:
-            records = tuple(r for r in records if r.verification == "verified")
+            records = tuple(r for r in records if r.verified)
         return tuple(sorted(records, key=lambda r: (r.kind, r.id)))
 
 

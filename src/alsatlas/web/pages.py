@@ -57,7 +57,7 @@ QUESTION_TABLES: tuple[str, ...] = tuple(
 """The report tables a question page shows after its grading steps, in the report's order (the
 studies of each pooled estimate have their own table, with links, above them)."""
 
-_HIDDEN_FIELDS = frozenset({"id", "kind", "citation", "study_id", "source_url", "extra_sources"})
+_HIDDEN_FIELDS = frozenset({"id", "kind", "citation", "study_id", "read_from", "extra_sources"})
 
 
 def _render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
