@@ -1,6 +1,18 @@
 """Command-line face of alsatlas. Each command module registers itself on :data:`app`."""
 
-from alsatlas.cli import ask, check, evidence, genes, meta, mr, report, serve, validate, version  # noqa: F401  (register their commands)
+from alsatlas.cli import (  # noqa: F401  (register their commands)
+    ask,
+    check,
+    evidence,
+    evidence_diff,
+    genes,
+    meta,
+    mr,
+    report,
+    serve,
+    validate,
+    version,
+)
 from alsatlas.cli.app import app
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
 from typing import TypeVar
 
 from alsatlas.errors import EvidenceError
-from alsatlas.evidence.load import read_evidence
+from alsatlas.evidence.load import read_evidence, shipped_evidence_dir
 from alsatlas.evidence.schema import (
     EpiAssociation,
     GeneticCorrelation,
@@ -21,10 +21,12 @@ from alsatlas.evidence.schema import (
     SharedLocus,
 )
 from alsatlas.evidence.store import EvidenceStore
+from alsatlas.evidence.version import evidence_version
 from alsatlas.evidence.vocabulary import disease_and_members, normalise_disease
 
-EVIDENCE_VERSION = "2026.11.1"
-"""Version of the shipped evidence base (bumped whenever shipped records change)."""
+EVIDENCE_VERSION = "2026.12.0"
+"""Version of the shipped evidence base: the newest entry of its ``CHANGELOG.md``, whose content
+hash must match the shipped files (see :mod:`alsatlas.evidence.version`)."""
 
 _T = TypeVar("_T")
 
@@ -59,12 +61,16 @@ class EvidenceBase:
     files
         Record id -> the file it was read from (relative to the evidence folder).
     version
-        Evidence base version (:data:`EVIDENCE_VERSION` for the shipped data).
+        Evidence base version: :data:`EVIDENCE_VERSION` for the shipped data, the changelog
+        version of a folder whose changelog matches its files, else ``"unversioned"``.
+    content_hash
+        Content hash of the files it was loaded from (empty for records built in memory).
     """
 
     records: tuple[Record, ...]
     files: Mapping[str, str] = field(default_factory=dict)
     version: str = EVIDENCE_VERSION
+    content_hash: str = ""
 
     @classmethod
     def from_records(
@@ -179,7 +185,9 @@ def _load(path: Path | None) -> EvidenceBase:
         raise InvalidEvidence(result.errors)
     records = tuple(rec for _, rec in result.located)
     files = {rec.id: file for file, rec in result.located}
-    return EvidenceBase.from_records(records, files)
+    base = EvidenceBase.from_records(records, files)
+    stamp = evidence_version(path if path is not None else shipped_evidence_dir())
+    return replace(base, version=stamp.version, content_hash=stamp.content_hash)
 
 
 __all__ = ["EVIDENCE_VERSION", "EvidenceBase", "InvalidEvidence", "load_evidence"]

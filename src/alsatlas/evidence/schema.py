@@ -509,6 +509,8 @@ class ImmuneBiomarker(_Record):
     outcome_as_named: str
     cohort_n: int | None = None
     cohort: str | None = None
+    overlap_group: str | None = None
+    """Cohort or register shared with other records (e.g. ``uk_biobank``)."""
     contrast: str | None = None
     measure: str | None = None
     estimate: float | None = None

@@ -39,8 +39,14 @@ def opposite(direction: VoteDirection) -> VoteDirection:
 
 
 def is_precise_null(ci_lb: float, ci_ub: float) -> bool:
-    """``True`` when the whole CI lies within :data:`~alsatlas.synthesis.rules.NULL_BAND`."""
-    return NULL_BAND[0] <= ci_lb and ci_ub <= NULL_BAND[1]
+    """``True`` when the CI includes 1 and lies wholly within
+    :data:`~alsatlas.synthesis.rules.NULL_BAND`. A CI that excludes 1 is a (small) effect in
+    one direction, never a null, however narrow it is.
+
+    >>> is_precise_null(0.96, 1.02), is_precise_null(0.93, 0.99), is_precise_null(0.6, 1.4)
+    (True, False, False)
+    """
+    return NULL_BAND[0] <= ci_lb <= 1.0 <= ci_ub <= NULL_BAND[1]
 
 
 def _fmt(x: float) -> str:
