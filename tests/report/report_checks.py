@@ -159,9 +159,11 @@ def check_exports_exist(files: ReportFiles) -> None:
     for name in names:
         assert (tables / f"{name}.json").is_file()
         assert (tables / f"{name}.tsv").is_file()
+        assert (tables / f"{name}.parquet").is_file()
+    references = {"references.bib", "references.ris", "references.csl.json"}
     assert {Path(x).name for x in files.tables} == {
-        f"{n}.{ext}" for n in names for ext in ("json", "tsv")
-    }
+        f"{n}.{ext}" for n in names for ext in ("json", "tsv", "parquet")
+    } | references
 
 
 def check_plain_language(p: Probe) -> float:

@@ -53,6 +53,7 @@ class FakeRecord:
     study_id: str
     citation: FakeCitation
     read_from: str = "https://example.org/source"
+    verification: str = "primary"
 
 
 STUDY_OF = {"m1": "MR2022", "t1": "COMBAT", "b1": "Lunetta2017"}

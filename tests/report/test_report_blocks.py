@@ -100,7 +100,7 @@ def test_tsv_and_json_round_trip(pairs: list[tuple[object, object]]) -> None:
 def test_write_tables(tmp_path: Path) -> None:
     table = Table("demo", "Demo", (Column("x", "X", "number"),), ({"x": 0.1 + 0.2},))
     paths = write_tables((table,), tmp_path)
-    assert {p.name for p in paths} == {"demo.json", "demo.tsv"}
+    assert {p.name for p in paths} == {"demo.json", "demo.tsv", "demo.parquet"}
     rows = list(csv.DictReader(io.StringIO((tmp_path / "demo.tsv").read_text()), delimiter="\t"))
     assert float(rows[0]["x"]) == 0.1 + 0.2
     assert json.loads((tmp_path / "demo.json").read_text())["rows"][0]["x"] == 0.1 + 0.2

@@ -36,9 +36,11 @@ def test_health(client: TestClient, evidence: EvidenceBase) -> None:
         "status": "ok",
         "package_version": __version__,
         "evidence_version": EVIDENCE_VERSION,
+        "evidence_content_hash": evidence.content_hash,
         "records": len(evidence),
         "questions": len(QUESTIONS),
     }
+    assert len(evidence.content_hash) == 12
 
 
 def test_question_list_is_the_catalogue_with_synthesis_verdicts(

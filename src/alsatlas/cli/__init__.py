@@ -5,6 +5,7 @@ from alsatlas.cli import (  # noqa: F401  (register their commands)
     check,
     evidence,
     evidence_diff,
+    evidence_export,
     genes,
     meta,
     mr,

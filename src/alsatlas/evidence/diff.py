@@ -80,7 +80,7 @@ def raw_records(folder: Path) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for path in sorted(p for p in folder.rglob("*") if p.suffix in _SUFFIXES and p.is_file()):
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise EvidenceError(f"not readable YAML: {exc}", file=str(path)) from None
         if not isinstance(data, dict) or not isinstance(data.get("records"), list):

@@ -311,8 +311,11 @@ def votes_table(answers: tuple[Answer, ...], study_of: Mapping[str, str]) -> Tab
     )
 
 
-def records_table(answers: tuple[Answer, ...], study_of: Mapping[str, str]) -> Table:
-    """Every record considered for a question: how it was used, or why it was left out."""
+def records_table(
+    answers: tuple[Answer, ...], study_of: Mapping[str, str], level_of: Mapping[str, str]
+) -> Table:
+    """Every record considered for a question: how it was used, or why it was left out, and
+    the kind of page its content was read on (primary, secondary, unverified)."""
     rows: list[Row] = []
     for a in answers:
         for u in a.used:
@@ -321,6 +324,7 @@ def records_table(answers: tuple[Answer, ...], study_of: Mapping[str, str]) -> T
                     "question_id": a.question.id,
                     "record_id": u.record_id,
                     "reference": study_of.get(u.record_id),
+                    "source": level_of.get(u.record_id),
                     "kind": u.kind,
                     "status": "used",
                     "role": u.role,
@@ -333,6 +337,7 @@ def records_table(answers: tuple[Answer, ...], study_of: Mapping[str, str]) -> T
                     "question_id": a.question.id,
                     "record_id": e.record_id,
                     "reference": study_of.get(e.record_id),
+                    "source": level_of.get(e.record_id),
                     "kind": e.kind,
                     "status": "excluded",
                     "role": None,
@@ -346,10 +351,46 @@ def records_table(answers: tuple[Answer, ...], study_of: Mapping[str, str]) -> T
             QID,
             Column("record_id", "Record", "record"),
             Column("reference", "Reference", "ref"),
+            Column("source", "Read on"),
             Column("kind", "Kind"),
             Column("status", "Status"),
             Column("role", "Role"),
             Column("reason", "Reason"),
+        ),
+        tuple(rows),
+    )
+
+
+PROVENANCE_LEVELS = ("primary", "secondary", "unverified")
+
+
+def provenance_table(answers: tuple[Answer, ...], level_of: Mapping[str, str]) -> Table:
+    """Per question: how many of the records it used were read on primary pages (PubMed,
+    PMC, publisher, trial registry), on secondary pages (mirrors, aggregators), or not
+    confirmed."""
+    rows: list[Row] = []
+    for a in answers:
+        used = {u.record_id for u in a.used}
+        counts = {level: 0 for level in PROVENANCE_LEVELS}
+        for rid in used:
+            level = level_of.get(rid)
+            if level in counts:
+                counts[level] += 1
+        share = 100.0 * counts["primary"] / len(used) if used else None
+        rows.append(
+            {"question_id": a.question.id, "used": len(used), **counts, "primary_share": share}
+        )
+    return Table(
+        "provenance",
+        "Where the records behind each answer were read: primary pages (PubMed, PMC, the "
+        "publisher, the trial registry) or secondary copies",
+        (
+            QID,
+            Column("used", "Records used", "int"),
+            Column("primary", "Primary", "int"),
+            Column("secondary", "Secondary", "int"),
+            Column("unverified", "Unverified", "int"),
+            Column("primary_share", "Primary share", "percent", 0),
         ),
         tuple(rows),
     )
@@ -593,6 +634,7 @@ def criteria_table(answers: tuple[Answer, ...]) -> Table:
 
 
 __all__ = [
+    "PROVENANCE_LEVELS",
     "answers_table",
     "biomarkers_table",
     "criteria_table",
@@ -600,6 +642,7 @@ __all__ = [
     "grade_steps_table",
     "mr_table",
     "pooled_table",
+    "provenance_table",
     "records_table",
     "shared_genes_table",
     "study_rows_table",

@@ -13,11 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from rich.progress import Progress
 
 from alsatlas import __version__
+from alsatlas.evidence.citations import references, render
+from alsatlas.evidence.schema import Record
 from alsatlas.report.context import (
     CitedRecord,
     EvidenceStamp,
@@ -56,12 +58,28 @@ class ReportFiles:
     answers: Path
 
 
+def write_references(records: tuple[CitedRecord, ...], directory: Path) -> tuple[Path, ...]:
+    """Every reference as ``references.bib``, ``references.ris`` and ``references.csl.json``."""
+    refs = references(cast("tuple[Record, ...]", records))
+    written: list[Path] = []
+    for fmt, name in (
+        ("bibtex", "references.bib"),
+        ("ris", "references.ris"),
+        ("csljson", "references.csl.json"),
+    ):
+        path = directory / name
+        path.write_text(render(refs, fmt), encoding="utf-8")  # type: ignore[arg-type]
+        written.append(path)
+    return tuple(written)
+
+
 def answers_json(inputs: ReportInputs, generated_at: str) -> str:
     """Every answer as the synthesis layer returned it (``Answer.to_dict()``), with the version
     of the evidence base: the nested form of what the tables hold."""
     payload = {
         "evidence_version": inputs.evidence.version,
         "evidence_date": inputs.evidence.date,
+        "evidence_content_hash": inputs.evidence.content_hash,
         "generated_at": generated_at,
         "answers": [_finite(a.to_dict()) for a in inputs.answers],
     }
@@ -114,6 +132,7 @@ def build_report(
     html_path.write_text(render_html(view), encoding="utf-8")
     advance("Rendered report.html")
     table_paths = write_tables(view.tables, out_dir / TABLES_DIR)
+    table_paths += write_references(inputs.records, out_dir / TABLES_DIR)
     answers_path = out_dir / ANSWERS_FILE
     answers_path.write_text(answers_json(inputs, stamp), encoding="utf-8")
     advance("Wrote tables and answers.json")

@@ -24,6 +24,7 @@ from alsatlas.report.answer_tables import (
     grade_steps_table,
     mr_table,
     pooled_table,
+    provenance_table,
     records_table,
     shared_genes_table,
     study_rows_table,
@@ -56,6 +57,7 @@ QUESTION_TABLES: tuple[str, ...] = (
     "trials",
     "biomarkers",
     "shared_genes",
+    "provenance",
     "records",
 )
 """The report tables a question's section shows after its grading steps, in this order."""
@@ -94,6 +96,8 @@ class CitedRecord(Protocol):
     def citation(self) -> CitationLike: ...
     @property
     def read_from(self) -> str: ...
+    @property
+    def verification(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -203,6 +207,7 @@ class ReportView:
     generated_at: str
     evidence_version: str
     evidence_date: str
+    evidence_hash: str
     record_count: int
     headline: Headline | None
     short_answer: tuple[str, ...]
@@ -565,6 +570,7 @@ def report_tables(
 ) -> dict[str, Table]:
     """Every table of the report, by name (the reference table comes from the records)."""
     study_of = {r.id: r.study_id for r in records}
+    level_of = {r.id: r.verification for r in records}
     built = (
         answers_table(answers),
         grade_steps_table(answers),
@@ -577,7 +583,8 @@ def report_tables(
         trials_table(answers, study_of),
         biomarkers_table(answers, study_of),
         shared_genes_table(answers),
-        records_table(answers, study_of),
+        records_table(answers, study_of, level_of),
+        provenance_table(answers, level_of),
     )
     return {t.name: t for t in built}
 
@@ -588,6 +595,7 @@ class EvidenceStamp:
 
     version: str
     date: str
+    content_hash: str = ""
 
 
 def build_view(
@@ -621,6 +629,7 @@ def build_view(
         generated_at=generated_at,
         evidence_version=evidence.version,
         evidence_date=evidence.date,
+        evidence_hash=evidence.content_hash,
         record_count=len(records),
         headline=headline,
         short_answer=short,

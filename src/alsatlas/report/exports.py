@@ -1,4 +1,4 @@
-"""Exports of the report's tables: ``tables/<name>.json`` and ``tables/<name>.tsv``.
+"""Exports of the report's tables: ``tables/<name>.json``, ``.tsv`` and ``.parquet``.
 
 JSON holds ``{"name", "caption", "columns": [{key, label}], "rows": [{key: value}]}`` with
 numbers as JSON numbers and missing values as ``null``. TSV has one header line of column keys
@@ -13,6 +13,8 @@ import json
 import math
 from pathlib import Path
 from typing import Any
+
+import polars as pl
 
 from alsatlas.report.tables import CellValue, Table
 
@@ -50,8 +52,14 @@ def table_to_tsv(table: Table) -> str:
     return "\n".join(lines) + "\n"
 
 
+def table_to_frame(table: Table) -> pl.DataFrame:
+    """A polars frame of one table (column keys as names; a non-finite number is null)."""
+    data = {c.key: [_json_value(row.get(c.key)) for row in table.rows] for c in table.columns}
+    return pl.DataFrame(data, strict=False)
+
+
 def write_tables(tables: tuple[Table, ...], directory: Path) -> tuple[Path, ...]:
-    """Write every table as JSON and TSV under ``directory``; return the paths written."""
+    """Write every table as JSON, TSV and Parquet under ``directory``; return the paths."""
     directory.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for table in tables:
@@ -62,8 +70,10 @@ def write_tables(tables: tuple[Table, ...], directory: Path) -> tuple[Path, ...]
         )
         tsv_path = directory / f"{table.name}.tsv"
         tsv_path.write_text(table_to_tsv(table), encoding="utf-8")
-        written.extend((json_path, tsv_path))
+        parquet_path = directory / f"{table.name}.parquet"
+        table_to_frame(table).write_parquet(parquet_path)
+        written.extend((json_path, tsv_path, parquet_path))
     return tuple(written)
 
 
-__all__ = ["table_to_json", "table_to_tsv", "write_tables"]
+__all__ = ["table_to_frame", "table_to_json", "table_to_tsv", "write_tables"]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from rich.progress import Progress
 
-from alsatlas.evidence import EVIDENCE_VERSION, load_evidence, shipped_evidence_dir
+from alsatlas.errors import EvidenceError
+from alsatlas.evidence import load_evidence, shipped_evidence_dir
+from alsatlas.evidence.version import read_changelog
 from alsatlas.report.build import ReportInputs
 from alsatlas.report.context import EvidenceStamp
 from alsatlas.synthesis import answer_all, methods_text
@@ -14,25 +14,18 @@ from alsatlas.synthesis import answer_all, methods_text
 EVIDENCE_DATE_UNKNOWN = "date not recorded"
 
 
-_GENERATED = re.compile(r"generated\s+(\d{4}-\d{2}-\d{2})")
+def evidence_stamp(version: str, content_hash: str = "") -> EvidenceStamp:
+    """Version, date and content hash of the evidence base.
 
-
-def evidence_stamp(version: str) -> EvidenceStamp:
-    """Version and date of the shipped evidence base.
-
-    The date is ``alsatlas.evidence.EVIDENCE_DATE`` where the evidence package defines one;
-    otherwise the ``generated YYYY-MM-DD`` date that the shipped evidence folder's README
-    states next to the version; otherwise :data:`EVIDENCE_DATE_UNKNOWN`.
+    The date is that of the shipped ``CHANGELOG.md`` entry for ``version``; a version the
+    changelog does not list (a custom or edited folder) gets :data:`EVIDENCE_DATE_UNKNOWN`.
     """
-    import alsatlas.evidence as evidence
-
-    date = getattr(evidence, "EVIDENCE_DATE", None)
-    if date:
-        return EvidenceStamp(version, str(date))
-    readme = shipped_evidence_dir() / "README.md"
-    text = readme.read_text(encoding="utf-8") if readme.is_file() else ""
-    found = _GENERATED.search(text) if version in text else None
-    return EvidenceStamp(version, found.group(1) if found else EVIDENCE_DATE_UNKNOWN)
+    try:
+        entries = read_changelog(shipped_evidence_dir() / "CHANGELOG.md")
+    except EvidenceError:
+        entries = ()
+    date = next((e.date for e in entries if e.version == version), EVIDENCE_DATE_UNKNOWN)
+    return EvidenceStamp(version, date, content_hash)
 
 
 def shipped_inputs(progress: Progress | None = None) -> ReportInputs:
@@ -48,7 +41,7 @@ def shipped_inputs(progress: Progress | None = None) -> ReportInputs:
         answers=answers,
         records=tuple(evidence.records),
         methods_text=methods_text(),
-        evidence=evidence_stamp(getattr(evidence, "version", EVIDENCE_VERSION)),
+        evidence=evidence_stamp(evidence.version, evidence.content_hash),
     )
 
 

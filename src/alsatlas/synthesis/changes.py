@@ -66,7 +66,8 @@ def _close(a: AnswerState, b: AnswerState) -> bool:
     if a.pooled is None or b.pooled is None:
         return a.pooled is b.pooled
     return a.pooled[0] == b.pooled[0] and all(
-        abs(x - y) <= 1e-9 * max(1.0, abs(x)) for x, y in zip(a.pooled[1:], b.pooled[1:])
+        abs(x - y) <= 1e-9 * max(1.0, abs(x))
+        for x, y in zip(a.pooled[1:], b.pooled[1:], strict=True)
     )
 
 

@@ -86,6 +86,7 @@ def health(atlas: AtlasDep) -> Health:
     return Health(
         package_version=__version__,
         evidence_version=atlas.evidence.version,
+        evidence_content_hash=atlas.evidence.content_hash,
         records=len(atlas.evidence),
         questions=len(atlas.answers),
     )

@@ -35,6 +35,8 @@ class Health(BaseModel):
     status: Literal["ok"] = "ok"
     package_version: str
     evidence_version: str
+    evidence_content_hash: str
+    """Content hash of the loaded evidence files (changes whenever a record changes)."""
     records: int
     questions: int
 
