@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 OUT    ?= report-out
 PY_PATHS := $(wildcard src tests benchmarks scripts)
 
-.PHONY: setup system-deps report test lint typecheck pytest clean
+.PHONY: setup system-deps report test lint typecheck validate pytest clean
 
 $(BIN)/alsatlas: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,10 +29,13 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
+validate: setup
+	$(BIN)/alsatlas validate
+
 pytest: setup system-deps
 	bash scripts/run-tests $(BIN)/python
 
-test: lint typecheck pytest
+test: lint typecheck validate pytest
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
