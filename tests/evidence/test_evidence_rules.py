@@ -33,6 +33,7 @@ CASES: dict[str, tuple[str | None, str | None, str]] = {
     "schema_unknown_field": ("broken.rec", "colour", "Extra inputs"),
     "unknown_kind": ("broken.rec", "kind", "unknown kind 'anecdote'"),
     "bad_verification": ("broken.rec", "verification", "'primary'"),
+    "primary_on_mirror": ("broken.rec", "verification", "suppr.example.cn is not one"),
     "not_finite": ("broken.rec", "estimate", "finite number"),
     "yaml_syntax": (None, None, "YAML syntax error at line 6"),
     "not_a_mapping": (None, None, "expected a mapping"),

@@ -193,3 +193,17 @@ def test_significant_but_very_wide_single_estimate_is_only_partly_supported() ->
     assert a.verdict == "partly supported"
     assert "very wide" in a.verdict_reason
     assert {s.domain: s.change for s in a.certainty.grade_steps}["imprecision"] == -1
+
+
+def test_primary_sources_only_sensitivity_leaves_out_secondary_pages() -> None:
+    a = answer(
+        "sle_als_risk",
+        base(
+            epi("p.sle", 1.5, 1.2, 1.88, overlap_group="g1"),
+            epi("s.sle", 1.2, 1.0, 1.44, overlap_group="g2", verification="secondary"),
+        ),
+    )
+    assert a.pooled is not None and a.pooled.k == 2
+    only = {s.name: s for s in a.pooled.sensitivity}["primary sources only"]
+    assert only.record_ids == ("p.sle",)
+    assert only.k == 1 and only.estimate == 1.5

@@ -13,13 +13,16 @@ Rules
   ``OR per ...``) are > 0;
 - direction-only epidemiological records have ``direction`` and no numbers; numeric ones have
   ``measure``, ``estimate``, ``ci_lb`` and ``ci_ub``;
-- vocabulary: disease terms and drug terms are known.
+- vocabulary: disease terms and drug terms are known;
+- provenance: a ``primary`` record was read on a host listed in
+  ``data/vocabulary/primary_sources.yaml`` (PubMed, PMC, publisher, trial registry).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from urllib.parse import urlparse
 
 from alsatlas.errors import EvidenceError
 from alsatlas.evidence.schema import (
@@ -33,7 +36,7 @@ from alsatlas.evidence.schema import (
     Record,
     SharedLocus,
 )
-from alsatlas.evidence.vocabulary import diseases, drugs
+from alsatlas.evidence.vocabulary import diseases, drugs, is_primary_host
 
 PMID_RE = re.compile(r"^[1-9][0-9]{0,8}$")
 DOI_RE = re.compile(r"^10\.[0-9]{4,9}/\S+$")
@@ -89,6 +92,19 @@ def check_identifiers(file: str, record: Record) -> list[EvidenceError]:
         )
     if not record.read_from.startswith(("http://", "https://")):
         errors.append(_err(file, record, "read_from", "the source page must be an http(s) URL"))
+    elif record.verification == "primary":
+        host = urlparse(record.read_from).hostname or ""
+        if not is_primary_host(host):
+            errors.append(
+                _err(
+                    file,
+                    record,
+                    "verification",
+                    f"'primary' needs a page on PubMed, PMC, the publisher or a trial registry; "
+                    f"{host} is not one (mark it 'secondary', or add the publisher to "
+                    "data/vocabulary/primary_sources.yaml)",
+                )
+            )
     return errors
 
 

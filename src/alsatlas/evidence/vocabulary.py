@@ -212,6 +212,25 @@ def _drug_scan() -> tuple[dict[str, str], dict[str, str]]:
     return _scan_index(_drug_names())
 
 
+@cache
+def primary_source_hosts() -> frozenset[str]:
+    """Hosts whose pages count as primary sources (``data/vocabulary/primary_sources.yaml``):
+    literature databases, trial registries, DOI resolvers, preprint servers, publishers."""
+    raw = yaml.safe_load(_data_text("primary_sources.yaml"))
+    return frozenset(h.lower() for hosts in raw.values() for h in _as_str_tuple(hosts))
+
+
+def is_primary_host(host: str) -> bool:
+    """``True`` when ``host`` (``www.`` ignored) is a primary-source host or a subdomain of one.
+
+    >>> is_primary_host("pmc.ncbi.nlm.nih.gov"), is_primary_host("suppr.wilddata.cn")
+    (True, False)
+    """
+    host = host.lower().removeprefix("www.")
+    hosts = primary_source_hosts()
+    return any(host == h or host.endswith("." + h) for h in hosts)
+
+
 def normalise_disease(text: str) -> str | None:
     """The disease term that ``text`` names exactly (after normalisation), else ``None``.
 
@@ -312,9 +331,11 @@ __all__ = [
     "drugs",
     "find_diseases",
     "find_drugs",
+    "is_primary_host",
     "lookup_disease",
     "lookup_drug",
     "normalise_disease",
     "normalise_drug",
     "normalise_text",
+    "primary_source_hosts",
 ]

@@ -140,6 +140,15 @@ def pool_term(
                 lagged,
             )
         )
+    primary_source = [r for r in primary if r.verification == "primary"]
+    if len(primary_source) < len(primary):
+        sensitivity.append(
+            _sensitivity(
+                "primary sources only",
+                "leaving out estimates read only on secondary pages (mirrors, aggregators)",
+                primary_source,
+            )
+        )
     classes = {design_class(r) for r in primary}
     if len(classes) > 1:
         for cls in ("cohort", "case-control", "other"):
