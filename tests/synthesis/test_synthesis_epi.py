@@ -207,3 +207,45 @@ def test_primary_sources_only_sensitivity_leaves_out_secondary_pages() -> None:
     only = {s.name: s for s in a.pooled.sensitivity}["primary sources only"]
     assert only.record_ids == ("p.sle",)
     assert only.k == 1 and only.estimate == 1.5
+
+
+def test_supported_needs_an_estimate_with_a_lag() -> None:
+    rows = (
+        epi("a.sle", 1.5, 1.3, 1.73, overlap_group="g1", lag=False),
+        epi("b.sle", 1.4, 1.2, 1.63, overlap_group="g2", lag=False),
+    )
+    a = answer("sle_als_risk", base(*rows))
+    assert a.verdict == "partly supported"
+    assert "no estimate with a lag before ALS diagnosis exists" in a.verdict_reason
+    lagged = answer("sle_als_risk", base(rows[0], epi("c.sle", 1.4, 1.2, 1.63)))
+    assert lagged.verdict == "supported"  # the lag-only analysis has a row and agrees
+
+
+def test_findings_their_authors_explain_away_do_not_carry_a_verdict() -> None:
+    votes = [
+        direction_only(f"{s}.sle", "increased", overlap_group=s).model_copy(
+            update={"author_caveats": ("misdiagnosis",)}
+        )
+        for s in ("x", "y")
+    ]
+    a = answer("sle_als_risk", base(*votes))
+    assert a.verdict == "insufficient evidence"
+    assert "misdiagnosis" in a.verdict_reason
+    risk = {s.domain: s for s in a.certainty.grade_steps}["risk of bias"]
+    assert risk.change == -1 and "own authors" in risk.reason
+    clean = answer(
+        "sle_als_risk", base(*(v.model_copy(update={"author_caveats": ()}) for v in votes))
+    )
+    assert clean.verdict == "partly supported"
+
+
+def test_a_null_share_at_the_limit_is_not_supported() -> None:
+    rows = (
+        epi("a.sle", 1.5, 1.3, 1.73, overlap_group="g1"),
+        epi("b.sle", 1.45, 1.25, 1.68, overlap_group="g2"),
+        direction_only("c.sle", "null", overlap_group="g3"),
+    )
+    a = answer("sle_als_risk", base(*rows))
+    assert a.votes.null == 1 and a.votes.total == 3
+    assert a.verdict == "partly supported"
+    assert "1 of 3 independent findings are null" in a.verdict_reason

@@ -204,6 +204,9 @@ class _Record(BaseModel):
         return ()
 
 
+AuthorCaveat = Literal["misdiagnosis", "reverse_causation", "surveillance"]
+
+
 class EpiAssociation(_Record):
     """An observational association: prior (immune-mediated) disease and later ALS.
 
@@ -257,6 +260,11 @@ class EpiAssociation(_Record):
     """What the estimate was adjusted or matched for (text)."""
     adjusted: bool | None = None
     """``True`` for an adjusted (or matched/standardised) estimate, ``False`` for a crude one."""
+    author_caveats: tuple[AuthorCaveat, ...] = ()
+    """Biases the study's own authors name as explaining part or all of the association:
+    ``misdiagnosis`` (early ALS coded as, or mimicking, the immune disease),
+    ``reverse_causation`` (the excess sits in the period just before ALS diagnosis),
+    ``surveillance`` (more contact with doctors finds ALS sooner)."""
     pooling: Pooling = "excluded"
 
     @property
@@ -585,6 +593,7 @@ __all__ = [
     "RECORD_MODELS",
     "VERIFICATION_LEVELS",
     "AnalysisRole",
+    "AuthorCaveat",
     "Citation",
     "Compartment",
     "DesignType",

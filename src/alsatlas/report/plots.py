@@ -51,7 +51,7 @@ def forest_view(answer: Answer, pooled: PooledEstimate, index: int) -> FigureVie
         fit=fit,
         ratio=True,
         effect_label=pooled.measure,
-        prediction=fit is not None,
+        prediction=fit is not None and pooled.pi_lb is not None,
     )
     svg = figure_to_svg(figure)
     fig_id = f"fig-{slug(answer.question.id)}-forest-{index}"
@@ -69,9 +69,13 @@ def forest_view(answer: Answer, pooled: PooledEstimate, index: int) -> FigureVie
         caption = (
             f"Forest plot, {disease}: each square is a study estimate (area by weight) with "
             f"its 95% CI; the diamond is the pooled estimate of a random-effects model "
-            f"({pooled.method}, {pooled.test} test) on the log scale, the bar below it the 95% "
-            f"prediction interval. Log axis; the vertical line marks no association (1). "
-            f"{_WALD_NOTE}"
+            f"({pooled.method}, {pooled.test} test) on the log scale"
+            + (
+                ", the bar below it the 95% prediction interval"
+                if pooled.pi_lb is not None
+                else f" (no prediction interval with k = {pooled.k} < 3)"
+            )
+            + f". Log axis; the vertical line marks no association (1). {_WALD_NOTE}"
         )
     else:
         what = "a single estimate, not pooled"

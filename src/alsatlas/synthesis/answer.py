@@ -171,6 +171,7 @@ class StudyRow(_AsDict):
     design_class: Literal["cohort", "case-control", "other"]
     has_lag: bool
     overlap_group: str | None
+    author_caveats: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -245,6 +246,7 @@ class Vote(_AsDict):
     direction: VoteDirection
     numeric: bool
     reason: str
+    author_caveats: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from alsatlas.synthesis.rules import (
     HIGH_HETEROGENEITY_I2,
     IMPRECISION_BAND,
     LARGE_EFFECT,
+    MAX_CAVEAT_WEIGHT,
     MIN_K_REGTEST,
     MODERATE_HETEROGENEITY_I2,
     REGTEST_ALPHA,
@@ -115,16 +116,20 @@ def epi_certainty(
         basis = [(1.0, r) for r in vote_records]
     total = sum(w for w, _ in basis) or 1.0
     no_lag = sum(w for w, r in basis if not has_lag(r)) / total
-    bias_down = no_lag > 0.5
-    if bias_down:
-        steps.append(
-            GradeStep(
-                "risk of bias",
-                -1,
-                f"{no_lag:.0%} of the weight comes from estimates without a lag before ALS "
-                "diagnosis: reverse causation, misdiagnosis and surveillance can inflate them",
-            )
+    explained = sum(w for w, r in basis if r.author_caveats) / total
+    bias: list[str] = []
+    if no_lag > 0.5:
+        bias.append(
+            f"{no_lag:.0%} of the weight comes from estimates without a lag before ALS "
+            "diagnosis: reverse causation, misdiagnosis and surveillance can inflate them"
         )
+    if explained > MAX_CAVEAT_WEIGHT:
+        bias.append(
+            f"{explained:.0%} of the weight comes from findings whose own authors attribute "
+            "the excess to misdiagnosis or reverse causation"
+        )
+    if bias:
+        steps.append(GradeStep("risk of bias", -len(bias), "; ".join(bias)))
     else:
         steps.append(
             GradeStep(
@@ -210,7 +215,7 @@ def epi_certainty(
             )
         )
     # large effect
-    if pooled is not None and not bias_down:
+    if pooled is not None and not bias:
         lb, ub = pooled.ci_lb, pooled.ci_ub
         if lb > VERY_LARGE_EFFECT or ub < 1 / VERY_LARGE_EFFECT:
             steps.append(

@@ -22,6 +22,7 @@ from alsatlas.stats.rma import rma
 from alsatlas.synthesis.answer import PooledEstimate, SensitivityAnalysis, StudyRow
 from alsatlas.synthesis.rules import (
     MIN_K_POOL,
+    MIN_K_PREDICTION,
     MIN_K_REGTEST,
     POOL_METHOD,
     POOL_TEST,
@@ -46,6 +47,7 @@ def _row(record: EpiAssociation, weight: float) -> StudyRow:
         design_class=design_class(record),
         has_lag=has_lag(record),
         overlap_group=record.overlap_group,
+        author_caveats=record.author_caveats,
     )
 
 
@@ -200,12 +202,19 @@ def pool_term(
     )
     reg_p = regtest_pval(yi, vi)
     rows = tuple(_row(r, float(w)) for r, w in zip(primary, fit.weights, strict=True))
-    note = ""
+    notes: list[str] = []
     if len(measures) > 1:
-        note = (
+        notes.append(
             f"measures {', '.join(measures)} pooled as approximately equal under the "
             "rare-outcome assumption"
         )
+    show_pi = fit.k >= MIN_K_PREDICTION
+    if not show_pi:
+        notes.append(
+            f"no prediction interval with k = {fit.k}: between-study spread cannot be "
+            f"estimated usefully from fewer than {MIN_K_PREDICTION} estimates"
+        )
+    note = "; ".join(notes)
     return PooledEstimate(
         term=term,
         measure=measure,
@@ -213,8 +222,8 @@ def pool_term(
         estimate=math.exp(fit.estimate),
         ci_lb=math.exp(float(fit.ci_lb[0])),
         ci_ub=math.exp(float(fit.ci_ub[0])),
-        pi_lb=math.exp(float(pred.pi_lb[0])),
-        pi_ub=math.exp(float(pred.pi_ub[0])),
+        pi_lb=math.exp(float(pred.pi_lb[0])) if show_pi else None,
+        pi_ub=math.exp(float(pred.pi_ub[0])) if show_pi else None,
         I2=float(fit.I2),
         tau2=float(fit.tau2),
         pval=float(fit.pval[0]),

@@ -30,6 +30,10 @@ SENSITIVITY_TEST = "knha"
 """Hartung-Knapp-Sidik-Jonkman test, reported as a sensitivity analysis when k ≥ 2."""
 MIN_K_POOL = 2
 """A model is fitted from k = 2; k = 1 reports the single estimate as published."""
+MIN_K_PREDICTION = 3
+"""A prediction interval is shown from k = 3: the usual interval (Higgins, Thompson &
+Spiegelhalter 2009, J R Stat Soc A 172:137) uses a t distribution with k - 2 degrees of
+freedom, undefined for k = 2, and tau² from two studies is too unstable to predict from."""
 MIN_K_REGTEST = 10
 """Egger-type regression test for funnel asymmetry only from k = 10 (Cochrane 13.3.5.4)."""
 REGTEST_ALPHA = 0.10
@@ -48,6 +52,9 @@ MODERATE_HETEROGENEITY_I2 = 50.0
 MAX_DISCORDANT_SHARE = 1.0 / 3.0
 """A pooled result that excludes 1 is *supported* only if at most this share of the independent
 votes is null, and none goes significantly the other way; otherwise *partly supported*."""
+MAX_CAVEAT_WEIGHT = 0.5
+"""Supported needs at most this share of the pooled weight from estimates whose own authors
+attribute the excess to misdiagnosis or reverse causation."""
 MIN_VOTES_DIRECTION_ONLY = 2
 """With no numeric estimate, at least this many independent direction-only findings, all in the
 claimed direction and none against, give *partly supported*; anything less is insufficient."""
@@ -139,7 +146,8 @@ RULES: tuple[Rule, ...] = (
         "sensitivity analysis: with the 2-4 studies typical here it is often much wider, and "
         "neither choice is reliable enough to report alone. "
         f"With k = 1 the single estimate is reported as published and nothing is pooled "
-        f"(a model needs k ≥ {MIN_K_POOL}).",
+        f"(a model needs k ≥ {MIN_K_POOL}); a prediction interval is shown only from "
+        f"k = {MIN_K_PREDICTION}.",
     ),
     Rule(
         "pool-sensitivity",
@@ -171,11 +179,15 @@ RULES: tuple[Rule, ...] = (
         "verdict-supported",
         "verdict",
         "Supported: the headline CI excludes 1 in the claimed direction, no independent finding "
-        "goes significantly the other way, at most "
+        "goes significantly the other way, fewer than "
         f"{MAX_DISCORDANT_SHARE:.2f} of the votes are null, I² < {HIGH_HETEROGENEITY_I2:g}%, the "
-        f"CI is not very wide (upper/lower < {WIDE_CI_RATIO:g}, i.e. enough events), and the "
-        "sensitivity analysis without no-lag estimates (where it has any rows) still excludes "
-        "1 in that direction.",
+        f"CI is not very wide (upper/lower < {WIDE_CI_RATIO:g}, i.e. enough events), the "
+        "association survives a lag before ALS diagnosis (every pooled estimate has one, or "
+        "the lag-only sensitivity analysis has rows and still excludes 1 in that direction; "
+        "when no estimate has a lag, that is stated as the reason and the verdict is at most "
+        "partly supported), and no more than "
+        f"{MAX_CAVEAT_WEIGHT:.0%} of the weight comes from estimates whose own authors attribute "
+        "the excess to misdiagnosis or reverse causation.",
     ),
     Rule(
         "verdict-partly",
@@ -183,7 +195,8 @@ RULES: tuple[Rule, ...] = (
         "Partly supported: the headline CI excludes 1 in the claimed direction but one of the "
         "other conditions for 'supported' fails; or there is no numeric estimate and at least "
         f"{MIN_VOTES_DIRECTION_ONLY} independent direction-only findings all go in the claimed "
-        "direction with none against (direction known, size unknown).",
+        "direction with none against (direction known, size unknown) and their own authors do "
+        "not attribute them to misdiagnosis or reverse causation.",
     ),
     Rule(
         "verdict-not-supported",

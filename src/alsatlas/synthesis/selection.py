@@ -156,7 +156,15 @@ def _vote_from(record: EpiAssociation, reason: str) -> Vote:
         assert record.direction is not None
         direction = record.direction
         numeric = False
-    return Vote(record.id, record.citation.label, record.exposure, direction, numeric, reason)
+    return Vote(
+        record.id,
+        record.citation.label,
+        record.exposure,
+        direction,
+        numeric,
+        reason,
+        record.author_caveats,
+    )
 
 
 def select_epi(records: Iterable[EpiAssociation], term: str) -> EpiSelection:

@@ -107,11 +107,15 @@ def epi_technical(
     if pooled is None:
         parts.append("No verified numeric estimate could be pooled.")
     elif pooled.pooled:
+        pi = (
+            f"95% PI {pooled.pi_lb:.2f}-{pooled.pi_ub:.2f}"
+            if pooled.pi_lb is not None and pooled.pi_ub is not None
+            else f"no prediction interval with k = {pooled.k}"
+        )
         parts.append(
             f"Random-effects ({pooled.method}, {pooled.test}) pooled {pooled.measure} "
             f"{pooled.estimate:.2f} (95% CI {pooled.ci_lb:.2f}-{pooled.ci_ub:.2f}; "
-            f"95% PI {pooled.pi_lb:.2f}-{pooled.pi_ub:.2f}; k = {pooled.k}; "
-            f"I² = {pooled.I2:.0f}%) for {pooled.term}."
+            f"{pi}; k = {pooled.k}; I² = {pooled.I2:.0f}%) for {pooled.term}."
         )
     else:
         row = pooled.rows[0]
