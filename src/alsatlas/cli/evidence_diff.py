@@ -52,7 +52,7 @@ def _print(records: RecordDiff, answers: tuple[AnswerChange, ...] | None, note: 
     if records.changed:
         table = Table(title="changed records")
         for name in ("record", "field", "old", "new"):
-            table.add_column(name)
+            table.add_column(name, overflow="fold")
         for change in records.changed:
             for f in change.fields:
                 table.add_row(
@@ -69,7 +69,7 @@ def _print(records: RecordDiff, answers: tuple[AnswerChange, ...] | None, note: 
         return
     table = Table(title="answers that changed")
     for name in ("question", "changed", "old", "new"):
-        table.add_column(name)
+        table.add_column(name, overflow="fold")
     for a in answers:
         table.add_row(
             escape(a.question_id),
