@@ -73,8 +73,8 @@ from alsatlas.synthesis.answer import (
     VoteDirection,
     VoteTally,
 )
-from alsatlas.synthesis.answering import answer, answer_all
 from alsatlas.synthesis.claims import ClaimCheck, ClaimMatch, check_claim
+from alsatlas.synthesis.dispatch import answer, answer_all
 from alsatlas.synthesis.questions import QUESTIONS, question
 from alsatlas.synthesis.rules import RULES, Rule, methods_text
 

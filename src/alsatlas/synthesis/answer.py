@@ -38,6 +38,20 @@ CERTAINTY_LEVELS: tuple[CertaintyLevel, ...] = ("very low", "low", "moderate", "
 
 VoteDirection = Literal["increased", "decreased", "null"]
 
+QuestionKind = Literal[
+    "epidemiology",
+    "mr_autoimmune",
+    "mr_immune_traits",
+    "shared_genetics",
+    "neuroinflammation",
+    "therapy",
+    "biomarkers",
+    "immune_involvement",
+    "classification",
+]
+"""Which line of evidence answers a question (one module of :mod:`alsatlas.synthesis.lines`
+each)."""
+
 QuestionCategory = Literal[
     "classification",
     "epidemiology",
@@ -113,6 +127,10 @@ class Question(_AsDict):
         term is pooled on its own.
     drugs
         Drug vocabulary terms (therapy questions); empty means every immune-targeting drug.
+    kind
+        The line of evidence that answers it (:data:`QuestionKind`).
+    plain_name
+        The exposure as plain sentences name it (``lupus (SLE)``), for epidemiology questions.
     """
 
     id: str
@@ -123,6 +141,8 @@ class Question(_AsDict):
     claim_direction: VoteDirection = "increased"
     terms: tuple[str, ...] = ()
     drugs: tuple[str, ...] = ()
+    kind: QuestionKind = "classification"
+    plain_name: str = ""
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import Any
 
 from alsatlas.evidence import EvidenceBase
 from alsatlas.synthesis.answer import Answer
-from alsatlas.synthesis.answering import answer_all
+from alsatlas.synthesis.dispatch import answer_all
 
 
 @dataclass(frozen=True, slots=True)

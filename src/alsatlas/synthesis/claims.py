@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from alsatlas.evidence import EvidenceBase, find_diseases, find_drugs, load_evidence
 from alsatlas.evidence.vocabulary import disease_and_members, normalise_text
 from alsatlas.synthesis.answer import Answer, Verdict, VoteDirection, _AsDict
-from alsatlas.synthesis.answering import answer
+from alsatlas.synthesis.dispatch import answer
 from alsatlas.synthesis.questions import QUESTIONS
 
 _DECREASE = re.compile(
