@@ -53,3 +53,12 @@ def test_meta_gives_json_or_a_located_error(tmp_path: Path, rows: list[tuple[str
         assert result.exit_code == 2, result.output
         assert isinstance(result.exception, SystemExit)
         assert "error:" in result.stderr and "fuzz.csv" in result.stderr
+
+
+def test_effect_sizes_beyond_double_precision_are_a_located_error(tmp_path: Path) -> None:
+    # found by the fuzz test above: a range of 9.5e80 made the τ² information underflow to 0
+    path = tmp_path / "huge.csv"
+    path.write_text("yi,vi\n0.0,1.0\n9.485687950328058e+80,1.0\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["meta", str(path), "--yi", "yi", "--vi", "vi"])
+    assert result.exit_code == 2
+    assert "field 'yi'" in result.output and "wider than 1e+50" in result.output

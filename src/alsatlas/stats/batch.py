@@ -35,10 +35,12 @@ from scipy import special
 
 from alsatlas.errors import StatsInputError
 from alsatlas.stats.meta_inputs import (
+    MAX_SPREAD,
     MAX_VARIANCE_RATIO,
     FloatArray,
     check_level,
     check_method,
+    check_spread,
     check_test,
     check_variance_ratio,
 )
@@ -461,6 +463,12 @@ def _check_batch(
     if wide.size:
         i = int(wide[0])
         check_variance_ratio(v[i][M[i]], row=i)
+    ymax = np.where(M, y, -np.inf).max(axis=1, initial=-np.inf)
+    ymin = np.where(M, y, np.inf).min(axis=1, initial=np.inf)
+    spread = np.flatnonzero((ymax - ymin > MAX_SPREAD) & np.isfinite(ymax - ymin))
+    if spread.size:
+        i = int(spread[0])
+        check_spread(y[i][M[i]], row=i)
     k = _rowsum(M)
     few = np.flatnonzero(k < 2)
     if few.size:

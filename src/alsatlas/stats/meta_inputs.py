@@ -94,6 +94,24 @@ def check_variance_ratio(vi: FloatArray, *, row: int | None = None) -> None:
         )
 
 
+MAX_SPREAD = 1e50
+"""Largest range of effect sizes accepted: τ² grows as the range squared and the information
+as 1/τ⁴, which leaves double precision from a range of about 1e77; no effect size comes near
+it (a ratio of e^1e50 is not an effect)."""
+
+
+def check_spread(yi: FloatArray, *, row: int | None = None) -> None:
+    """Refuse effect sizes whose range exceeds :data:`MAX_SPREAD` (no effect size on any
+    scale is that large; the values are on the wrong scale or corrupt)."""
+    if yi.size and float(np.ptp(yi)) > MAX_SPREAD:
+        raise StatsInputError(
+            f"effect sizes range from {yi.min():.3g} to {yi.max():.3g}, wider than "
+            f"{MAX_SPREAD:.0e}; no effect size is that large (check the column and its scale)",
+            row=row,
+            field="yi",
+        )
+
+
 def check_method(method: str) -> str:
     """Return ``method`` if it is a known τ² estimator, else raise :class:`StatsInputError`."""
     if method not in METHODS:
@@ -165,6 +183,7 @@ def check_meta_inputs(
             field="vi",
         )
     check_variance_ratio(v)
+    check_spread(y)
     if mods is None:
         X = np.ones((k, 1))
     else:

@@ -8,8 +8,14 @@ that the answer object does not hold.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ConfigDict
 
 from alsatlas.synthesis.answer import (
+    VERDICTS,
     CertaintyLevel,
     GradeStep,
     PooledEstimate,
@@ -19,40 +25,89 @@ from alsatlas.synthesis.answer import (
 )
 from alsatlas.synthesis.rules import WIDE_CI_RATIO
 
-_VERDICT_PLAIN: dict[Verdict, str] = {
-    "supported": "The studies we have mostly agree on this.",
-    "partly supported": "Some studies point this way, but the proof is weak or mixed.",
-    "not supported": "Good studies looked for this and found no real link.",
-    "contradicted": "The studies point the other way.",
-    "insufficient evidence": "There is not enough good evidence to say yes or no.",
-}
 
-_THERAPY_PLAIN: dict[Verdict, str] = {
-    "supported": "Trials show that this treatment helps.",
-    "partly supported": "Trials hint at a benefit in some patients, but it is not confirmed.",
-    "not supported": "Drugs of this kind have been tested well, and they did not slow ALS.",
-    "contradicted": "In trials, this treatment made things worse.",
-    "insufficient evidence": "We do not know yet if this treatment works.",
-}
+class _Phrasebook(BaseModel):
+    """The plain-language phrasing file (``data/content/plain.yaml``)."""
 
-_CERTAINTY_PLAIN: dict[CertaintyLevel, str] = {
-    "high": "We are confident in this answer.",
-    "moderate": "We are fairly sure of this answer.",
-    "low": "We are not very sure. New studies could change this answer.",
-    "very low": "We are very unsure. New studies could easily change this answer.",
-}
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    verdict: dict[Verdict, str]
+    risk_verdict: dict[Verdict, str]
+    therapy_verdict: dict[Verdict, str]
+    certainty: dict[CertaintyLevel, str]
+    certainty_after_agreement: dict[CertaintyLevel, str]
+    absolute_risk: str
+
+
+class _Baseline(BaseModel):
+    """Baseline lifetime risk of ALS (``data/reference/baseline_risk.yaml``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    lifetime_risk_per_1000: float
+    population: str
+    citation: dict[str, str | int]
+    read_from: str
+    verification: str
+
+
+def _data(*parts: str) -> str:
+    return (resources.files("alsatlas") / "data").joinpath(*parts).read_text("utf-8")
+
+
+@cache
+def phrasebook() -> _Phrasebook:
+    """The plain-language phrasing, checked: every verdict and certainty level has a sentence."""
+    book = _Phrasebook.model_validate(yaml.safe_load(_data("content", "plain.yaml")))
+    for table in (book.verdict, book.risk_verdict, book.therapy_verdict):
+        missing = set(VERDICTS) - set(table)
+        if missing:
+            raise ValueError(f"plain.yaml: no sentence for verdict(s) {sorted(missing)}")
+    return book
+
+
+@cache
+def baseline_risk() -> _Baseline:
+    """The cited baseline lifetime risk of ALS."""
+    return _Baseline.model_validate(yaml.safe_load(_data("reference", "baseline_risk.yaml")))
 
 
 def verdict_sentence(verdict: Verdict, category: str = "") -> str:
     """One plain sentence for a verdict (therapy questions have their own wording)."""
-    if category == "therapy":
-        return _THERAPY_PLAIN[verdict]
-    return _VERDICT_PLAIN[verdict]
+    book = phrasebook()
+    return (book.therapy_verdict if category == "therapy" else book.verdict)[verdict]
 
 
-def certainty_sentence(level: CertaintyLevel) -> str:
-    """One plain sentence for a certainty level."""
-    return _CERTAINTY_PLAIN[level]
+def risk_verdict_sentence(verdict: Verdict, question: Question) -> str:
+    """The verdict in plain words for a disease-risk question, naming the disease and the
+    direction of the claim (``a higher risk``), so the sentence says which way."""
+    direction = "lower" if question.claim_direction == "decreased" else "higher"
+    opposite = "higher" if direction == "lower" else "lower"
+    name = question.plain_name or "this disease"
+    return (
+        phrasebook().risk_verdict[verdict].format(name=name, direction=direction, opposite=opposite)
+    )
+
+
+def certainty_sentence(level: CertaintyLevel, verdict: Verdict | None = None) -> str:
+    """One plain sentence for a certainty level; after a verdict that says the studies agree
+    (supported), a low grade is worded as a 'but', so the two sentences cannot contradict."""
+    book = phrasebook()
+    table = book.certainty_after_agreement if verdict == "supported" else book.certainty
+    return table[level]
+
+
+def absolute_risk_sentence(pooled: PooledEstimate, plain_name: str) -> str:
+    """Out of 10,000 people: the baseline lifetime risk (:func:`baseline_risk`) and that risk
+    times the estimate's ratio, rounded to whole people; only when the CI excludes 1 and is
+    not very wide (a count out of 10,000 would then look far more certain than it is)."""
+    if pooled.ci_lb <= 1.0 <= pooled.ci_ub or pooled.ci_ub / pooled.ci_lb >= WIDE_CI_RATIO:
+        return ""
+    base = baseline_risk().lifetime_risk_per_1000 * 10
+    exposed = base * pooled.estimate
+    return phrasebook().absolute_risk.format(
+        base=f"{base:.0f}", exposed=f"{exposed:.0f}", name=plain_name
+    )
 
 
 def effect_sentence(pooled: PooledEstimate, plain_name: str) -> str:
@@ -137,10 +192,14 @@ def plain_text(*sentences: str) -> str:
 
 
 __all__ = [
+    "absolute_risk_sentence",
+    "baseline_risk",
     "bias_sentence",
     "certainty_sentence",
     "effect_sentence",
     "epi_technical",
+    "phrasebook",
     "plain_text",
+    "risk_verdict_sentence",
     "verdict_sentence",
 ]

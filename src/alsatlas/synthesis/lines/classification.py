@@ -124,7 +124,7 @@ def classification_answer(q: Question, evidence: EvidenceBase) -> Answer:
         if mr_result.verdict == "not supported"
         else "",
         "The immune system does react in ALS. That is a separate question.",
-        certainty_sentence(certainty.level),
+        certainty_sentence(certainty.level, verdict),
     )
     return rule_answer(
         q,

@@ -24,12 +24,13 @@ from alsatlas.synthesis.lines.common import (
 from alsatlas.synthesis.pooling import pool_term
 from alsatlas.synthesis.selection import select_epi
 from alsatlas.synthesis.summaries import (
+    absolute_risk_sentence,
     bias_sentence,
     certainty_sentence,
     effect_sentence,
     epi_technical,
     plain_text,
-    verdict_sentence,
+    risk_verdict_sentence,
 )
 from alsatlas.synthesis.verdict import estimate_verdict
 
@@ -102,17 +103,20 @@ def epidemiology_answer(q: Question, evidence: EvidenceBase) -> Answer:
             )
     name = q.plain_name
     plain = plain_text(
-        verdict_sentence(verdict),
+        risk_verdict_sentence(verdict, q),
         effect_sentence(headline, name) if headline is not None else "",
+        absolute_risk_sentence(headline, name)
+        if headline is not None and verdict in ("supported", "partly supported", "contradicted")
+        else "",
         bias_sentence(certainty.grade_steps)
         if verdict in ("supported", "partly supported")
         else "",
         ""
         if headline is not None or votes.total == 0
-        else "The studies did not give numbers we could check.",
+        else "The studies of patients did not give numbers we could check.",
         "No study in our evidence base looked at this." if votes.total == 0 else "",
         mr_plain(mr),
-        certainty_sentence(certainty.level),
+        certainty_sentence(certainty.level, verdict),
     )
     return Answer(
         question=q,

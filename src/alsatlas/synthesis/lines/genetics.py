@@ -36,7 +36,7 @@ def shared_genetics_answer(q: Question, evidence: EvidenceBase) -> Answer:
         "immune diseases."
         if "conflict" in reason
         else "",
-        certainty_sentence(certainty.level),
+        certainty_sentence(certainty.level, verdict),
     )
     return rule_answer(
         q,

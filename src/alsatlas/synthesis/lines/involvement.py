@@ -76,7 +76,7 @@ def involvement_answer(q: Question, evidence: EvidenceBase) -> Answer:
         "shows the immune system takes part. It does not show that it causes ALS."
         if verdict in ("supported", "partly supported")
         else "",
-        certainty_sentence(certainty.level),
+        certainty_sentence(certainty.level, verdict),
     )
     return rule_answer(
         q,

@@ -61,7 +61,7 @@ def biomarker_answer(q: Question, evidence: EvidenceBase) -> Answer:
         "Markers of nerve damage, such as neurofilament, were also linked to the course of ALS."
         if comparators
         else "",
-        certainty_sentence(certainty.level),
+        certainty_sentence(certainty.level, verdict),
     )
     return rule_answer(
         q,
@@ -156,7 +156,7 @@ def neuroinflammation_answer(q: Question, evidence: EvidenceBase) -> Answer:
         "drive it."
         if verdict == "partly supported"
         else "",
-        certainty_sentence(certainty.level),
+        certainty_sentence(certainty.level, verdict),
     )
     return rule_answer(
         q,

@@ -112,7 +112,7 @@ def mr_answer(q: Question, evidence: EvidenceBase, immune_traits: bool) -> Answe
             if verdict in ("supported", "partly supported")
             else "",
             "Each of these was seen in one study only." if verdict == "partly supported" else "",
-            certainty_sentence(certainty.level),
+            certainty_sentence(certainty.level, verdict),
         )
     else:
         verdict, reason = _mr_verdict(forward_summary, "increased")
@@ -126,7 +126,7 @@ def mr_answer(q: Question, evidence: EvidenceBase, immune_traits: bool) -> Answe
             "So a link seen in health records may have other causes."
             if verdict in ("not supported", "insufficient evidence")
             else "",
-            certainty_sentence(certainty.level),
+            certainty_sentence(certainty.level, verdict),
         )
     return rule_answer(
         q,

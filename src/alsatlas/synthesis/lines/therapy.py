@@ -48,7 +48,7 @@ def therapy_answer(q: Question, evidence: EvidenceBase) -> Answer:
             "not show if it works."
             if early and verdict == "insufficient evidence"
             else "",
-            certainty_sentence(certainty.level),
+            certainty_sentence(certainty.level, verdict),
         )
     else:
         verdict, reason, certainty = class_verdict(per_drug)
@@ -65,7 +65,7 @@ def therapy_answer(q: Question, evidence: EvidenceBase) -> Answer:
             "One of these made ALS worse." if len(worse) == 1 else "",
             f"{len(untested)} others have not been fully tested yet." if untested else "",
             "Some trials are still running." if pending else "",
-            certainty_sentence(certainty.level),
+            certainty_sentence(certainty.level, verdict),
         )
     return rule_answer(
         q,

@@ -1,0 +1,53 @@
+"""Plain-language answers say which way, how big in people out of 10,000, and how sure, in
+words that agree with the verdict."""
+
+from __future__ import annotations
+
+from synthesis_factories import base, direction_only, epi
+
+from alsatlas.synthesis import answer
+from alsatlas.synthesis.summaries import baseline_risk, certainty_sentence, phrasebook
+
+
+def test_phrasebook_covers_every_verdict_and_level() -> None:
+    book = phrasebook()
+    assert len(book.verdict) == len(book.risk_verdict) == len(book.therapy_verdict) == 5
+    assert set(book.certainty) == set(book.certainty_after_agreement)
+
+
+def test_baseline_risk_is_cited() -> None:
+    b = baseline_risk()
+    assert b.lifetime_risk_per_1000 == 2.6
+    assert b.citation["pmid"] == "31329211" and b.verification in {"primary", "secondary"}
+
+
+def test_supported_at_low_certainty_reads_as_a_but() -> None:
+    text = certainty_sentence("very low", "supported")
+    assert text.startswith("But ")
+    assert certainty_sentence("very low", "partly supported").startswith("We are very unsure")
+
+
+def test_risk_answers_name_the_direction_and_absolute_numbers() -> None:
+    rows = (
+        epi("a.sle", 1.5, 1.3, 1.73, overlap_group="g1"),
+        epi("b.sle", 1.5, 1.28, 1.76, overlap_group="g2"),
+    )
+    a = answer("sle_als_risk", base(*rows))
+    assert a.verdict == "supported"
+    assert "people with lupus (SLE) have a higher risk of ALS" in a.plain_summary
+    assert "Out of 10,000 people, about 26 get ALS in their lifetime" in a.plain_summary
+    assert "about 39 would, if this link is real" in a.plain_summary  # 26 x 1.5
+
+
+def test_partly_supported_says_which_way_and_no_numbers_without_a_number() -> None:
+    votes = [direction_only(f"{s}.sle", "increased", overlap_group=s) for s in ("x", "y")]
+    a = answer("sle_als_risk", base(*votes))
+    assert a.verdict == "partly supported"
+    assert "Some studies point to a higher risk of ALS for people with lupus" in a.plain_summary
+    assert "Out of 10,000" not in a.plain_summary
+
+
+def test_no_absolute_numbers_from_a_very_wide_interval() -> None:
+    a = answer("sle_als_risk", base(epi("a.sle", 25.7, 2.95, 224.6)))
+    assert "Out of 10,000" not in a.plain_summary
+    assert "could be much lower or higher" in a.plain_summary
