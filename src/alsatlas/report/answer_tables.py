@@ -470,6 +470,8 @@ def trials_table(answers: tuple[Answer, ...], study_of: Mapping[str, str]) -> Ta
             "efficacy_signal": t.efficacy_signal,
             "status": t.status,
             "outcome": t.outcome,
+            "primary_result": t.primary_result.replace("_", " "),
+            "other_analyses": t.other_analyses or None,
             "result_summary": t.result_summary,
         }
         for a in answers
@@ -488,6 +490,8 @@ def trials_table(answers: tuple[Answer, ...], study_of: Mapping[str, str]) -> Ta
             Column("randomised", "Randomised"),
             Column("efficacy_tested", "Efficacy tested"),
             Column("outcome", "Outcome"),
+            Column("primary_result", "Pre-specified primary analysis"),
+            Column("other_analyses", "Other analyses"),
             Column("result_summary", "Result"),
             Column("endpoint_type", "Primary endpoint"),
             Column("status", "Status"),

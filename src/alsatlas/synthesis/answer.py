@@ -373,6 +373,11 @@ class TrialFinding(_AsDict):
         "benefit", "subgroup benefit", "secondary benefit", "no benefit", "harm", "not yet known"
     ]
     result_summary: str
+    primary_result: str = ""
+    """Result of the pre-specified primary analysis (``no_benefit``, ``benefit``, ...)."""
+    other_analyses: str = ""
+    """The other analyses and their results (``covariate-adjusted Cox: benefit
+    (pre-specified adjusted)``), so adjusted and unadjusted results are both shown."""
 
 
 @dataclass(frozen=True)

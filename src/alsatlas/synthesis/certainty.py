@@ -118,14 +118,16 @@ def epi_certainty(
     no_lag = sum(w for w, r in basis if not has_lag(r)) / total
     explained = sum(w for w, r in basis if r.author_caveats) / total
     bias: list[str] = []
+    # nothing pooled: the basis is the independent findings, counted, not weighted
+    share = "of the weight comes" if pooled is not None else "of the findings come"
     if no_lag > 0.5:
         bias.append(
-            f"{no_lag:.0%} of the weight comes from estimates without a lag before ALS "
+            f"{no_lag:.0%} {share} from studies without a lag before ALS "
             "diagnosis: reverse causation, misdiagnosis and surveillance can inflate them"
         )
     if explained > MAX_CAVEAT_WEIGHT:
         bias.append(
-            f"{explained:.0%} of the weight comes from findings whose own authors attribute "
+            f"{explained:.0%} {share} from studies whose own authors attribute "
             "the excess to misdiagnosis or reverse causation"
         )
     if bias:
@@ -135,8 +137,8 @@ def epi_certainty(
             GradeStep(
                 "risk of bias",
                 0,
-                f"most of the weight ({1 - no_lag:.0%}) comes from estimates with a lag before "
-                "ALS diagnosis",
+                f"most ({1 - no_lag:.0%}) {share.removeprefix('of the ')} from estimates with "
+                "a lag before ALS diagnosis",
             )
         )
     # indirectness: exposure proxies

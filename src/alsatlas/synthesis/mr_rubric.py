@@ -343,7 +343,7 @@ def two_sided_verdict(summary: MRSummary) -> tuple[Verdict, str, tuple[MRFinding
         carriers = tuple(f for f in signif if (f.exposure_term or f.exposure) in replicated)
         return "supported", "replicated in independent studies: " + ", ".join(replicated), carriers
     if signif:
-        names = ", ".join(f.exposure for f in signif)
+        names = "; ".join(f.exposure for f in signif)
         return (
             "partly supported",
             f"{len(signif)} trait(s) significant, none replicated in an independent study "

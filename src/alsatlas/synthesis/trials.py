@@ -96,6 +96,11 @@ def trial_finding(record: ImmuneTrial) -> TrialFinding:
         status=record.status,
         outcome=outcome,  # type: ignore[arg-type]
         result_summary=record.result_summary,
+        primary_result=record.primary_result,
+        other_analyses="; ".join(
+            f"{a.label}: {a.result.replace('_', ' ')} ({a.role.replace('_', ' ')})"
+            for a in record.supporting_analyses
+        ),
     )
 
 
