@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 from alsatlas.cli import app
 from alsatlas.evidence import load_evidence
 from alsatlas.evidence.citations import references, to_bibtex, to_csl, to_ris
+from alsatlas.presentation.tables import Column, Table
 from alsatlas.report.exports import table_to_frame
-from alsatlas.report.tables import Column, Table
 
 EV = load_evidence()
 REFS = references(EV.records)

@@ -15,10 +15,10 @@ from urllib.parse import urlparse
 
 from report_html_probe import Probe, probe
 
+from alsatlas.presentation.readability import MAX_PLAIN_GRADE, UNDERCOUNT_MARGIN, reading_grade
+from alsatlas.presentation.tables import format_number
+from alsatlas.presentation.templating import grade_symbols
 from alsatlas.report.build import ReportFiles
-from alsatlas.report.readability import MAX_PLAIN_GRADE, UNDERCOUNT_MARGIN, reading_grade
-from alsatlas.report.render import grade_symbols
-from alsatlas.report.tables import format_number
 from alsatlas.synthesis.answer import Answer
 
 

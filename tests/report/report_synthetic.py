@@ -10,8 +10,8 @@ import dataclasses
 import math
 from dataclasses import dataclass
 
+from alsatlas.presentation.views import EvidenceStamp
 from alsatlas.report.build import ReportInputs
-from alsatlas.report.context import EvidenceStamp
 from alsatlas.stats.rma import rma
 from alsatlas.synthesis.answer import (
     Answer,

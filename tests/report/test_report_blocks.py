@@ -17,12 +17,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from alsatlas.report.context import methods_blocks, text_blocks
+from alsatlas.presentation.inline_svg import figure_to_svg, inline_svg
+from alsatlas.presentation.readability import html_to_text, reading_grade
+from alsatlas.presentation.tables import Column, Table, cell_href, format_cell, format_pvalue
+from alsatlas.presentation.templating import grade_symbols, slug
+from alsatlas.presentation.views import methods_blocks, text_blocks
 from alsatlas.report.exports import table_to_json, table_to_tsv, write_tables
-from alsatlas.report.inline_svg import figure_to_svg, inline_svg
-from alsatlas.report.readability import html_to_text, reading_grade
-from alsatlas.report.render import grade_symbols, slug
-from alsatlas.report.tables import Column, Table, cell_href, format_cell, format_pvalue
 
 
 def test_format_cell_by_kind() -> None:

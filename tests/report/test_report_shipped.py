@@ -14,9 +14,9 @@ from report_checks import check_all
 from typer.testing import CliRunner
 
 from alsatlas.cli import app
+from alsatlas.presentation.figures import answer_figures
+from alsatlas.presentation.templating import grade_symbols
 from alsatlas.report.build import ReportFiles, ReportInputs, build_report
-from alsatlas.report.plots import answer_figures
-from alsatlas.report.render import grade_symbols
 from alsatlas.report.sources import shipped_inputs
 from alsatlas.synthesis import QUESTIONS, Answer, answer_all
 
@@ -117,7 +117,7 @@ def test_cli_report_reports_input_errors(monkeypatch: pytest.MonkeyPatch, tmp_pa
     from alsatlas.errors import EvidenceError
     from alsatlas.report import sources
 
-    def broken(progress: object = None) -> ReportInputs:
+    def broken(on_progress: object = None) -> ReportInputs:
         raise EvidenceError("broken record", file="x.yaml", row="rec-1", field="estimate")
 
     monkeypatch.setattr(sources, "shipped_inputs", broken)

@@ -43,7 +43,7 @@ def test_headline_is_the_autoimmune_question(tmp_path: Path) -> None:
 def test_funnel_plot_from_k_of_the_regression_test_rule() -> None:
     from report_synthetic import pooled_estimate, study_row
 
-    from alsatlas.report.plots import answer_figures
+    from alsatlas.presentation.figures import answer_figures
     from alsatlas.synthesis.rules import MIN_K_REGTEST
 
     inputs = synthetic_inputs()

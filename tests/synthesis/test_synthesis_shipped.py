@@ -11,7 +11,7 @@ import pytest
 import alsatlas.synthesis as synthesis
 from alsatlas.errors import AlsatlasInputError
 from alsatlas.evidence import diseases, load_evidence
-from alsatlas.report.readability import MAX_PLAIN_GRADE, reading_grade
+from alsatlas.presentation.readability import MAX_PLAIN_GRADE, reading_grade
 from alsatlas.synthesis import (
     CERTAINTY_LEVELS,
     QUESTIONS,

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 
 from alsatlas.evidence import EvidenceBase, lookup_disease, normalise_disease
-from alsatlas.report.context import pooled_text
+from alsatlas.presentation.views import pooled_text
 from alsatlas.synthesis import QUESTIONS, answer
 from alsatlas.web import Atlas
 from alsatlas.web.templating import environment, question_path, record_path, slug

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from alsatlas.cli.app import app
 from alsatlas.errors import AlsatlasError
@@ -37,8 +46,18 @@ def report(
     )
     try:
         with Progress(*columns, console=console, transient=False) as progress:
-            inputs = shipped_inputs(progress)
-            files = build_report(out, inputs, progress=progress)
+            tasks: dict[str, TaskID] = {}
+
+            def bar(name: str) -> Callable[[str, int, int], None]:
+                def update(what: str, done: int, total: int) -> None:
+                    if name not in tasks:
+                        tasks[name] = progress.add_task(name, total=total)
+                    progress.update(tasks[name], completed=done, description=escape(what))
+
+                return update
+
+            inputs = shipped_inputs(on_progress=bar("Loading evidence"))
+            files = build_report(out, inputs, on_progress=bar("Building report"))
     except AlsatlasError as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(code=1) from exc

@@ -15,12 +15,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
-from rich.progress import Progress
-
 from alsatlas import __version__
 from alsatlas.evidence.citations import references, render
 from alsatlas.evidence.schema import Record
-from alsatlas.report.context import (
+from alsatlas.presentation.figures import answer_figures
+from alsatlas.presentation.views import (
     CitedRecord,
     EvidenceStamp,
     FigureView,
@@ -28,7 +27,6 @@ from alsatlas.report.context import (
     build_view,
 )
 from alsatlas.report.exports import write_tables
-from alsatlas.report.plots import answer_figures
 from alsatlas.report.render import render_html
 from alsatlas.synthesis.answer import Answer
 
@@ -97,25 +95,32 @@ def _finite(value: Any) -> Any:
     return value
 
 
+ProgressCallback = Callable[[str, int, int], None]
+"""``(what was just done, steps done, steps in all)``."""
+
+
 def build_report(
     out_dir: Path,
     inputs: ReportInputs,
     *,
-    progress: Progress | None = None,
+    on_progress: ProgressCallback | None = None,
     figures_for: Callable[[Answer], tuple[FigureView, ...]] = answer_figures,
     now: datetime | None = None,
 ) -> ReportFiles:
     """Write ``report.html`` and the table exports of ``inputs`` under ``out_dir``.
 
-    ``progress``, when given, gets one task that advances per question and per output step.
+    ``on_progress(what, done, total)``, when given, is called after each question and each
+    output step (a face draws it as a progress bar; the library prints nothing).
     """
     stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     steps = len(inputs.answers) + 2
-    task = progress.add_task("Building report", total=steps) if progress is not None else None
+    done = 0
 
     def advance(what: str) -> None:
-        if progress is not None and task is not None:
-            progress.update(task, advance=1, description=what)
+        nonlocal done
+        done += 1
+        if on_progress is not None:
+            on_progress(what, done, steps)
 
     view = build_view(
         inputs.answers,
@@ -143,6 +148,7 @@ __all__ = [
     "ANSWERS_FILE",
     "REPORT_FILE",
     "TABLES_DIR",
+    "ProgressCallback",
     "ReportFiles",
     "ReportInputs",
     "answers_json",

@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from alsatlas.report.tables import CellValue, Table
+from alsatlas.presentation.tables import CellValue, Table
 
 
 def _json_value(value: CellValue) -> CellValue:

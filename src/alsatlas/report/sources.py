@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from rich.progress import Progress
-
 from alsatlas.errors import EvidenceError
 from alsatlas.evidence import load_evidence, shipped_evidence_dir
 from alsatlas.evidence.version import read_changelog
-from alsatlas.report.build import ReportInputs
-from alsatlas.report.context import EvidenceStamp
+from alsatlas.presentation.views import EvidenceStamp
+from alsatlas.report.build import ProgressCallback, ReportInputs
 from alsatlas.synthesis import answer_all, methods_text
 
 EVIDENCE_DATE_UNKNOWN = "date not recorded"
@@ -28,15 +26,15 @@ def evidence_stamp(version: str, content_hash: str = "") -> EvidenceStamp:
     return EvidenceStamp(version, date, content_hash)
 
 
-def shipped_inputs(progress: Progress | None = None) -> ReportInputs:
-    """Load the shipped evidence base and answer every question of the catalogue."""
-    task = progress.add_task("Loading evidence", total=2) if progress is not None else None
+def shipped_inputs(on_progress: ProgressCallback | None = None) -> ReportInputs:
+    """Load the shipped evidence base and answer every question of the catalogue;
+    ``on_progress(what, done, total)`` is called after each of the two steps."""
     evidence = load_evidence()
-    if progress is not None and task is not None:
-        progress.update(task, advance=1, description="Answering questions")
+    if on_progress is not None:
+        on_progress("Evidence loaded", 1, 2)
     answers = answer_all(evidence)
-    if progress is not None and task is not None:
-        progress.update(task, advance=1, description="Evidence loaded, questions answered")
+    if on_progress is not None:
+        on_progress("Questions answered", 2, 2)
     return ReportInputs(
         answers=answers,
         records=tuple(evidence.records),

@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from alsatlas import __version__
+from alsatlas.presentation.palette import verdict_css
 from alsatlas.web import api, pages
 from alsatlas.web.atlas import Atlas
 from alsatlas.web.errors import BadParameter, ExplorerError, NotFound
@@ -102,6 +103,11 @@ async def _security_headers(
     return response
 
 
+def _verdict_stylesheet() -> Response:
+    """The shared verdict colours (:func:`alsatlas.presentation.palette.verdict_css`)."""
+    return Response(verdict_css(), media_type="text/css")
+
+
 def create_app(atlas: Atlas | None = None, *, evidence_path: Path | None = None) -> FastAPI:
     """Build the explorer.
 
@@ -129,6 +135,9 @@ def create_app(atlas: Atlas | None = None, *, evidence_path: Path | None = None)
     app.add_exception_handler(Exception, _server_error)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.add_api_route(
+        "/static/verdicts.css", _verdict_stylesheet, methods=["GET"], include_in_schema=False
+    )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 

@@ -5,8 +5,8 @@ An :class:`Atlas` is built once per application (:meth:`Atlas.load` in
 :class:`~alsatlas.evidence.EvidenceBase` and the :class:`~alsatlas.synthesis.Answer` of every
 catalogue question as :func:`alsatlas.synthesis.answer_all` returns them; every number the
 explorer shows or sends is a field of one of those objects, never recomputed here. The tables
-of a question page are the HTML report's tables (:func:`alsatlas.report.context.report_tables`)
-and its figures the report's figures (:func:`alsatlas.report.plots.answer_figures`), so the
+of a question page are the HTML report's tables (:func:`alsatlas.presentation.views.report_tables`)
+and its figures the report's figures (:func:`alsatlas.presentation.figures.answer_figures`), so the
 explorer and the report cannot disagree either.
 """
 
@@ -21,9 +21,9 @@ from typing import Literal
 
 from alsatlas.evidence import EvidenceBase, Record, load_evidence, normalise_disease
 from alsatlas.evidence.vocabulary import disease_and_members
-from alsatlas.report.context import FigureView, Link, references, report_tables
-from alsatlas.report.plots import answer_figures
-from alsatlas.report.tables import Table
+from alsatlas.presentation.figures import answer_figures
+from alsatlas.presentation.tables import Table
+from alsatlas.presentation.views import FigureView, Link, references, report_tables
 from alsatlas.synthesis import Answer, answer_all
 
 FigureMaker = Callable[[Answer], tuple[FigureView, ...]]

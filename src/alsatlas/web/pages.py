@@ -15,7 +15,7 @@ page                                 shows
 
 Pages only arrange what the :class:`~alsatlas.web.atlas.Atlas` holds; the texts that the
 report also shows (``pooled_text``, ``heterogeneity_text``, ``short_answer``, the tables) come
-from :mod:`alsatlas.report.context`, so both faces word a result the same way.
+from :mod:`alsatlas.presentation.views`, so both faces word a result the same way.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from fastapi.responses import HTMLResponse
 
 from alsatlas import __version__
 from alsatlas.evidence import Record, diseases
-from alsatlas.report.context import (
+from alsatlas.presentation.tables import Table
+from alsatlas.presentation.views import (
     HEADLINE_QUESTION,
     evidence_text,
     heterogeneity_text,
@@ -37,10 +38,9 @@ from alsatlas.report.context import (
     references,
     short_answer,
 )
-from alsatlas.report.context import (
+from alsatlas.presentation.views import (
     QUESTION_TABLES as REPORT_QUESTION_TABLES,
 )
-from alsatlas.report.tables import Table
 from alsatlas.synthesis import VERDICTS
 from alsatlas.synthesis.summaries import verdict_sentence
 from alsatlas.web.atlas import Atlas, EvidenceFilter, UnknownDisease, evidence_filter

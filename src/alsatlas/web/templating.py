@@ -16,14 +16,14 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
-from alsatlas.report.render import slug, template_environment
-from alsatlas.report.tables import (
+from alsatlas.presentation.tables import (
     CellValue,
     Column,
     Table,
     cell_href,
     format_number,
 )
+from alsatlas.presentation.templating import slug, template_environment
 
 KIND_LABELS: dict[str, str] = {
     "epi_association": "Epidemiological association",

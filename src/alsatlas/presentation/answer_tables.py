@@ -2,8 +2,8 @@
 
 Each function takes the :class:`~alsatlas.synthesis.answer.Answer` objects (and, for links to
 the reference list, a map from record id to study id) and returns one
-:class:`~alsatlas.report.tables.Table` whose rows carry a ``question_id`` column; the HTML shows
-each question's slice of it, and the exports hold all of it. No number is computed here: every
+:class:`~alsatlas.presentation.tables.Table` whose rows carry a ``question_id`` column; the HTML
+shows each question's slice of it, and the exports hold all of it. No number is computed here: every
 value is a field of a synthesis object, copied as it is.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from alsatlas.evidence.vocabulary import diseases
-from alsatlas.report.tables import Column, Row, Table
+from alsatlas.presentation.tables import Column, Row, Table
 from alsatlas.synthesis.answer import Answer, PooledEstimate
 
 QID = Column("question_id", "Question id")

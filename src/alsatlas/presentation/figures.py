@@ -24,10 +24,10 @@ from alsatlas.figures.style import (
     apply_ratio_axis,
     padded_range,
 )
-from alsatlas.report.context import FigureView, term_label
-from alsatlas.report.inline_svg import figure_to_svg, inline_svg
-from alsatlas.report.render import slug
-from alsatlas.report.tables import format_number
+from alsatlas.presentation.inline_svg import figure_to_svg, inline_svg
+from alsatlas.presentation.tables import format_number
+from alsatlas.presentation.templating import slug
+from alsatlas.presentation.views import FigureView, term_label
 from alsatlas.synthesis.answer import Answer, MRFinding, PooledEstimate
 from alsatlas.synthesis.rules import MIN_K_REGTEST
 

@@ -16,7 +16,7 @@ from typing import Protocol
 from markupsafe import Markup
 
 from alsatlas.evidence.vocabulary import diseases
-from alsatlas.report.answer_tables import (
+from alsatlas.presentation.answer_tables import (
     answers_table,
     biomarkers_table,
     criteria_table,
@@ -31,9 +31,9 @@ from alsatlas.report.answer_tables import (
     trials_table,
     votes_table,
 )
-from alsatlas.report.patient_organisations import PATIENT_ORGANISATIONS, PatientOrganisation
-from alsatlas.report.readability import reading_grade
-from alsatlas.report.tables import (
+from alsatlas.presentation.patient_organisations import PATIENT_ORGANISATIONS, PatientOrganisation
+from alsatlas.presentation.readability import reading_grade
+from alsatlas.presentation.tables import (
     CLINICALTRIALS,
     DOI,
     PMC,
