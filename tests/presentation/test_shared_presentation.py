@@ -86,3 +86,16 @@ def test_the_report_page_inlines_the_palette() -> None:
     assert verdict_css() in html
     supported = VERDICT_PALETTE["supported"]
     assert f".verdict-supported {{ background: {supported.background};" in html
+
+
+def test_the_web_question_page_renders_the_report_view_model() -> None:
+    from alsatlas.presentation.views import question_view
+    from alsatlas.web.atlas import Atlas
+
+    atlas = Atlas.load(None)
+    a = atlas.answer("t1d_als_risk")
+    assert a is not None
+    view = question_view(a, atlas.tables, atlas.figures("t1d_als_risk"))
+    html = TestClient(create_app(atlas)).get("/questions/t1d_als_risk").text
+    for text in (view.pooled_text, view.evidence_text, *view.notes, *view.summary):
+        assert text and text.replace("'", "&#39;") in html

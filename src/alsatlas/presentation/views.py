@@ -126,9 +126,12 @@ class QuestionView:
     question: str
     plain_question: str
     category: str
+    claim: str
     verdict: str
     verdict_reason: str
     certainty: str
+    certainty_start: str
+    certainty_start_reason: str
     summary: tuple[str, ...]
     plain_summary: str
     pooled_text: str
@@ -137,6 +140,8 @@ class QuestionView:
     figures: tuple[FigureView, ...]
     tables: QuestionTables
     notes: tuple[str, ...]
+    pooled_terms: tuple[PooledEstimate, ...] = ()
+    """Each pooled analysis of the question, with its study rows."""
 
 
 @dataclass(frozen=True)
@@ -494,11 +499,13 @@ def _single_disease(table: Table) -> Table:
     return table
 
 
-def _question_view(
+def question_view(
     a: Answer,
     tables: Mapping[str, Table],
     figures: tuple[FigureView, ...],
 ) -> QuestionView:
+    """The view of one answered question that every face renders (the report's section and
+    the web explorer's question page)."""
     qid = a.question.id
     summary = paragraphs(a.technical_summary) or (a.verdict_reason,)
     notes = tuple(p.note for p in a.pooled_by_term if p.note)
@@ -507,9 +514,12 @@ def _question_view(
         question=a.question.title,
         plain_question=a.question.plain,
         category=a.question.category,
+        claim=a.question.claim,
         verdict=a.verdict,
         verdict_reason=a.verdict_reason,
         certainty=a.certainty.level,
+        certainty_start=a.certainty.start,
+        certainty_start_reason=a.certainty.start_reason,
         summary=summary,
         plain_summary=a.plain_summary,
         pooled_text=pooled_text(a.pooled),
@@ -523,6 +533,7 @@ def _question_view(
             ),
         ),
         notes=notes,
+        pooled_terms=tuple(a.pooled_by_term),
     )
 
 
@@ -619,7 +630,7 @@ def build_view(
     tables["references"] = reference_table(refs, records)
     questions: list[QuestionView] = []
     for a in answers:
-        questions.append(_question_view(a, tables, figures_for(a)))
+        questions.append(question_view(a, tables, figures_for(a)))
         if on_question is not None:
             on_question(a.question.id)
     headline, short = short_answer(answers)
@@ -664,6 +675,7 @@ __all__ = [
     "paragraphs",
     "plain_language",
     "pooled_text",
+    "question_view",
     "references",
     "report_tables",
     "short_answer",

@@ -28,18 +28,12 @@ from fastapi.responses import HTMLResponse
 
 from alsatlas import __version__
 from alsatlas.evidence import Record, diseases
-from alsatlas.presentation.tables import Table
 from alsatlas.presentation.views import (
     HEADLINE_QUESTION,
-    evidence_text,
-    heterogeneity_text,
-    paragraphs,
     pooled_text,
+    question_view,
     references,
     short_answer,
-)
-from alsatlas.presentation.views import (
-    QUESTION_TABLES as REPORT_QUESTION_TABLES,
 )
 from alsatlas.synthesis import VERDICTS
 from alsatlas.synthesis.summaries import verdict_sentence
@@ -50,12 +44,6 @@ from alsatlas.web.templating import KIND_LABELS, templates
 
 router = APIRouter(include_in_schema=False)
 AtlasDep = Annotated[Atlas, Depends(get_atlas)]
-
-QUESTION_TABLES: tuple[str, ...] = tuple(
-    name for name in REPORT_QUESTION_TABLES if name != "study_rows"
-)
-"""The report tables a question page shows after its grading steps, in the report's order (the
-studies of each pooled estimate have their own table, with links, above them)."""
 
 _HIDDEN_FIELDS = frozenset({"id", "kind", "citation", "study_id", "read_from", "extra_sources"})
 
@@ -158,22 +146,12 @@ def question_page(question_id: str, request: Request, atlas: AtlasDep) -> HTMLRe
         raise NotFound("question", question_id)
     ids = [x.question.id for x in atlas.answers]
     i = ids.index(question_id)
-    tables: list[Table] = [atlas.tables[name].for_question(question_id) for name in QUESTION_TABLES]
     return _render(
         request,
         "question.html",
-        a=a,
-        summary=paragraphs(a.technical_summary) or (a.verdict_reason,),
-        pooled_text=pooled_text(a.pooled),
-        heterogeneity_text=heterogeneity_text(a.pooled),
-        evidence_text=evidence_text(a),
-        notes=tuple(p.note for p in a.pooled_by_term if p.note),
-        figures=atlas.figures(question_id),
-        grade_table=atlas.tables["grade_steps"].for_question(question_id),
-        tables=[t for t in tables if t.rows],
+        q=question_view(a, atlas.tables, atlas.figures(question_id)),
         refs=references(atlas.records_of(a)),
         links_of=atlas.study_links,
-        pooled_terms=a.pooled_by_term,
         previous=atlas.answers[i - 1] if i > 0 else None,
         next=atlas.answers[i + 1] if i + 1 < len(ids) else None,
     )
@@ -245,7 +223,6 @@ def record_page(record_id: str, request: Request, atlas: AtlasDep) -> HTMLRespon
 
 __all__ = [
     "FIELD_LABELS",
-    "QUESTION_TABLES",
     "field_label",
     "record_fields",
     "record_title",
