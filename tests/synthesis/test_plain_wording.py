@@ -51,3 +51,40 @@ def test_no_absolute_numbers_from_a_very_wide_interval() -> None:
     a = answer("sle_als_risk", base(epi("a.sle", 25.7, 2.95, 224.6)))
     assert "Out of 10,000" not in a.plain_summary
     assert "could be much lower or higher" in a.plain_summary
+
+
+def _lines_modules() -> list[tuple[str, object]]:
+    import ast
+    from pathlib import Path
+
+    import alsatlas.synthesis.lines as lines
+
+    folder = Path(lines.__file__).parent
+    return [(p.name, ast.parse(p.read_text(encoding="utf-8"))) for p in sorted(folder.glob("*.py"))]
+
+
+def test_every_sentence_key_the_lines_use_is_in_the_phrasebook() -> None:
+    import ast
+
+    keys = set(phrasebook().sentences)
+    used = set()
+    for _, tree in _lines_modules():
+        for node in ast.walk(tree):  # type: ignore[arg-type]
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "say":
+                first = node.args[0]
+                assert isinstance(first, ast.Constant), "sentence keys are literal"
+                used.add(first.value)
+    assert used and used <= keys
+    assert keys - used == set(), f"unused sentences: {sorted(keys - used)}"
+
+
+def test_patient_prose_lives_in_the_phrasebook_not_in_code() -> None:
+    import ast
+
+    for name, tree in _lines_modules():
+        for node in ast.walk(tree):  # type: ignore[arg-type]
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "plain_text":
+                for arg in ast.walk(node):
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                        # keys, verdict names and "" only: no sentence written in code
+                        assert not arg.value.rstrip().endswith((".", "?", "!")), (name, arg.value)

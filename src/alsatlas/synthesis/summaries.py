@@ -37,6 +37,7 @@ class _Phrasebook(BaseModel):
     certainty: dict[CertaintyLevel, str]
     certainty_after_agreement: dict[CertaintyLevel, str]
     absolute_risk: str
+    sentences: dict[str, str]
 
 
 class _Baseline(BaseModel):
@@ -70,6 +71,11 @@ def phrasebook() -> _Phrasebook:
 def baseline_risk() -> _Baseline:
     """The cited baseline lifetime risk of ALS."""
     return _Baseline.model_validate(yaml.safe_load(_data("reference", "baseline_risk.yaml")))
+
+
+def say(key: str, **fields: object) -> str:
+    """The sentence ``key`` of the phrasebook, its ``{placeholders}`` filled from ``fields``."""
+    return phrasebook().sentences[key].format(**fields)
 
 
 def verdict_sentence(verdict: Verdict, category: str = "") -> str:
@@ -201,5 +207,6 @@ __all__ = [
     "phrasebook",
     "plain_text",
     "risk_verdict_sentence",
+    "say",
     "verdict_sentence",
 ]

@@ -25,6 +25,7 @@ from alsatlas.synthesis.rules import AUTOANTIBODY_MAJORITY, MIN_REPLICATIONS
 from alsatlas.synthesis.summaries import (
     certainty_sentence,
     plain_text,
+    say,
     verdict_sentence,
 )
 from alsatlas.synthesis.trials import class_verdict, drug_findings
@@ -112,18 +113,14 @@ def classification_answer(q: Question, evidence: EvidenceBase) -> Answer:
         for f in (mr_result.mr.findings if mr_result.mr else ())
     ]
     plain = plain_text(
-        "The evidence does not support calling ALS an autoimmune disease."
+        say("classification_not_autoimmune")
         if verdict == "not supported"
         else verdict_sentence(verdict),
-        "In an autoimmune disease, the immune system attacks the body by mistake.",
-        "In ALS, no such attack has been shown to cause the disease." if not met else "",
-        "Drugs that calm the immune system have not slowed ALS."
-        if therapy_verdict in ("not supported", "contradicted")
-        else "",
-        "Gene-based studies found no sign that autoimmune disease causes ALS."
-        if mr_result.verdict == "not supported"
-        else "",
-        "The immune system does react in ALS. That is a separate question.",
+        say("autoimmune_definition"),
+        say("no_attack_shown") if not met else "",
+        say("immune_drugs_failed") if therapy_verdict in ("not supported", "contradicted") else "",
+        say("mr_no_autoimmune_cause") if mr_result.verdict == "not supported" else "",
+        say("immune_reaction_separate"),
         certainty_sentence(certainty.level, verdict),
     )
     return rule_answer(

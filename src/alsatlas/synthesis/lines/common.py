@@ -25,6 +25,7 @@ from alsatlas.synthesis.answer import (
     VoteTally,
 )
 from alsatlas.synthesis.mr_rubric import summarise_mr
+from alsatlas.synthesis.summaries import say
 
 IMMUNE_CATEGORIES = ("autoimmune", "immune-mediated")
 EMPTY_VOTES = VoteTally(0, 0, 0, ())
@@ -77,9 +78,9 @@ def mr_plain(mr: MRSummary | None) -> str:
     if mr is None or not mr.findings:
         return ""
     if mr.increased == 0 and mr.null + mr.decreased > 0:
-        return "Gene-based studies found no sign that this disease causes ALS."
+        return say("mr_no_cause_this_disease")
     if mr.increased:
-        return "Some gene-based studies hint that this disease could play a causal part."
+        return say("mr_hint_cause_this_disease")
     return ""
 
 

@@ -31,6 +31,7 @@ from alsatlas.synthesis.summaries import (
     epi_technical,
     plain_text,
     risk_verdict_sentence,
+    say,
 )
 from alsatlas.synthesis.verdict import estimate_verdict
 
@@ -111,10 +112,8 @@ def epidemiology_answer(q: Question, evidence: EvidenceBase) -> Answer:
         bias_sentence(certainty.grade_steps)
         if verdict in ("supported", "partly supported")
         else "",
-        ""
-        if headline is not None or votes.total == 0
-        else "The studies of patients did not give numbers we could check.",
-        "No study in our evidence base looked at this." if votes.total == 0 else "",
+        "" if headline is not None or votes.total == 0 else say("no_numbers_epi"),
+        say("no_study") if votes.total == 0 else "",
         mr_plain(mr),
         certainty_sentence(certainty.level, verdict),
     )

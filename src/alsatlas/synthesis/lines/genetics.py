@@ -11,10 +11,15 @@ from alsatlas.synthesis.answer import (
 from alsatlas.synthesis.lines.common import (
     rule_answer,
 )
-from alsatlas.synthesis.shared_genetics import shared_genes, shared_genetics_verdict
+from alsatlas.synthesis.shared_genetics import (
+    rg_direction,
+    shared_genes,
+    shared_genetics_verdict,
+)
 from alsatlas.synthesis.summaries import (
     certainty_sentence,
     plain_text,
+    say,
     verdict_sentence,
 )
 
@@ -29,13 +34,12 @@ def shared_genetics_answer(q: Question, evidence: EvidenceBase) -> Answer:
     used = [RecordUse(r.id, r.kind, "finding", "shared locus / gene") for r in loci]
     used += [RecordUse(r.id, r.kind, "finding", "genetic correlation") for r in rg]
     named = ", ".join(g.gene for g in genes if g.relation == "shared")
+    directions = {rg_direction(r) for r in rg}
+    conflicting = {"increased", "decreased"} <= directions
     plain = plain_text(
         verdict_sentence(verdict),
-        f"A few genes show up in both ALS and immune diseases ({named})." if named else "",
-        "But across the whole genome, the links go in different directions for different "
-        "immune diseases."
-        if "conflict" in reason
-        else "",
+        say("shared_genes_named", genes=named) if named else "",
+        say("genome_links_conflict") if conflicting else "",
         certainty_sentence(certainty.level, verdict),
     )
     return rule_answer(

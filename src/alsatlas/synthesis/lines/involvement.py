@@ -24,6 +24,7 @@ from alsatlas.synthesis.rules import MIN_REPLICATIONS
 from alsatlas.synthesis.summaries import (
     certainty_sentence,
     plain_text,
+    say,
     verdict_sentence,
 )
 
@@ -72,10 +73,7 @@ def involvement_answer(q: Question, evidence: EvidenceBase) -> Answer:
     used += [RecordUse(r.id, r.kind, "finding", "immune marker of ALS course") for r in prognostic]
     plain = plain_text(
         verdict_sentence(verdict),
-        "People with ALS often have signs of inflammation in blood and spinal fluid. This "
-        "shows the immune system takes part. It does not show that it causes ALS."
-        if verdict in ("supported", "partly supported")
-        else "",
+        say("immune_takes_part") if verdict in ("supported", "partly supported") else "",
         certainty_sentence(certainty.level, verdict),
     )
     return rule_answer(

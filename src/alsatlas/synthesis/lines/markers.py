@@ -30,6 +30,7 @@ from alsatlas.synthesis.rules import MIN_REPLICATIONS
 from alsatlas.synthesis.summaries import (
     certainty_sentence,
     plain_text,
+    say,
     verdict_sentence,
 )
 from alsatlas.synthesis.trials import drug_findings
@@ -54,13 +55,9 @@ def biomarker_answer(q: Question, evidence: EvidenceBase) -> Answer:
     comparators = [r for r in prognostic if not r.immune and is_significant(r)]
     plain = plain_text(
         verdict_sentence(verdict),
-        "Some immune blood and spinal fluid tests go along with faster ALS or shorter life."
-        if verdict in ("supported", "partly supported")
-        else "",
-        "Most were seen in one group of patients only." if verdict == "partly supported" else "",
-        "Markers of nerve damage, such as neurofilament, were also linked to the course of ALS."
-        if comparators
-        else "",
+        say("markers_track_course") if verdict in ("supported", "partly supported") else "",
+        say("one_group_only") if verdict == "partly supported" else "",
+        say("nerve_damage_markers") if comparators else "",
         certainty_sentence(certainty.level, verdict),
     )
     return rule_answer(
@@ -151,11 +148,7 @@ def neuroinflammation_answer(q: Question, evidence: EvidenceBase) -> Answer:
     ]
     plain = plain_text(
         verdict_sentence(verdict),
-        "Signs of inflammation go along with faster ALS in some studies. But drugs that calm "
-        "inflammation have not slowed ALS. So inflammation may follow the disease rather than "
-        "drive it."
-        if verdict == "partly supported"
-        else "",
+        say("inflammation_follows") if verdict == "partly supported" else "",
         certainty_sentence(certainty.level, verdict),
     )
     return rule_answer(

@@ -26,6 +26,7 @@ from alsatlas.synthesis.mr_rubric import mr_verdict as _mr_verdict
 from alsatlas.synthesis.summaries import (
     certainty_sentence,
     plain_text,
+    say,
     verdict_sentence,
 )
 
@@ -108,10 +109,8 @@ def mr_answer(q: Question, evidence: EvidenceBase, immune_traits: bool) -> Answe
         )
         plain = plain_text(
             verdict_sentence(verdict),
-            "A few inherited immune traits were linked to ALS risk in gene-based studies."
-            if verdict in ("supported", "partly supported")
-            else "",
-            "Each of these was seen in one study only." if verdict == "partly supported" else "",
+            say("immune_traits_linked") if verdict in ("supported", "partly supported") else "",
+            say("one_study_each") if verdict == "partly supported" else "",
             certainty_sentence(certainty.level, verdict),
         )
     else:
@@ -119,11 +118,8 @@ def mr_answer(q: Question, evidence: EvidenceBase, immune_traits: bool) -> Answe
         certainty = _mr_body_certainty(forward_summary, verdict)
         plain = plain_text(
             verdict_sentence(verdict),
-            "Gene-based studies test cause and effect. They found no sign that autoimmune "
-            "diseases cause ALS."
-            if verdict == "not supported"
-            else "",
-            "So a link seen in health records may have other causes."
+            say("mr_tests_cause") if verdict == "not supported" else "",
+            say("records_other_causes")
             if verdict in ("not supported", "insufficient evidence")
             else "",
             certainty_sentence(certainty.level, verdict),

@@ -16,6 +16,7 @@ from alsatlas.synthesis.rules import MIN_TRIAL_SIZE
 from alsatlas.synthesis.summaries import (
     certainty_sentence,
     plain_text,
+    say,
     verdict_sentence,
 )
 from alsatlas.synthesis.trials import class_verdict, drug_findings, trial_finding
@@ -41,13 +42,8 @@ def therapy_answer(q: Question, evidence: EvidenceBase) -> Answer:
         early = [f for f in findings if not f.efficacy_tested or not f.randomised]
         plain = plain_text(
             verdict_sentence(verdict, q.category),
-            f"A {'large ' if large else ''}trial is still running, and its results are not out yet."
-            if pending
-            else "",
-            "Earlier studies looked mainly at safety or had no comparison group, so they could "
-            "not show if it works."
-            if early and verdict == "insufficient evidence"
-            else "",
+            (say("large_trial_running") if large else say("trial_running")) if pending else "",
+            say("early_studies_only") if early and verdict == "insufficient evidence" else "",
             certainty_sentence(certainty.level, verdict),
         )
     else:
@@ -58,13 +54,11 @@ def therapy_answer(q: Question, evidence: EvidenceBase) -> Answer:
         pending = [f for f in findings if f.outcome == "not yet known" and f.efficacy_tested]
         plain = plain_text(
             verdict_sentence(verdict, q.category),
-            f"{len(failed)} drugs that act on the immune system did not work in careful trials."
-            if len(failed) > 1
-            else "",
-            f"{len(worse)} of these made ALS worse." if len(worse) > 1 else "",
-            "One of these made ALS worse." if len(worse) == 1 else "",
-            f"{len(untested)} others have not been fully tested yet." if untested else "",
-            "Some trials are still running." if pending else "",
+            say("drugs_failed", n=len(failed)) if len(failed) > 1 else "",
+            say("drugs_worse", n=len(worse)) if len(worse) > 1 else "",
+            say("drug_worse") if len(worse) == 1 else "",
+            say("drugs_untested", n=len(untested)) if untested else "",
+            say("trials_running") if pending else "",
             certainty_sentence(certainty.level, verdict),
         )
     return rule_answer(
