@@ -12,37 +12,40 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
 
+import yaml
+
+from alsatlas.errors import EvidenceError
 from alsatlas.evidence import EvidenceBase, find_diseases, find_drugs, load_evidence
 from alsatlas.evidence.vocabulary import disease_and_members, normalise_text
 from alsatlas.synthesis.answer import Answer, Verdict, VoteDirection, _AsDict
 from alsatlas.synthesis.dispatch import answer
 from alsatlas.synthesis.questions import QUESTIONS
 
-_DECREASE = re.compile(
-    r"\b(lower|lowers|lowered|reduce|reduces|reduced|protect|protects|protective|"
-    r"less likely|decrease|decreases|decreased|fewer)\b"
-)
-_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("als_autoimmune", re.compile(r"\b(is|are|may be|might be|could be|as) (an )?autoimmune\b")),
-    ("autoimmune_causal_mr", re.compile(r"\b(cause|causes|caused|causal|causing)\b")),
-    ("shared_genetics", re.compile(r"\b(gene|genes|genetic|genetics|heritab\w*|locus|loci)\b")),
-    (
-        "neuroinflammation_progression",
-        re.compile(
-            r"\b(microglia\w*|neuroinflammation|inflammation drives?|drives? progression)\b"
-        ),
-    ),
-    ("immune_biomarkers", re.compile(r"\b(biomarker\w*|marker|markers|predict\w*)\b")),
-    (
-        "immune_therapies",
-        re.compile(r"\b(drug|drugs|therapy|therapies|treatment\w*|immunotherap\w*|trial\w*)\b"),
-    ),
-    (
-        "immune_involvement",
-        re.compile(r"\b(immune system|inflammation|immune)\b.*\b(involved|part)\b"),
-    ),
-)
+
+def _load_cues() -> tuple[re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...]]:
+    """The direction and topic cues of ``data/content/claim_cues.yaml``, compiled and checked
+    (every question id exists, every pattern compiles)."""
+    path = Path(str(resources.files("alsatlas") / "data" / "content" / "claim_cues.yaml"))
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    known = {q.id for q in QUESTIONS}
+    try:
+        decrease = re.compile(raw["decrease"])
+        topics = []
+        for entry in raw["topics"]:
+            if entry["question"] not in known:
+                raise EvidenceError(
+                    "unknown question id", file=str(path), row=entry["question"], field="question"
+                )
+            topics.append((str(entry["question"]), re.compile(entry["pattern"])))
+    except re.error as exc:
+        raise EvidenceError(f"bad pattern: {exc}", file=str(path), field="pattern") from None
+    return decrease, tuple(topics)
+
+
+_DECREASE, _CUES = _load_cues()
 
 _MIRROR: dict[Verdict, Verdict] = {
     "supported": "contradicted",
