@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from alsatlas.synthesis import answer_all
+from alsatlas.synthesis.answer import pooled_of
 
 GOLDEN = Path(__file__).with_name("answers.yaml")
 
@@ -14,7 +15,7 @@ def current() -> dict[str, dict[str, Any]]:
     """Verdict, its reason, certainty and headline estimate (4 decimals) of every question."""
     out: dict[str, dict[str, Any]] = {}
     for a in answer_all():
-        p = a.pooled
+        p = pooled_of(a)
         out[a.question.id] = {
             "verdict": a.verdict,
             "reason": a.verdict_reason,

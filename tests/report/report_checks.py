@@ -19,7 +19,14 @@ from alsatlas.presentation.readability import MAX_PLAIN_GRADE, UNDERCOUNT_MARGIN
 from alsatlas.presentation.tables import format_number
 from alsatlas.presentation.templating import grade_symbols
 from alsatlas.report.build import ReportFiles
-from alsatlas.synthesis.answer import Answer
+from alsatlas.synthesis.answer import (
+    Answer,
+    biomarkers_of,
+    mr_of,
+    pooled_of,
+    pooled_terms_of,
+    trials_of,
+)
 
 
 def parsed(files: ReportFiles) -> Probe:
@@ -85,7 +92,7 @@ def check_numbers_agree(files: ReportFiles, p: Probe, answers: tuple[Answer, ...
     for a, j, t in zip(answers, answer_json, answer_tsv, strict=True):
         assert j["verdict"] == t["verdict"] == a.verdict
         assert j["certainty"] == t["certainty"] == a.certainty.level
-        pooled = a.pooled
+        pooled = pooled_of(a)
         for key in ("estimate", "ci_lb", "ci_ub"):
             _same(getattr(pooled, key) if pooled else None, j[key], t[key])
         if pooled is not None:
@@ -97,7 +104,7 @@ def check_numbers_agree(files: ReportFiles, p: Probe, answers: tuple[Answer, ...
     expected = [
         (a.question.id, pe.term, r)
         for a in answers
-        for pe in (a.pooled_by_term or ((a.pooled,) if a.pooled else ()))
+        for pe in (pooled_terms_of(a) or ((pooled_of(a),) if pooled_of(a) else ()))
         for r in pe.rows
     ]
     assert len(study_json) == len(expected)
@@ -113,7 +120,7 @@ def check_numbers_agree(files: ReportFiles, p: Probe, answers: tuple[Answer, ...
 def check_line_tables_agree(files: ReportFiles, p: Probe, answers: tuple[Answer, ...]) -> None:
     """MR findings, trials and biomarkers: synthesis == JSON == TSV, shown in the section."""
     mr_json, mr_tsv = _rows(files, "mr_results")
-    findings = [(a.question.id, f) for a in answers if a.mr for f in a.mr.findings]
+    findings = [(a.question.id, f) for a in answers if mr_of(a) for f in mr_of(a).findings]
     assert len(mr_json) == len(findings)
     for (qid, f), j, t in zip(findings, mr_json, mr_tsv, strict=True):
         assert (j["question_id"], j["record_id"]) == (qid, f.record_id)
@@ -122,7 +129,7 @@ def check_line_tables_agree(files: ReportFiles, p: Probe, answers: tuple[Answer,
         if f.estimate is not None:
             assert format_number(f.estimate, 3) in p.text(f"q-{qid}")
     trial_json, trial_tsv = _rows(files, "trials")
-    trials = [(a.question.id, tr) for a in answers for tr in a.trials]
+    trials = [(a.question.id, tr) for a in answers for tr in trials_of(a)]
     assert len(trial_json) == len(trials)
     for (qid, tr), j, t in zip(trials, trial_json, trial_tsv, strict=True):
         assert (j["question_id"], j["record_id"], j["outcome"]) == (qid, tr.record_id, tr.outcome)
@@ -130,7 +137,7 @@ def check_line_tables_agree(files: ReportFiles, p: Probe, answers: tuple[Answer,
         if tr.registry_id:
             assert tr.registry_id in p.text(f"q-{qid}")
     marker_json, marker_tsv = _rows(files, "biomarkers")
-    markers = [(a.question.id, b) for a in answers for b in a.biomarkers]
+    markers = [(a.question.id, b) for a in answers for b in biomarkers_of(a)]
     assert len(marker_json) == len(markers)
     for (qid, b), j, t in zip(markers, marker_json, marker_tsv, strict=True):
         assert (j["question_id"], j["record_id"]) == (qid, b.record_id)

@@ -14,11 +14,14 @@ from alsatlas.presentation.views import EvidenceStamp
 from alsatlas.report.build import ReportInputs
 from alsatlas.stats.rma import rma
 from alsatlas.synthesis.answer import (
-    Answer,
+    BiomarkerAnswer,
     BiomarkerFinding,
     Certainty,
+    ClassificationAnswer,
     Criterion,
+    EpidemiologyAnswer,
     Exclusion,
+    GeneticsAnswer,
     GradeStep,
     MRFinding,
     MRSummary,
@@ -28,6 +31,7 @@ from alsatlas.synthesis.answer import (
     SensitivityAnalysis,
     SharedGene,
     StudyRow,
+    TherapyAnswer,
     TrialFinding,
     Vote,
     VoteTally,
@@ -141,7 +145,7 @@ def synthetic_inputs() -> ReportInputs:
             ),
         ),
     )
-    sle = Answer(
+    sle = EpidemiologyAnswer(
         question=_question("sle_als_risk"),
         verdict="partly supported",
         verdict_reason="CI excludes 1 but few studies.",
@@ -196,33 +200,35 @@ def synthetic_inputs() -> ReportInputs:
         technical_summary="Two cohort studies pooled.\n\nThe estimate is imprecise.",
         plain_summary="People with lupus may have a slightly higher chance of getting ALS.",
     )
-    auto = Answer(
+    auto = ClassificationAnswer(
         question=_question("als_autoimmune"),
         verdict="not supported",
         verdict_reason="No disease-defining autoimmunity found.",
         certainty=VERY_LOW,
-        pooled=None,
-        pooled_by_term=(),
-        votes=VoteTally(0, 0, 0),
         used=(),
         excluded=(),
-        mr=None,
         criteria=(Criterion("ALS-specific autoantibodies", False, "None found.", ("r1",)),),
-        shared_genes=(SharedGene("HLA-DRB1", ("rheumatoid arthritis",), ("g1",), "shared"),),
         technical_summary="ALS does not meet the criteria of an autoimmune disease.",
         plain_summary="ALS is not an autoimmune disease, as far as we know today.",
     )
-    ibu = Answer(
+    genes = GeneticsAnswer(
+        question=_question("shared_genetics"),
+        verdict="partly supported",
+        verdict_reason="One shared gene.",
+        certainty=VERY_LOW,
+        used=(RecordUse("g1", "shared_locus", "finding", "shared locus"),),
+        excluded=(),
+        shared_genes=(SharedGene("HLA-DRB1", ("rheumatoid arthritis",), ("g1",), "shared"),),
+        technical_summary="One gene is shared.",
+        plain_summary="A few genes show up in both ALS and immune diseases.",
+    )
+    ibu = TherapyAnswer(
         question=_question("ibudilast"),
         verdict="insufficient evidence",
         verdict_reason="Trial ongoing.",
         certainty=VERY_LOW,
-        pooled=None,
-        pooled_by_term=(),
-        votes=VoteTally(0, 0, 0),
         used=(RecordUse("t1", "immune_trial", "context", "trial"),),
         excluded=(),
-        mr=None,
         trials=(
             TrialFinding(
                 record_id="t1",
@@ -243,6 +249,16 @@ def synthetic_inputs() -> ReportInputs:
                 **_present(TrialFinding, study_id=STUDY_OF["t1"]),
             ),
         ),
+        technical_summary="The phase 2b/3 trial has not reported.",
+        plain_summary="We do not know yet. A large trial is still going on.",
+    )
+    markers = BiomarkerAnswer(
+        question=_question("immune_biomarkers"),
+        verdict="partly supported",
+        verdict_reason="One marker in one study.",
+        certainty=VERY_LOW,
+        used=(RecordUse("b1", "immune_biomarker", "finding", "marker"),),
+        excluded=(),
         biomarkers=(
             BiomarkerFinding(
                 record_id="b1",
@@ -263,8 +279,8 @@ def synthetic_inputs() -> ReportInputs:
                 **_present(BiomarkerFinding, study_id=STUDY_OF["b1"]),
             ),
         ),
-        technical_summary="The phase 2b/3 trial has not reported.",
-        plain_summary="We do not know yet. A large trial is still going on.",
+        technical_summary="CRP tracked survival in one study.",
+        plain_summary="Some blood tests go along with shorter life.",
     )
     records = (
         FakeRecord(
@@ -297,7 +313,7 @@ def synthetic_inputs() -> ReportInputs:
         ),
     )
     return ReportInputs(
-        answers=(auto, sle, ibu),
+        answers=(auto, sle, genes, ibu, markers),
         records=records,
         methods_text="Selection. Only verified numbers are pooled.\n\nPooling. REML.",
         evidence=EvidenceStamp("test.1", "2026-11-24"),

@@ -19,6 +19,7 @@ from alsatlas.presentation.templating import grade_symbols
 from alsatlas.report.build import ReportFiles, ReportInputs, build_report
 from alsatlas.report.sources import shipped_inputs
 from alsatlas.synthesis import QUESTIONS, Answer, answer_all
+from alsatlas.synthesis.answer import mr_of, pooled_of, pooled_terms_of
 
 
 @pytest.fixture(scope="module")
@@ -51,12 +52,12 @@ def test_shipped_report_passes_all_checks(
 def test_figures_follow_the_synthesis(shipped: ReportFiles, answers: tuple[Answer, ...]) -> None:
     """A forest plot per pooled term with rows; an MR figure where a ratio estimate exists."""
     for a, q in zip(answers, shipped.view.questions, strict=True):
-        with_rows = [p for p in a.pooled_by_term if p.rows]
+        with_rows = [p for p in pooled_terms_of(a) if p.rows]
         forests = [f for f in q.figures if "-forest-" in f.id]
         assert len(forests) == len(with_rows)
         ratio_mr = [
             f
-            for f in (a.mr.findings if a.mr else ())
+            for f in (mr_of(a).findings if mr_of(a) else ())
             if f.measure and f.measure.upper().startswith(("OR", "HR", "RR")) and f.ci_lb
         ]
         assert any(f.id.endswith("-mr") for f in q.figures) == bool(ratio_mr)
@@ -65,7 +66,7 @@ def test_figures_follow_the_synthesis(shipped: ReportFiles, answers: tuple[Answe
 
 
 def test_forest_plots_draw_the_synthesis_model(answers: tuple[Answer, ...]) -> None:
-    answer = next(a for a in answers if a.pooled is not None and a.pooled.k >= 2)
+    answer = next(a for a in answers if pooled_of(a) is not None and pooled_of(a).k >= 2)
     assert answer.pooled is not None and answer.pooled.fit is not None
     forest = next(f for f in answer_figures(answer) if "-forest-" in f.id)
     # the pooled line of the forest plot prints the synthesis estimate and CI
@@ -103,8 +104,8 @@ def test_answers_json_is_the_synthesis_output(
     for got, a in zip(data["answers"], answers, strict=True):
         assert got["verdict"] == a.verdict
         assert got["certainty"]["level"] == a.certainty.level
-        if a.pooled is not None:
-            assert got["pooled"]["estimate"] == a.pooled.estimate
+        if pooled_of(a) is not None:
+            assert got["pooled"]["estimate"] == pooled_of(a).estimate
 
 
 def test_cli_report_help_names_the_out_option() -> None:

@@ -103,3 +103,34 @@ def test_no_question_id_is_special_cased_in_the_lines() -> None:
 def test_question_is_a_plain_value() -> None:
     q = QUESTIONS[0]
     assert isinstance(q, Question) and q.to_dict()["kind"] == q.kind
+
+
+def test_each_kind_returns_its_own_small_answer() -> None:
+    from alsatlas.synthesis import answer_all
+    from alsatlas.synthesis.answer import (
+        BiomarkerAnswer,
+        ClassificationAnswer,
+        EpidemiologyAnswer,
+        GeneticsAnswer,
+        MRAnswer,
+        TherapyAnswer,
+    )
+
+    expected = {
+        "epidemiology": EpidemiologyAnswer,
+        "mr_autoimmune": MRAnswer,
+        "mr_immune_traits": MRAnswer,
+        "therapy": TherapyAnswer,
+        "biomarkers": BiomarkerAnswer,
+        "neuroinflammation": BiomarkerAnswer,
+        "immune_involvement": BiomarkerAnswer,
+        "shared_genetics": GeneticsAnswer,
+        "classification": ClassificationAnswer,
+    }
+    for a in answer_all():
+        assert type(a) is expected[a.question.kind], a.question.id
+        fields = set(a.to_dict())
+        if not isinstance(a, EpidemiologyAnswer):
+            assert not {"pooled", "votes", "pooled_by_term"} & fields, a.question.id
+        if not isinstance(a, TherapyAnswer):
+            assert "trials" not in fields, a.question.id

@@ -24,6 +24,7 @@ from alsatlas.synthesis import (
     question,
 )
 from alsatlas.synthesis import rules as rules_module
+from alsatlas.synthesis.answer import pooled_terms_of
 
 
 @cache
@@ -117,6 +118,22 @@ PUBLIC = {
     "check_claim",
     "methods_text",
     "question",
+    "AnyAnswer",
+    "BiomarkerAnswer",
+    "ClassificationAnswer",
+    "EpidemiologyAnswer",
+    "GeneticsAnswer",
+    "MRAnswer",
+    "TherapyAnswer",
+    "biomarkers_of",
+    "criteria_of",
+    "drug_findings_of",
+    "mr_of",
+    "pooled_of",
+    "pooled_terms_of",
+    "shared_genes_of",
+    "trials_of",
+    "votes_of",
 }
 
 
@@ -150,7 +167,7 @@ def test_methods_text_states_every_threshold() -> None:
 
 def test_shipped_pooled_numbers_come_from_selected_rows() -> None:
     for a in shipped():
-        for p in a.pooled_by_term:
+        for p in pooled_terms_of(a):
             assert p.k == len(p.rows)
             groups = [r.overlap_group for r in p.rows if r.overlap_group]
             assert len(groups) == len(set(groups)), "two rows from one overlap group"

@@ -13,6 +13,7 @@ from markupsafe import escape
 from alsatlas.evidence import EvidenceBase, lookup_disease, normalise_disease
 from alsatlas.presentation.views import pooled_text
 from alsatlas.synthesis import QUESTIONS, answer
+from alsatlas.synthesis.answer import drug_findings_of, pooled_of
 from alsatlas.web import Atlas
 from alsatlas.web.templating import environment, question_path, record_path, slug
 
@@ -55,8 +56,8 @@ def test_index_shows_every_question_with_its_verdict(
         assert a.question.title in cells
         assert a.verdict in cells
         assert a.certainty.level in cells
-        if a.pooled is not None:
-            assert pooled_text(a.pooled) in cells
+        if pooled_of(a) is not None:
+            assert pooled_text(pooled_of(a)) in cells
         assert f'href="{question_path(qid)}"' in row.group(1)
 
 
@@ -84,8 +85,8 @@ def test_question_page(
     assert a.certainty.level in text
     for step in a.certainty.grade_steps:
         assert step.reason in text
-    if a.pooled is not None:
-        assert pooled_text(a.pooled) in text
+    if pooled_of(a) is not None:
+        assert pooled_text(pooled_of(a)) in text
     # every figure the report draws for this question is inline SVG on the page
     for fig in atlas.figures(question_id):
         assert f'id="{fig.id}"' in html
@@ -102,13 +103,13 @@ def test_question_page(
 
 
 def test_pooled_question_page_has_a_forest_plot(client: TestClient, evidence: EvidenceBase) -> None:
-    pooled = [q for q in QUESTION_IDS if (p := answer(q, evidence).pooled) and p.k >= 2]
+    pooled = [q for q in QUESTION_IDS if (p := pooled_of(answer(q, evidence))) and p.k >= 2]
     assert pooled
     html = client.get(question_path(pooled[0])).text
     assert re.search(r"<figure class=\"plot\"[^>]*>\s*<svg\b", html)
     assert 'role="img"' in html
     # the studies table links each study out to PubMed / doi.org / ClinicalTrials.gov
-    p = answer(pooled[0], evidence).pooled
+    p = pooled_of(answer(pooled[0], evidence))
     assert p is not None
     table = re.search(
         rf'<table class="data studies" id="studies-{slug(p.term)}".*?</table>', html, re.S
@@ -281,9 +282,9 @@ def test_drug_verdicts_show_as_badges_and_trial_records_link(
     client: TestClient, evidence: EvidenceBase
 ) -> None:
     a = answer("immune_therapies", evidence)
-    assert a.drug_findings
+    assert drug_findings_of(a)
     html = client.get(question_path("immune_therapies")).text
-    for finding in a.drug_findings:
+    for finding in drug_findings_of(a):
         assert f'class="badge verdict-{slug(finding.verdict)}">{finding.verdict}</span>' in html
         for rid in finding.trial_ids:
             assert f'href="{record_path(rid)}"' in html

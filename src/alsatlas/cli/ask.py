@@ -15,6 +15,13 @@ from alsatlas.cli.app import app
 from alsatlas.errors import AlsatlasError
 from alsatlas.evidence import EvidenceBase, InvalidEvidence, load_evidence
 from alsatlas.synthesis import QUESTIONS, Answer, answer, answer_all, methods_text
+from alsatlas.synthesis.answer import (
+    criteria_of,
+    drug_findings_of,
+    mr_of,
+    pooled_terms_of,
+    votes_of,
+)
 
 
 class AskFormat(StrEnum):
@@ -71,7 +78,7 @@ def _print_answer(console: Console, a: Answer, *, detail: bool) -> None:
     for s in a.certainty.grade_steps:
         steps.add_row(s.domain, f"{s.change:+d}", s.reason)
     console.print(steps)
-    for p in a.pooled_by_term:
+    for p in pooled_terms_of(a):
         rows = Table(title=f"{p.term}: {p.measure} {_ratio(p.estimate, p.ci_lb, p.ci_ub)}, k={p.k}")
         for col in ("record", "estimate (95% CI)", "weight %", "design", "lag"):
             rows.add_column(col)
@@ -90,25 +97,26 @@ def _print_answer(console: Console, a: Answer, *, detail: bool) -> None:
                 f"{_ratio(sens.estimate, sens.ci_lb, sens.ci_ub)} {sens.note}",
                 markup=False,
             )
-    if a.votes.total:
+    if votes_of(a).total:
         console.print(
-            f"  votes: {a.votes.increased} increased, {a.votes.decreased} decreased, "
-            f"{a.votes.null} null"
+            f"  votes: {votes_of(a).increased} increased, {votes_of(a).decreased} decreased, "
+            f"{votes_of(a).null} null"
         )
     for e in a.excluded:
         console.print(f"  excluded {e.record_id}: {e.reason}", markup=False, style="dim")
-    if a.drug_findings:
+    if drug_findings_of(a):
         drugs = Table(title="Drugs")
         for col in ("drug", "verdict", "certainty", "why"):
             drugs.add_column(col)
-        for f in a.drug_findings:
+        for f in drug_findings_of(a):
             drugs.add_row(f.label, f.verdict, f.certainty.level, f.reason)
         console.print(drugs)
-    for c in a.criteria:
+    for c in criteria_of(a):
         mark = {True: "met", False: "not met", None: "?"}[c.met]
         console.print(f"  criterion [{mark}] {c.name}: {c.reason}", markup=False)
-    if a.mr is not None:
-        console.print(f"  MR: {a.mr.text}", markup=False)
+    mr = mr_of(a)
+    if mr is not None:
+        console.print(f"  MR: {mr.text}", markup=False)
 
 
 @app.command()

@@ -13,7 +13,19 @@ from collections.abc import Iterable, Mapping
 
 from alsatlas.evidence.vocabulary import diseases
 from alsatlas.presentation.tables import Column, Row, Table
-from alsatlas.synthesis.answer import Answer, PooledEstimate
+from alsatlas.synthesis.answer import (
+    Answer,
+    PooledEstimate,
+    biomarkers_of,
+    criteria_of,
+    drug_findings_of,
+    mr_of,
+    pooled_of,
+    pooled_terms_of,
+    shared_genes_of,
+    trials_of,
+    votes_of,
+)
 
 QID = Column("question_id", "Question id")
 
@@ -31,7 +43,7 @@ def answers_table(answers: tuple[Answer, ...]) -> Table:
     """One row per question: verdict, certainty, headline estimate and vote tally."""
     rows: list[Row] = []
     for a in answers:
-        p = a.pooled
+        p = pooled_of(a)
         rows.append(
             {
                 "question_id": a.question.id,
@@ -49,9 +61,9 @@ def answers_table(answers: tuple[Answer, ...]) -> Table:
                 "ci_lb": p.ci_lb if p else None,
                 "ci_ub": p.ci_ub if p else None,
                 "I2": p.I2 if p else None,
-                "votes_increased": a.votes.increased,
-                "votes_decreased": a.votes.decreased,
-                "votes_null": a.votes.null,
+                "votes_increased": votes_of(a).increased,
+                "votes_decreased": votes_of(a).decreased,
+                "votes_null": votes_of(a).null,
                 "records_used": len(a.used),
                 "records_excluded": len(a.excluded),
                 "technical_summary": a.technical_summary,
@@ -142,9 +154,11 @@ def grade_steps_table(answers: tuple[Answer, ...]) -> Table:
 
 
 def _pooled_of(answer: Answer) -> tuple[PooledEstimate, ...]:
-    if answer.pooled_by_term:
-        return answer.pooled_by_term
-    return (answer.pooled,) if answer.pooled is not None else ()
+    terms = pooled_terms_of(answer)
+    if terms:
+        return terms
+    headline = pooled_of(answer)
+    return (headline,) if headline is not None else ()
 
 
 def pooled_table(answers: tuple[Answer, ...]) -> Table:
@@ -290,7 +304,7 @@ def votes_table(answers: tuple[Answer, ...], study_of: Mapping[str, str]) -> Tab
             "reason": v.reason,
         }
         for a in answers
-        for v in a.votes.votes
+        for v in votes_of(a).votes
     ]
     return Table(
         "votes",
@@ -400,9 +414,10 @@ def mr_table(answers: tuple[Answer, ...], study_of: Mapping[str, str]) -> Table:
     """Mendelian randomization findings on each question's diseases."""
     rows: list[Row] = []
     for a in answers:
-        if a.mr is None:
+        mr = mr_of(a)
+        if mr is None:
             continue
-        for f in a.mr.findings:
+        for f in mr.findings:
             rows.append(
                 {
                     "question_id": a.question.id,
@@ -475,7 +490,7 @@ def trials_table(answers: tuple[Answer, ...], study_of: Mapping[str, str]) -> Ta
             "result_summary": t.result_summary,
         }
         for a in answers
-        for t in a.trials
+        for t in trials_of(a)
     ]
     return Table(
         "trials",
@@ -516,7 +531,7 @@ def drug_findings_table(answers: tuple[Answer, ...]) -> Table:
             "trial_records": _join(d.trial_ids),
         }
         for a in answers
-        for d in a.drug_findings
+        for d in drug_findings_of(a)
     ]
     return Table(
         "drug_findings",
@@ -556,7 +571,7 @@ def biomarkers_table(answers: tuple[Answer, ...], study_of: Mapping[str, str]) -
             "verification": b.verification,
         }
         for a in answers
-        for b in a.biomarkers
+        for b in biomarkers_of(a)
     ]
     return Table(
         "biomarkers",
@@ -594,7 +609,7 @@ def shared_genes_table(answers: tuple[Answer, ...]) -> Table:
             "records": _join(g.record_ids),
         }
         for a in answers
-        for g in a.shared_genes
+        for g in shared_genes_of(a)
     ]
     return Table(
         "shared_genes",
@@ -621,7 +636,7 @@ def criteria_table(answers: tuple[Answer, ...]) -> Table:
             "records": _join(c.record_ids),
         }
         for a in answers
-        for c in a.criteria
+        for c in criteria_of(a)
     ]
     return Table(
         "criteria",

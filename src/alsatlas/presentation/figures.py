@@ -28,7 +28,14 @@ from alsatlas.presentation.inline_svg import figure_to_svg, inline_svg
 from alsatlas.presentation.tables import format_number
 from alsatlas.presentation.templating import slug
 from alsatlas.presentation.views import FigureView, term_label
-from alsatlas.synthesis.answer import Answer, MRFinding, PooledEstimate
+from alsatlas.synthesis.answer import (
+    Answer,
+    MRFinding,
+    PooledEstimate,
+    mr_of,
+    pooled_of,
+    pooled_terms_of,
+)
 from alsatlas.synthesis.rules import MIN_K_REGTEST
 
 _WALD_NOTE = (
@@ -151,9 +158,10 @@ def mr_estimates_view(answer: Answer) -> FigureView | None:
     One row per finding: the odds ratio with its 95% CI as reported, on a log axis with a line
     at 1; nothing is pooled. ``None`` when the question has no such finding.
     """
-    if answer.mr is None:
+    mr = mr_of(answer)
+    if mr is None:
         return None
-    findings = [f for f in answer.mr.findings if _ratio_finding(f)]
+    findings = [f for f in mr.findings if _ratio_finding(f)]
     if not findings:
         return None
     n = len(findings)
@@ -223,7 +231,8 @@ def answer_figures(answer: Answer) -> tuple[FigureView, ...]:
     """The figures of one question's section: a forest plot per pooled disease term (and a
     funnel plot from k ≥ ``MIN_K_REGTEST``), then the published Mendelian randomization
     estimates where the question has any."""
-    pooled = answer.pooled_by_term or ((answer.pooled,) if answer.pooled is not None else ())
+    headline = pooled_of(answer)
+    pooled = pooled_terms_of(answer) or ((headline,) if headline is not None else ())
     views: list[FigureView | None] = []
     for i, p in enumerate(pooled, start=1):
         views.extend((forest_view(answer, p, i), funnel_view(answer, p, i)))

@@ -43,7 +43,17 @@ from alsatlas.presentation.tables import (
     Table,
     format_number,
 )
-from alsatlas.synthesis.answer import VERDICTS, Answer, PooledEstimate
+from alsatlas.synthesis.answer import (
+    VERDICTS,
+    Answer,
+    PooledEstimate,
+    biomarkers_of,
+    mr_of,
+    pooled_of,
+    pooled_terms_of,
+    trials_of,
+    votes_of,
+)
 
 HEADLINE_QUESTION = "als_autoimmune"
 
@@ -264,14 +274,15 @@ def _count(n: int, noun: str, plural: str | None = None) -> str:
 def evidence_text(a: Answer) -> str:
     """How much evidence a verdict rests on: records used, votes, trials, MR results."""
     parts = [_count(len(a.used), "record")]
-    if a.votes.total:
-        parts.append(_count(a.votes.total, "vote"))
-    if a.mr is not None and a.mr.findings:
-        parts.append(_count(len(a.mr.findings), "MR result"))
-    if a.trials:
-        parts.append(_count(len(a.trials), "trial"))
-    if a.biomarkers:
-        parts.append(_count(len(a.biomarkers), "biomarker record"))
+    if votes_of(a).total:
+        parts.append(_count(votes_of(a).total, "vote"))
+    mr = mr_of(a)
+    if mr is not None and mr.findings:
+        parts.append(_count(len(mr.findings), "MR result"))
+    if trials_of(a):
+        parts.append(_count(len(trials_of(a)), "trial"))
+    if biomarkers_of(a):
+        parts.append(_count(len(biomarkers_of(a)), "biomarker record"))
     return " · ".join(parts)
 
 
@@ -508,7 +519,7 @@ def question_view(
     the web explorer's question page)."""
     qid = a.question.id
     summary = paragraphs(a.technical_summary) or (a.verdict_reason,)
-    notes = tuple(p.note for p in a.pooled_by_term if p.note)
+    notes = tuple(p.note for p in pooled_terms_of(a) if p.note)
     return QuestionView(
         id=qid,
         question=a.question.title,
@@ -522,8 +533,8 @@ def question_view(
         certainty_start_reason=a.certainty.start_reason,
         summary=summary,
         plain_summary=a.plain_summary,
-        pooled_text=pooled_text(a.pooled),
-        heterogeneity_text=heterogeneity_text(a.pooled),
+        pooled_text=pooled_text(pooled_of(a)),
+        heterogeneity_text=heterogeneity_text(pooled_of(a)),
         evidence_text=evidence_text(a),
         figures=figures,
         tables=QuestionTables(
@@ -533,7 +544,7 @@ def question_view(
             ),
         ),
         notes=notes,
-        pooled_terms=tuple(a.pooled_by_term),
+        pooled_terms=tuple(pooled_terms_of(a)),
     )
 
 

@@ -23,21 +23,24 @@ Rules
     methods section, one paragraph per topic). Every threshold is a constant of
     :mod:`alsatlas.synthesis.rules`.
 Result objects (frozen dataclasses; each has ``to_dict()`` giving JSON-ready values)
-    :class:`Answer`
-        ``question``; ``verdict`` (one of :data:`VERDICTS`: ``"supported"``, ``"partly
-        supported"``, ``"not supported"`` (evidence of no effect), ``"contradicted"``,
-        ``"insufficient evidence"``) and ``verdict_reason`` (the rule that fired);
-        ``certainty`` (:class:`Certainty`: ``level`` in high / moderate / low / very low,
-        ``start``, ``start_reason``, ``grade_steps`` of :class:`GradeStep` ``domain, change
-        (−2..+2), reason``); ``pooled`` (headline :class:`PooledEstimate` or ``None``) and
-        ``pooled_by_term``; ``votes`` (:class:`VoteTally`: ``increased, decreased, null,
-        votes``); ``used`` (:class:`RecordUse`) and ``excluded`` (:class:`Exclusion`, with
-        reasons); ``mr`` (:class:`MRSummary` of :class:`MRFinding`, each with its own MR-rubric
-        certainty); ``trials`` (:class:`TrialFinding`), ``drug_findings`` (:class:`DrugFinding`:
-        verdict and certainty per drug), ``biomarkers`` (:class:`BiomarkerFinding`),
-        ``shared_genes`` (:class:`SharedGene`), ``criteria`` (:class:`Criterion`, for the
-        classification questions); ``technical_summary``, ``plain_summary`` (short sentences,
-        reading grade ≤ 9); ``record_ids``.
+    :class:`Answer` (the common core) and one subclass per kind of question
+        The core: ``question``; ``verdict`` (one of :data:`VERDICTS`: ``"supported"``,
+        ``"partly supported"``, ``"not supported"`` (evidence of no effect),
+        ``"contradicted"``, ``"insufficient evidence"``) and ``verdict_reason`` (the rule that
+        fired); ``certainty`` (:class:`Certainty`: ``level`` in high / moderate / low / very
+        low, ``start``, ``start_reason``, ``grade_steps`` of :class:`GradeStep` ``domain,
+        change (−2..+2), reason``); ``used`` (:class:`RecordUse`) and ``excluded``
+        (:class:`Exclusion`, with reasons); ``technical_summary``, ``plain_summary`` (short
+        sentences, reading grade ≤ 8); ``record_ids``. The parts of each kind:
+        :class:`EpidemiologyAnswer` ``pooled`` (headline :class:`PooledEstimate` or ``None``),
+        ``pooled_by_term``, ``votes`` (:class:`VoteTally`), ``mr``; :class:`MRAnswer` ``mr``
+        (:class:`MRSummary` of :class:`MRFinding`, each with its own MR-rubric certainty);
+        :class:`TherapyAnswer` ``trials`` (:class:`TrialFinding`), ``drug_findings``
+        (:class:`DrugFinding`); :class:`BiomarkerAnswer` ``biomarkers``, ``drug_findings``,
+        ``criteria``; :class:`GeneticsAnswer` ``shared_genes``; :class:`ClassificationAnswer`
+        ``criteria``, ``biomarkers``, ``drug_findings``, ``mr``. ``pooled_of(a)``,
+        ``votes_of(a)``, ``mr_of(a)``, ... read a part from any answer (empty for a kind that
+        has none).
     :class:`PooledEstimate`
         ``term, measure, k, estimate, ci_lb, ci_ub, pi_lb, pi_ub, I2, tau2, pval, QEp, method,
         test, rows`` (:class:`StudyRow` with ``weight`` in percent, ``yi``/``vi`` on the log
@@ -51,13 +54,19 @@ from alsatlas.synthesis.answer import (
     CERTAINTY_LEVELS,
     VERDICTS,
     Answer,
+    AnyAnswer,
+    BiomarkerAnswer,
     BiomarkerFinding,
     Certainty,
     CertaintyLevel,
+    ClassificationAnswer,
     Criterion,
     DrugFinding,
+    EpidemiologyAnswer,
     Exclusion,
+    GeneticsAnswer,
     GradeStep,
+    MRAnswer,
     MRFinding,
     MRSummary,
     PooledEstimate,
@@ -67,11 +76,21 @@ from alsatlas.synthesis.answer import (
     SensitivityAnalysis,
     SharedGene,
     StudyRow,
+    TherapyAnswer,
     TrialFinding,
     Verdict,
     Vote,
     VoteDirection,
     VoteTally,
+    biomarkers_of,
+    criteria_of,
+    drug_findings_of,
+    mr_of,
+    pooled_of,
+    pooled_terms_of,
+    shared_genes_of,
+    trials_of,
+    votes_of,
 )
 from alsatlas.synthesis.claims import ClaimCheck, ClaimMatch, check_claim
 from alsatlas.synthesis.dispatch import answer, answer_all
@@ -84,15 +103,21 @@ __all__ = [
     "RULES",
     "VERDICTS",
     "Answer",
+    "AnyAnswer",
+    "BiomarkerAnswer",
     "BiomarkerFinding",
     "Certainty",
     "CertaintyLevel",
     "ClaimCheck",
     "ClaimMatch",
+    "ClassificationAnswer",
     "Criterion",
     "DrugFinding",
+    "EpidemiologyAnswer",
     "Exclusion",
+    "GeneticsAnswer",
     "GradeStep",
+    "MRAnswer",
     "MRFinding",
     "MRSummary",
     "PooledEstimate",
@@ -103,6 +128,7 @@ __all__ = [
     "SensitivityAnalysis",
     "SharedGene",
     "StudyRow",
+    "TherapyAnswer",
     "TrialFinding",
     "Verdict",
     "Vote",
@@ -110,7 +136,16 @@ __all__ = [
     "VoteTally",
     "answer",
     "answer_all",
+    "biomarkers_of",
     "check_claim",
+    "criteria_of",
+    "drug_findings_of",
     "methods_text",
+    "mr_of",
+    "pooled_of",
+    "pooled_terms_of",
     "question",
+    "shared_genes_of",
+    "trials_of",
+    "votes_of",
 ]

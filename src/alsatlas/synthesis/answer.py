@@ -440,7 +440,13 @@ class Criterion(_AsDict):
 
 @dataclass(frozen=True)
 class Answer(_AsDict):
-    """A question answered from the evidence base.
+    """A question answered from the evidence base: the common core every kind of answer has.
+
+    Each line of evidence returns its own subclass with the parts only it has
+    (:class:`EpidemiologyAnswer`, :class:`MRAnswer`, :class:`TherapyAnswer`,
+    :class:`BiomarkerAnswer`, :class:`GeneticsAnswer`, :class:`ClassificationAnswer`); faces that
+    show any answer read those parts through :func:`pooled_of`, :func:`votes_of`,
+    :func:`mr_of`, ... which give an empty part for a kind that has none.
 
     Attributes
     ----------
@@ -452,54 +458,163 @@ class Answer(_AsDict):
         The rule that fired, in words.
     certainty
         GRADE-style grade with every step and its reason.
-    pooled
-        Headline estimate (the term with the most independent estimates), or ``None``.
-    pooled_by_term
-        One :class:`PooledEstimate` per disease term with numeric data.
-    votes
-        Tally of independent numeric and direction-only findings.
     used, excluded
         Every record considered, with its role or the reason it was left out.
-    mr
-        Mendelian randomization results on the question's diseases (or ``None``).
-    trials, drug_findings, biomarkers, shared_genes, criteria
-        Line-specific findings (empty when not relevant).
     technical_summary, plain_summary
         A short technical paragraph, and short plain sentences for patients and families.
+    record_ids
+        Every record id this answer rests on (used and excluded), in catalogue order.
     """
 
     question: Question
     verdict: Verdict
     verdict_reason: str
     certainty: Certainty
-    pooled: PooledEstimate | None
-    pooled_by_term: tuple[PooledEstimate, ...]
-    votes: VoteTally
     used: tuple[RecordUse, ...]
     excluded: tuple[Exclusion, ...]
-    mr: MRSummary | None
-    trials: tuple[TrialFinding, ...] = ()
-    drug_findings: tuple[DrugFinding, ...] = ()
-    biomarkers: tuple[BiomarkerFinding, ...] = ()
-    shared_genes: tuple[SharedGene, ...] = ()
-    criteria: tuple[Criterion, ...] = ()
     technical_summary: str = ""
     plain_summary: str = ""
     record_ids: tuple[str, ...] = field(default=())
-    """Every record id this answer rests on (used and excluded), in catalogue order."""
+
+
+EMPTY_VOTES = VoteTally(0, 0, 0, ())
+"""A tally with no finding."""
+
+
+@dataclass(frozen=True)
+class EpidemiologyAnswer(Answer):
+    """An observational answer: the headline estimate (the term with the most independent
+    estimates) and one per disease term, the vote tally, and MR results shown beside."""
+
+    pooled: PooledEstimate | None = None
+    pooled_by_term: tuple[PooledEstimate, ...] = ()
+    votes: VoteTally = EMPTY_VOTES
+    mr: MRSummary | None = None
+
+
+@dataclass(frozen=True)
+class MRAnswer(Answer):
+    """A Mendelian randomization answer: the MR findings with their own grades."""
+
+    mr: MRSummary | None = None
+
+
+@dataclass(frozen=True)
+class TherapyAnswer(Answer):
+    """A therapy answer: each trial and each drug's verdict."""
+
+    trials: tuple[TrialFinding, ...] = ()
+    drug_findings: tuple[DrugFinding, ...] = ()
+
+
+@dataclass(frozen=True)
+class BiomarkerAnswer(Answer):
+    """A biomarker, immune-involvement or neuroinflammation answer: the marker findings, the
+    criteria they were judged by, and the drug findings that bear on whether inflammation
+    drives the disease."""
+
+    biomarkers: tuple[BiomarkerFinding, ...] = ()
+    drug_findings: tuple[DrugFinding, ...] = ()
+    criteria: tuple[Criterion, ...] = ()
+
+
+@dataclass(frozen=True)
+class GeneticsAnswer(Answer):
+    """A shared-genetics answer: genes shared by ALS and immune traits."""
+
+    shared_genes: tuple[SharedGene, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClassificationAnswer(Answer):
+    """A classification answer: each criterion and the findings of the other lines it reads."""
+
+    criteria: tuple[Criterion, ...] = ()
+    biomarkers: tuple[BiomarkerFinding, ...] = ()
+    drug_findings: tuple[DrugFinding, ...] = ()
+    mr: MRSummary | None = None
+
+
+AnyAnswer = (
+    EpidemiologyAnswer
+    | MRAnswer
+    | TherapyAnswer
+    | BiomarkerAnswer
+    | GeneticsAnswer
+    | ClassificationAnswer
+)
+"""Every kind of answer (the type of an answer whose kind is not known in advance)."""
+
+
+def pooled_of(a: Answer) -> PooledEstimate | None:
+    """The headline estimate of an epidemiological answer, else ``None``."""
+    return a.pooled if isinstance(a, EpidemiologyAnswer) else None
+
+
+def pooled_terms_of(a: Answer) -> tuple[PooledEstimate, ...]:
+    """One pooled estimate per disease term (epidemiological answers), else ``()``."""
+    return a.pooled_by_term if isinstance(a, EpidemiologyAnswer) else ()
+
+
+def votes_of(a: Answer) -> VoteTally:
+    """The vote tally of an epidemiological answer, else an empty tally."""
+    return a.votes if isinstance(a, EpidemiologyAnswer) else EMPTY_VOTES
+
+
+def mr_of(a: Answer) -> MRSummary | None:
+    """MR results of an answer that has them, else ``None``."""
+    if isinstance(a, EpidemiologyAnswer | MRAnswer | ClassificationAnswer):
+        return a.mr
+    return None
+
+
+def trials_of(a: Answer) -> tuple[TrialFinding, ...]:
+    """Trials of a therapy answer, else ``()``."""
+    return a.trials if isinstance(a, TherapyAnswer) else ()
+
+
+def drug_findings_of(a: Answer) -> tuple[DrugFinding, ...]:
+    """Per-drug findings of an answer that has them, else ``()``."""
+    if isinstance(a, TherapyAnswer | BiomarkerAnswer | ClassificationAnswer):
+        return a.drug_findings
+    return ()
+
+
+def biomarkers_of(a: Answer) -> tuple[BiomarkerFinding, ...]:
+    """Marker findings of an answer that has them, else ``()``."""
+    if isinstance(a, BiomarkerAnswer | ClassificationAnswer):
+        return a.biomarkers
+    return ()
+
+
+def shared_genes_of(a: Answer) -> tuple[SharedGene, ...]:
+    """Shared genes of a genetics answer, else ``()``."""
+    return a.shared_genes if isinstance(a, GeneticsAnswer) else ()
+
+
+def criteria_of(a: Answer) -> tuple[Criterion, ...]:
+    """Criteria of a classification or marker answer, else ``()``."""
+    return a.criteria if isinstance(a, ClassificationAnswer | BiomarkerAnswer) else ()
 
 
 __all__ = [
     "CERTAINTY_LEVELS",
+    "EMPTY_VOTES",
     "VERDICTS",
     "Answer",
+    "AnyAnswer",
+    "BiomarkerAnswer",
     "BiomarkerFinding",
     "Certainty",
     "CertaintyLevel",
+    "ClassificationAnswer",
     "Criterion",
     "DrugFinding",
+    "EpidemiologyAnswer",
     "Exclusion",
+    "GeneticsAnswer",
     "GradeStep",
+    "MRAnswer",
     "MRFinding",
     "MRSummary",
     "PooledEstimate",
@@ -509,9 +624,19 @@ __all__ = [
     "SensitivityAnalysis",
     "SharedGene",
     "StudyRow",
+    "TherapyAnswer",
     "TrialFinding",
     "Verdict",
     "Vote",
     "VoteDirection",
     "VoteTally",
+    "biomarkers_of",
+    "criteria_of",
+    "drug_findings_of",
+    "mr_of",
+    "pooled_of",
+    "pooled_terms_of",
+    "shared_genes_of",
+    "trials_of",
+    "votes_of",
 ]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from alsatlas.evidence import EvidenceBase
-from alsatlas.synthesis.answer import Answer
+from alsatlas.synthesis.answer import Answer, pooled_of
 from alsatlas.synthesis.dispatch import answer_all
 
 
@@ -21,7 +21,7 @@ class AnswerState:
 
     @classmethod
     def of(cls, a: Answer) -> AnswerState:
-        p = a.pooled
+        p = pooled_of(a)
         pooled = None if p is None else (p.k, p.estimate, p.ci_lb, p.ci_ub)
         return cls(a.verdict, a.certainty.level, pooled)
 

@@ -227,7 +227,11 @@ def class_verdict(findings: Sequence[DrugFinding]) -> tuple[Verdict, str, Certai
     tail = (
         f"{len(failed)} drug(s) failed in randomised efficacy trials"
         + (f" ({', '.join(f.label for f in failed)})" if failed else "")
-        + (f"; subgroup-only signal for {', '.join(f.label for f in partly)}" if partly else "")
+        + (
+            f"; subgroup-only or secondary-analysis signal for {', '.join(f.label for f in partly)}"
+            if partly
+            else ""
+        )
         + f"; {len(pending)} without a completed efficacy trial"
     )
     verdict: Verdict

@@ -25,6 +25,7 @@ from fastapi import APIRouter, Depends, Query
 from alsatlas import __version__
 from alsatlas.evidence import RecordKind
 from alsatlas.synthesis import Answer
+from alsatlas.synthesis.answer import pooled_of
 from alsatlas.web.atlas import Atlas, UnknownDisease, evidence_filter, member_terms
 from alsatlas.web.errors import BadParameter, NotFound
 from alsatlas.web.responses import (
@@ -54,7 +55,7 @@ _BAD_PARAM: dict[int | str, dict[str, Any]] = {
 
 def question_summary(a: Answer) -> QuestionSummary:
     """The list row of one answer (fields copied from the answer)."""
-    p = a.pooled
+    p = pooled_of(a)
     estimate = (
         HeadlineEstimate(
             term=p.term,

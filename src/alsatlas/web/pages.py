@@ -36,6 +36,7 @@ from alsatlas.presentation.views import (
     short_answer,
 )
 from alsatlas.synthesis import VERDICTS
+from alsatlas.synthesis.answer import pooled_of
 from alsatlas.synthesis.summaries import verdict_sentence
 from alsatlas.web.atlas import Atlas, EvidenceFilter, UnknownDisease, evidence_filter
 from alsatlas.web.errors import NotFound
@@ -131,6 +132,7 @@ def index(request: Request, atlas: AtlasDep) -> HTMLResponse:
         headline_id=HEADLINE_QUESTION if headline is not None else None,
         answers=atlas.answers,
         pooled_text=pooled_text,
+        pooled_of=pooled_of,
         verdict_counts=[(v, counts[v]) for v in VERDICTS if counts[v]],
         verdict_sentences=[(v, verdict_sentence(v)) for v in VERDICTS],
         evidence_version=atlas.evidence.version,

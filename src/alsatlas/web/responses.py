@@ -12,7 +12,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from alsatlas.evidence import Record, RecordKind
-from alsatlas.synthesis import Answer, CertaintyLevel, QuestionCategory, Verdict
+from alsatlas.synthesis import CertaintyLevel, QuestionCategory, Verdict
+from alsatlas.synthesis.answer import AnyAnswer
 
 _FROZEN = ConfigDict(frozen=True)
 
@@ -86,7 +87,9 @@ class QuestionDetail(BaseModel):
     model_config = _FROZEN
 
     id: str
-    answer: Answer
+    answer: AnyAnswer
+    """The answer with the parts of its kind (pooled estimates and votes, MR findings,
+    trials, markers, shared genes or criteria)."""
     records: list[Record]
 
 

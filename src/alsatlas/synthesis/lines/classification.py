@@ -5,11 +5,13 @@ from __future__ import annotations
 from alsatlas.evidence import EvidenceBase
 from alsatlas.synthesis.answer import (
     Answer,
+    ClassificationAnswer,
     Criterion,
     GradeStep,
     Question,
     RecordUse,
     Verdict,
+    mr_of,
 )
 from alsatlas.synthesis.biomarkers import (
     biomarker_finding,
@@ -47,6 +49,8 @@ def classification_answer(q: Question, evidence: EvidenceBase) -> Answer:
     therapy_verdict, therapy_reason, therapy_certainty = class_verdict(per_drug)
     mr_q = question("autoimmune_causal_mr")
     mr_result = mr_autoimmune_answer(mr_q, evidence)
+    mr_summary = mr_of(mr_result)
+    mr_findings = mr_summary.findings if mr_summary is not None else ()
     criteria = (
         Criterion(
             "an autoantibody present in most people with ALS (disease-defining)",
@@ -68,7 +72,7 @@ def classification_answer(q: Question, evidence: EvidenceBase) -> Answer:
             "genetic liability to autoimmune disease causes ALS (MR)",
             mr_result.verdict in ("supported", "partly supported"),
             f"{mr_result.verdict}: {mr_result.verdict_reason}",
-            tuple(f.record_id for f in (mr_result.mr.findings if mr_result.mr else ())),
+            tuple(f.record_id for f in mr_findings),
         ),
     )
     met = [c for c in criteria if c.met]
@@ -109,8 +113,7 @@ def classification_answer(q: Question, evidence: EvidenceBase) -> Answer:
         for i in f.trial_ids
     ]
     used += [
-        RecordUse(f.record_id, "mr", "criterion", "MR of autoimmune liability")
-        for f in (mr_result.mr.findings if mr_result.mr else ())
+        RecordUse(f.record_id, "mr", "criterion", "MR of autoimmune liability") for f in mr_findings
     ]
     plain = plain_text(
         say("classification_not_autoimmune")
@@ -124,13 +127,14 @@ def classification_answer(q: Question, evidence: EvidenceBase) -> Answer:
         certainty_sentence(certainty.level, verdict),
     )
     return rule_answer(
+        ClassificationAnswer,
         q,
         verdict,
         reason,
         certainty,
         used,
         plain,
-        mr=mr_result.mr,
+        mr=mr_of(mr_result),
         drug_findings=per_drug,
         biomarkers=tuple(biomarker_finding(r) for r in auto),
         criteria=criteria,

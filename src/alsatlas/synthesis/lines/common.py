@@ -4,28 +4,26 @@ an epidemiological answer, and the generic rule-driven answer."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from alsatlas.evidence import EvidenceBase
 from alsatlas.evidence.schema import EpiAssociation
 from alsatlas.evidence.vocabulary import diseases
 from alsatlas.synthesis.answer import (
     Answer,
-    BiomarkerFinding,
     Certainty,
-    Criterion,
-    DrugFinding,
     Exclusion,
     MRSummary,
     Question,
     RecordUse,
-    SharedGene,
-    TrialFinding,
     Verdict,
     Vote,
     VoteTally,
 )
 from alsatlas.synthesis.mr_rubric import summarise_mr
 from alsatlas.synthesis.summaries import say
+
+A = TypeVar("A", bound=Answer)
 
 IMMUNE_CATEGORIES = ("autoimmune", "immune-mediated")
 EMPTY_VOTES = VoteTally(0, 0, 0, ())
@@ -93,6 +91,7 @@ def ids(used: Sequence[RecordUse], excluded: Sequence[Exclusion]) -> tuple[str, 
 
 
 def rule_answer(
+    cls: type[A],
     q: Question,
     verdict: Verdict,
     reason: str,
@@ -102,32 +101,20 @@ def rule_answer(
     *,
     technical_prefix: str = "",
     excluded: Sequence[Exclusion] = (),
-    mr: MRSummary | None = None,
-    trials: tuple[TrialFinding, ...] = (),
-    drug_findings: tuple[DrugFinding, ...] = (),
-    biomarkers: tuple[BiomarkerFinding, ...] = (),
-    shared_genes: tuple[SharedGene, ...] = (),
-    criteria: tuple[Criterion, ...] = (),
-) -> Answer:
-    """An answer decided by a rule rather than a pooled estimate (no pooling, no vote tally)."""
-    return Answer(
+    **parts: Any,
+) -> A:
+    """An answer of kind ``cls`` decided by a rule rather than a pooled estimate; ``parts`` are
+    the kind's own fields (``mr``, ``trials``, ``drug_findings``, ``biomarkers``, ...)."""
+    return cls(
         question=q,
         verdict=verdict,
         verdict_reason=reason,
         certainty=certainty,
-        pooled=None,
-        pooled_by_term=(),
-        votes=EMPTY_VOTES,
         used=tuple(used),
         excluded=tuple(excluded),
-        mr=mr,
-        trials=trials,
-        drug_findings=drug_findings,
-        biomarkers=biomarkers,
-        shared_genes=shared_genes,
-        criteria=criteria,
         technical_summary=f"{technical_prefix}Verdict: {verdict} ({reason}). "
         f"Certainty: {certainty.level}.",
         plain_summary=plain,
         record_ids=ids(used, excluded),
+        **parts,
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from alsatlas.evidence import EvidenceBase
 from alsatlas.synthesis.answer import (
     Answer,
+    EpidemiologyAnswer,
     Exclusion,
     PooledEstimate,
     Question,
@@ -117,7 +118,7 @@ def epidemiology_answer(q: Question, evidence: EvidenceBase) -> Answer:
         mr_plain(mr),
         certainty_sentence(certainty.level, verdict),
     )
-    return Answer(
+    return EpidemiologyAnswer(
         question=q,
         verdict=verdict,
         verdict_reason=reason,

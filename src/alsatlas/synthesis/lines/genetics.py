@@ -5,6 +5,7 @@ from __future__ import annotations
 from alsatlas.evidence import EvidenceBase
 from alsatlas.synthesis.answer import (
     Answer,
+    GeneticsAnswer,
     Question,
     RecordUse,
 )
@@ -43,6 +44,7 @@ def shared_genetics_answer(q: Question, evidence: EvidenceBase) -> Answer:
         certainty_sentence(certainty.level, verdict),
     )
     return rule_answer(
+        GeneticsAnswer,
         q,
         verdict,
         reason,

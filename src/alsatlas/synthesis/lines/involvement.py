@@ -5,6 +5,7 @@ from __future__ import annotations
 from alsatlas.evidence import EvidenceBase
 from alsatlas.synthesis.answer import (
     Answer,
+    BiomarkerAnswer,
     Criterion,
     GradeStep,
     Question,
@@ -77,6 +78,7 @@ def involvement_answer(q: Question, evidence: EvidenceBase) -> Answer:
         certainty_sentence(certainty.level, verdict),
     )
     return rule_answer(
+        BiomarkerAnswer,
         q,
         verdict,
         reason,

@@ -9,6 +9,7 @@ from alsatlas.evidence import EvidenceBase
 from alsatlas.evidence.schema import ImmuneBiomarker
 from alsatlas.synthesis.answer import (
     Answer,
+    BiomarkerAnswer,
     Criterion,
     GradeStep,
     Question,
@@ -61,6 +62,7 @@ def biomarker_answer(q: Question, evidence: EvidenceBase) -> Answer:
         certainty_sentence(certainty.level, verdict),
     )
     return rule_answer(
+        BiomarkerAnswer,
         q,
         verdict,
         reason,
@@ -152,6 +154,7 @@ def neuroinflammation_answer(q: Question, evidence: EvidenceBase) -> Answer:
         certainty_sentence(certainty.level, verdict),
     )
     return rule_answer(
+        BiomarkerAnswer,
         q,
         verdict,
         reason,

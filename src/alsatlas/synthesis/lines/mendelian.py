@@ -11,6 +11,7 @@ from alsatlas.synthesis.answer import (
     Certainty,
     Exclusion,
     GradeStep,
+    MRAnswer,
     MRSummary,
     Question,
     RecordUse,
@@ -125,6 +126,7 @@ def mr_answer(q: Question, evidence: EvidenceBase, immune_traits: bool) -> Answe
             certainty_sentence(certainty.level, verdict),
         )
     return rule_answer(
+        MRAnswer,
         q,
         verdict,
         reason,

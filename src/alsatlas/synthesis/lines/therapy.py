@@ -7,6 +7,7 @@ from alsatlas.synthesis.answer import (
     Answer,
     Question,
     RecordUse,
+    TherapyAnswer,
 )
 from alsatlas.synthesis.certainty import grade
 from alsatlas.synthesis.lines.common import (
@@ -62,6 +63,7 @@ def therapy_answer(q: Question, evidence: EvidenceBase) -> Answer:
             certainty_sentence(certainty.level, verdict),
         )
     return rule_answer(
+        TherapyAnswer,
         q,
         verdict,
         reason,
