@@ -88,3 +88,11 @@ def test_patient_prose_lives_in_the_phrasebook_not_in_code() -> None:
                     if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                         # keys, verdict names and "" only: no sentence written in code
                         assert not arg.value.rstrip().endswith((".", "?", "!")), (name, arg.value)
+
+
+def test_every_shipped_plain_answer_reads_at_grade_8_or_lower() -> None:
+    from alsatlas.presentation.readability import reading_grade
+    from alsatlas.synthesis import answer_all
+
+    for a in answer_all():
+        assert reading_grade(a.plain_summary) <= 8.0, a.question.id

@@ -162,6 +162,9 @@ def test_methods_text_states_every_threshold() -> None:
     assert f"< {rules_module.MR_MIN_F:g}" in text
     assert f"fewer than {rules_module.MIN_TRIAL_SIZE}" in text
     assert rules_module.POOL_METHOD in text and "knha" in text
+    assert f"{rules_module.MAX_CAVEAT_WEIGHT:.0%} of the weight" in text
+    assert f"from k = {rules_module.MIN_K_PREDICTION}" in text
+    assert f"fewer than {rules_module.MAX_DISCORDANT_SHARE:.2f} of the votes are null" in text
     assert len({r.id for r in RULES}) == len(RULES)
 
 
