@@ -1,45 +1,97 @@
-"""`alsatlas check "CLAIM"`: grade a free-text claim against the catalogue questions."""
+"""`alsatlas check [TEXT | FILE | -]`: rate every claim of a sentence or a whole article."""
 
 from __future__ import annotations
 
 import json
+from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from alsatlas.cli.app import app
-from alsatlas.cli.ask import AskFormat, FormatOption, PathOption, fail, load_base
-from alsatlas.synthesis.claims import check_claim
+from alsatlas.cli.ask import PathOption, fail, load_base
+from alsatlas.errors import AlsatlasError
+
+
+class CheckFormat(StrEnum):
+    """Output formats of ``check``."""
+
+    table = "table"
+    json = "json"
+    html = "html"
+
+
+def _with_citations(text: str, citations: tuple[str, ...]) -> str:
+    return f"{text} ({', '.join(citations)})" if citations else text
 
 
 @app.command()
 def check(
-    claim: Annotated[str, typer.Argument(help='A claim, e.g. "Lupus raises the risk of ALS".')],
-    output: FormatOption = AskFormat.text,
+    source: Annotated[
+        str,
+        typer.Argument(
+            help='A claim ("Lupus raises the risk of ALS"), an article file (plain text, '
+            "Markdown or HTML), or - for standard input."
+        ),
+    ],
+    output: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="table, json or html.")
+    ] = CheckFormat.table,
     path: PathOption = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the result to this file.")
+    ] = None,
 ) -> None:
-    """Check a claim: which questions it maps to, and the verdict for the claim as stated."""
-    result = check_claim(claim, load_base(path))
-    if output == AskFormat.json:
-        typer.echo(json.dumps(result.to_dict(), indent=2))
+    """Rate every claim about ALS and the immune system, negation and framing included."""
+    from alsatlas.claims import check_document, read_source
+    from alsatlas.presentation.article import render_article, verdict_label
+
+    try:
+        doc = read_source(source)
+        result = check_document(doc, load_base(path))
+    except AlsatlasError as exc:
+        raise fail(str(exc)) from None
+    if output is CheckFormat.table:
+        console = Console(soft_wrap=True, highlight=False)
+        if not result.claims:
+            console.print("No claim about ALS and the immune system was found.", markup=False)
+            return
+        table = Table(title=escape(doc.name))
+        for col in ("sentence", "question", "verdict", "certainty", "why"):
+            table.add_column(col, overflow="fold")
+        for claim in result.claims:
+            for sub in claim.subclaims:
+                table.add_row(
+                    escape(claim.sentence),
+                    escape(sub.question_id or "-"),
+                    verdict_label(sub.verdict),
+                    sub.certainty or "-",
+                    escape(
+                        sub.explanation
+                        + (f" ({', '.join(sub.citations)})" if sub.citations else "")
+                    ),
+                )
+        console.print(table)
         return
-    if not result.matches:
-        raise fail(
-            "the claim matches no question; name a disease, a drug, or a topic "
-            "(autoimmune, genes, microglia, biomarkers, treatment); see `alsatlas questions`",
-            code=1,
-        )
-    table = Table(title=claim)
-    for col in ("question", "matched because", "verdict for the claim", "certainty"):
-        table.add_column(col)
-    for m in result.matches:
-        table.add_row(m.question_id, m.why, m.verdict, m.answer.certainty.level)
-    console = Console(soft_wrap=True)
-    console.print(table)
-    for m in result.matches:
-        console.print(f"{m.question_id}: {m.answer.plain_summary}", markup=False)
+    text = (
+        json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        if output is CheckFormat.json
+        else render_article(result, doc.text)
+    )
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        tmp = out.with_name(f".{out.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(out)
+    except OSError as exc:
+        raise fail(f"{out}: cannot write ({exc.strerror})") from None
+    typer.echo(f"Wrote {out}")
 
 
-__all__ = ["check"]
+__all__ = ["CheckFormat", "check"]

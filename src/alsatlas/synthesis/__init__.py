@@ -13,11 +13,6 @@ Entry points
 Catalogue
     :data:`QUESTIONS` (tuple of :class:`Question`: ``id, title, plain, category, claim,
     claim_direction, terms, drugs``); ``question(id)``.
-Claims
-    ``check_claim(text, evidence=None) -> ClaimCheck`` maps a free-text claim onto questions
-    through the disease/drug vocabulary and topic cues; each :class:`ClaimMatch` holds the
-    question id, why it matched, the claim's direction and the verdict for the claim as stated
-    (mirrored when the claim says "lowers"/"protects"), and the full :class:`Answer`.
 Rules
     :data:`RULES` (tuple of :class:`Rule`: ``id, topic, text``) and ``methods_text()`` (the
     methods section, one paragraph per topic). Every threshold is a constant of
@@ -92,7 +87,6 @@ from alsatlas.synthesis.answer import (
     trials_of,
     votes_of,
 )
-from alsatlas.synthesis.claims import ClaimCheck, ClaimMatch, check_claim
 from alsatlas.synthesis.dispatch import answer, answer_all
 from alsatlas.synthesis.questions import QUESTIONS, question
 from alsatlas.synthesis.rules import RULES, Rule, methods_text
@@ -108,8 +102,6 @@ __all__ = [
     "BiomarkerFinding",
     "Certainty",
     "CertaintyLevel",
-    "ClaimCheck",
-    "ClaimMatch",
     "ClassificationAnswer",
     "Criterion",
     "DrugFinding",
@@ -137,7 +129,6 @@ __all__ = [
     "answer",
     "answer_all",
     "biomarkers_of",
-    "check_claim",
     "criteria_of",
     "drug_findings_of",
     "methods_text",
