@@ -56,7 +56,7 @@ def check_document(doc: Document, evidence: EvidenceBase | None = None) -> Artic
             continue
         shape = parse(s.text, previous)
         routes = route(shape)
-        if shape.about_als:
+        if shape.about_als or shape.diseases or shape.drugs:
             previous = shape
         if not routes:
             continue

@@ -12,7 +12,8 @@ Rules (each a plain function of the parsed sentence and the answer; no model dec
   efficacy word (slows, works, helps, promising...) one sub-claim for that drug; then the topic
   cues (microglia, causes, genes, biomarkers, treatment, immune system), in that order.
 - Verdict: the question's verdict (for a drug, that drug's verdict), mirrored when the claim
-  states the opposite direction ("lowers"), negated when the claim is negated
+  states the opposite direction ("lowers": supported <-> contradicted, partly supported -> not
+  supported), negated when the claim is negated
   (supported <-> contradicted, not supported -> supported, partly supported -> not supported),
   lowered when the claim asserts a size the evidence rules out ("triples the risk" against a
   95% CI below 3 is not supported) or a proof the certainty does not give ("proven" with low
@@ -71,7 +72,7 @@ NEGATE: dict[ClaimVerdict, ClaimVerdict] = {
 MIRROR: dict[ClaimVerdict, ClaimVerdict] = {
     "supported": "contradicted",
     "contradicted": "supported",
-    "partly_supported": "partly_supported",
+    "partly_supported": "not_supported",
     "not_supported": "not_supported",
     "insufficient_evidence": "insufficient_evidence",
     "out_of_scope": "out_of_scope",
@@ -86,8 +87,11 @@ _EFFICACY = re.compile(
 )
 _AUTOIMMUNE_SUBJECT = re.compile(
     r"\b(als|it|this disease|this condition|lou gehrig'?s disease|motor neurone? disease|mnd)\b"
-    r"[^.?!]{0,40}?\b(is|are|was|be|being|called|considered|classified as|counts as|as)\b"
-    r"[^.?!]{0,30}?\bautoimmun\w*|\b(is|are)\s+(als|it)\b[^.?!]{0,30}\bautoimmun\w*"
+    r"(?:(?! that )[^.?!]){0,40}?\b(is|are|was|be|being|called|considered|classified as|"
+    r"counts as|as)\b(?:(?! that )[^.?!]){0,30}?\bautoimmun\w*"
+    r"|\b(is|are)\s+(als|it)\b[^.?!]{0,30}\bautoimmun\w*"
+    r"|\b(consider|call|classif(?:y|ies|ied)|label)\w*\s+(als|it|motor neurone? disease)\b"
+    r"[^.?!]{0,20}\bautoimmun\w*"
 )
 _CITATION_LIMIT = 5
 
@@ -109,6 +113,19 @@ class SubClaim(_AsDict):
     citations: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """One clause of a sentence: what it names and how it speaks (negated, hedged)."""
+
+    text: str
+    diseases: tuple[str, ...]
+    drugs: tuple[str, ...]
+    polarity: Polarity
+    hedged: bool
+    classification: bool
+    topics: tuple[tuple[str, str], ...]
+
+
 @dataclass(frozen=True)
 class Shape:
     """What a sentence says, before routing: the parse the verdict rules read."""
@@ -124,15 +141,42 @@ class Shape:
     strength: float | None
     out_of_scope: bool
     inherited: bool = False
-    topics: tuple[tuple[str, str], ...] = field(default=())
+    clauses: tuple[Clause, ...] = field(default=())
 
 
 def _lower(text: str) -> str:
     return text.replace("\u2019", "'").replace("\u2018", "'").lower()
 
 
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` spans of the clauses of ``text`` (split at clause breaks)."""
+    lang = language()
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for m in lang.clause_break.finditer(text):
+        spans.append((cursor, m.start()))
+        cursor = m.end()
+    spans.append((cursor, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def _clause(text: str, original: str) -> Clause:
+    lang = language()
+    found = find_diseases(original)
+    return Clause(
+        text=text,
+        diseases=tuple(d for d in found if d != "als"),
+        drugs=find_drugs(original),
+        polarity="negative" if lang.negation.search(text) else "positive",
+        hedged=bool(lang.hedge.search(text)),
+        classification=bool(_AUTOIMMUNE_SUBJECT.search(text)),
+        topics=tuple((t.name, t.question) for t in lang.topics if t.pattern.search(text)),
+    )
+
+
 def parse(text: str, previous: Shape | None = None) -> Shape:
-    """The shape of one sentence; ``previous`` is the last sentence that spoke of ALS."""
+    """The shape of one sentence; ``previous`` is the last sentence that spoke of ALS or named
+    a disease or drug (what a back reference such as ``They`` or ``This`` points to)."""
     lang = language()
     low = _lower(text)
     found = find_diseases(text)
@@ -140,36 +184,64 @@ def parse(text: str, previous: Shape | None = None) -> Shape:
     drugs = find_drugs(text)
     about = "als" in found
     inherited = False
-    if not about and previous is not None and lang.back_reference.search(low.lstrip()):
-        about, inherited = True, True
-        if not diseases and not drugs and not _AUTOIMMUNE_SUBJECT.search(_lower(previous.text)):
-            diseases, drugs = previous.diseases, previous.drugs
+    starts_back = bool(lang.back_reference.search(low.lstrip()))
+    if previous is not None and previous.about_als and not about:
+        about = starts_back or bool(lang.subject_reference.search(low))
+    if (
+        previous is not None
+        and starts_back
+        and not diseases
+        and not drugs
+        and not _AUTOIMMUNE_SUBJECT.search(_lower(previous.text))
+    ):
+        diseases, drugs = previous.diseases, previous.drugs
+        inherited = bool(diseases or drugs)
     framing: Framing = "assertion"
-    claim_text = low
+    offset = 0
     hit = lang.misconception.search(low)
     if hit is not None:
         framing = "misconception"
-        rest = low[hit.end() :]
-        that = re.search(r"\b(that|:)\s*", rest)
-        claim_text = rest[that.end() :] if that is not None else rest
-    elif lang.question_form.search(low):
+        that = re.search(r"\b(that|:)\s*", low[hit.end() :])
+        offset = hit.end() + (that.end() if that is not None else 0)
+    claim_text = low[offset:]
+    if framing == "assertion" and lang.question_form.search(low):
         framing = "question"
     ratios = [s.ratio for s in lang.strength if s.pattern.search(claim_text)]
     strength = max(ratios) if ratios else None
-    topics = tuple((t.name, t.question) for t in lang.topics if t.pattern.search(claim_text))
+    # the vocabulary reads the original casing (acronyms such as RA and MS are upper case)
+    same = len(low) == len(text)
+    clauses = tuple(
+        _clause(claim_text[a:b], text[offset + a : offset + b] if same else claim_text[a:b])
+        for a, b in _clauses(claim_text)
+    )
+    if inherited and clauses:
+        first = clauses[0]
+        clauses = (
+            Clause(
+                first.text,
+                diseases,
+                drugs,
+                first.polarity,
+                first.hedged,
+                first.classification,
+                first.topics,
+            ),
+            *clauses[1:],
+        )
+    polarity: Polarity = clauses[0].polarity if clauses else "positive"
     return Shape(
         text=text,
         about_als=about,
         diseases=diseases,
         drugs=drugs,
-        polarity="negative" if lang.negation.search(claim_text) else "positive",
-        hedged=bool(lang.hedge.search(claim_text)),
+        polarity=polarity,
+        hedged=any(c.hedged for c in clauses),
         decrease=bool(lang.decrease.search(claim_text)),
         framing=framing,
         strength=strength,
         out_of_scope=bool(lang.out_of_scope.search(low)),
         inherited=inherited,
-        topics=topics,
+        clauses=clauses,
     )
 
 
@@ -189,12 +261,15 @@ def _drug_question(drug: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """A sub-claim's destination: the question, the entity it is about, and why."""
+    """A sub-claim's destination: the question, the entity it is about, why, and how the
+    clause that holds it speaks (negated, hedged)."""
 
     question_id: str | None
     entity: str
     drug: str | None = None
     note: str = ""
+    polarity: Polarity = "positive"
+    hedged: bool = False
 
 
 def route(shape: Shape) -> list[Route]:
@@ -205,6 +280,10 @@ def route(shape: Shape) -> list[Route]:
     if shape.out_of_scope:
         return [Route(None, "resource", note="a resource or call to action, not a claim")]
     low = _lower(shape.text)
+    lang = language()
+    risky = bool(lang.risk_relation.search(low)) or shape.strength is not None
+    efficacy = bool(_EFFICACY.search(low))
+    causal_words = "autoimmun" in low or "mendelian" in low
     routes: list[Route] = []
     seen: set[str] = set()
 
@@ -214,42 +293,48 @@ def route(shape: Shape) -> list[Route]:
             seen.add(key)
             routes.append(r)
 
-    classification = bool(_AUTOIMMUNE_SUBJECT.search(low))
-    if classification:
-        add(Route("als_autoimmune", "ALS as an autoimmune disease"))
-    lang = language()
-    risky = bool(lang.risk_relation.search(low)) or shape.strength is not None
-    for term in shape.diseases:
-        if classification and term == "any_immune_mediated":
-            continue
-        qid = _disease_question(term)
-        if qid is None:
-            add(Route(None, term, note=f"no question of the evidence base covers {term}"))
-        elif risky or shape.inherited:
-            add(Route(qid, term))
-    efficacy = bool(_EFFICACY.search(low))
-    for drug in shape.drugs:
-        if efficacy:
-            add(Route(_drug_question(drug), drug, drug=drug))
-        else:
+    for c in shape.clauses:
+        pol, hedged = c.polarity, c.hedged
+        if c.classification:
             add(
-                Route(
-                    None,
-                    drug,
-                    note="the evidence base grades whether drugs slow ALS, not how they act",
-                )
+                Route("als_autoimmune", "ALS as an autoimmune disease", polarity=pol, hedged=hedged)
             )
-    topics = dict(shape.topics)
-    for name, qid in shape.topics:
-        if name == "classification" or (name == "causal" and not shape.diseases):
-            continue
-        if name == "therapy" and (shape.drugs or not efficacy):
-            continue
-        if name == "involvement" and (routes or {"neuroinflammation", "therapy"} & set(topics)):
-            continue
-        if name == "biomarkers" and shape.drugs:
-            continue
-        add(Route(qid, name))
+        for term in c.diseases:
+            if c.classification and term == "any_immune_mediated":
+                continue
+            qid = _disease_question(term)
+            if qid is None:
+                add(Route(None, term, note=f"no question of the evidence base covers {term}"))
+            elif risky or shape.inherited:
+                add(Route(qid, term, polarity=pol, hedged=hedged))
+        for drug in c.drugs:
+            if efficacy:
+                add(Route(_drug_question(drug), drug, drug=drug, polarity=pol, hedged=hedged))
+            else:
+                add(
+                    Route(
+                        None,
+                        drug,
+                        note="the evidence base grades whether drugs slow ALS, not how they act",
+                    )
+                )
+        names = {name for name, _ in c.topics}
+        for name, qid in c.topics:
+            if name == "classification":
+                continue
+            if name == "causal" and not (c.diseases or causal_words):
+                continue
+            if name == "genetics" and "mendelian" in low:
+                continue
+            if name == "therapy" and (c.drugs or shape.drugs or not efficacy):
+                continue
+            if name == "involvement" and (
+                routes or {"neuroinflammation", "therapy", "causal"} & names
+            ):
+                continue
+            if name == "biomarkers" and c.drugs:
+                continue
+            add(Route(qid, name, polarity=pol, hedged=hedged))
     if not routes:
         add(Route(None, "ALS", note="no question of the evidence base covers this statement"))
     return routes
@@ -288,8 +373,8 @@ def rate(shape: Shape, r: Route, answers: Mapping[str, Answer], evidence: Eviden
     common: dict[str, Any] = {
         "text": shape.text,
         "entities": tuple(x for x in (r.entity,) if x),
-        "polarity": shape.polarity,
-        "hedged": shape.hedged,
+        "polarity": r.polarity,
+        "hedged": r.hedged,
         "framing": shape.framing,
         "strength": shape.strength,
     }
@@ -331,7 +416,7 @@ def rate(shape: Shape, r: Route, answers: Mapping[str, Answer], evidence: Eviden
     if shape.strength == 0 and verdict == "supported" and certainty in ("low", "very low"):
         verdict = "partly_supported"
         notes.append(f"not proven: certainty is {certainty}")
-    if shape.polarity == "negative":
+    if r.polarity == "negative":
         verdict = NEGATE[verdict]
     lead = _PHRASE[verdict]
     if shape.framing == "misconception":
@@ -354,6 +439,7 @@ __all__ = [
     "MIRROR",
     "NEGATE",
     "ClaimVerdict",
+    "Clause",
     "Framing",
     "Polarity",
     "Route",

@@ -36,6 +36,8 @@ class Language:
     """Every compiled cue."""
 
     back_reference: re.Pattern[str]
+    subject_reference: re.Pattern[str]
+    clause_break: re.Pattern[str]
     negation: re.Pattern[str]
     hedge: re.Pattern[str]
     decrease: re.Pattern[str]
@@ -76,6 +78,8 @@ def language() -> Language:
         topics.append(Topic(name, entry["question"], rx(entry["pattern"], f"topics.{name}")))
     return Language(
         back_reference=rx(raw["back_reference"], "back_reference"),
+        subject_reference=rx(raw["subject_reference"], "subject_reference"),
+        clause_break=rx(raw["clause_break"], "clause_break"),
         negation=rx(raw["negation"], "negation"),
         hedge=rx(raw["hedge"], "hedge"),
         decrease=rx(raw["decrease"], "decrease"),
