@@ -84,11 +84,17 @@ class _Visible(HTMLParser):
     def _len(self) -> int:
         return sum(len(p) for p in self.parts)
 
+    def _newline(self) -> None:
+        """A line break, at most one blank line in a row (block elements nest)."""
+        tail = "".join(self.parts[-3:])
+        if not tail.endswith("\n\n") and self.parts:
+            self.parts.append("\n")
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP_TAGS:
             self.skip += 1
         elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
+            self._newline()
         if tag in _HEADINGS and not self.skip:
             self._heading_start = self._len()
 
@@ -99,11 +105,13 @@ class _Visible(HTMLParser):
             if tag in _HEADINGS and self._heading_start is not None:
                 self.headings.append((self._heading_start, self._len()))
                 self._heading_start = None
-            self.parts.append("\n")
+            self._newline()
 
     def handle_data(self, data: str) -> None:
         if not self.skip:
-            self.parts.append(re.sub(r"[ \t\r\f\v]+", " ", data))
+            text = re.sub(r"[ \t\r\f\v]+", " ", data)
+            if text.strip() or not "".join(self.parts[-1:]).endswith("\n"):
+                self.parts.append(text.replace("\n", " ") if text.strip() else text)
 
 
 def html_to_text(html: str) -> tuple[str, tuple[tuple[int, int], ...]]:

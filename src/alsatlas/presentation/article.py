@@ -45,7 +45,7 @@ def render_article(result: ArticleCheck, text: str) -> str:
             cites = ", ".join(escape(c) for c in sub.citations)
             rows.append(
                 f'<span class="badge verdict-{slug(label)}">{escape(label)}</span> '
-                f"{escape(sub.question_id or 'no question')}"
+                f"{escape(sub.question_id or 'not graded')}"
                 f"{' · ' + escape(sub.certainty) + ' certainty' if sub.certainty else ''}: "
                 f"{escape(sub.explanation)}{' (' + cites + ')' if cites else ''}"
             )
