@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from alsatlas.claims.language import language
 from alsatlas.evidence import EvidenceBase
@@ -42,14 +42,8 @@ ClaimVerdict = Literal[
     "insufficient_evidence",
     "out_of_scope",
 ]
-CLAIM_VERDICTS: tuple[ClaimVerdict, ...] = (
-    "supported",
-    "partly_supported",
-    "not_supported",
-    "contradicted",
-    "insufficient_evidence",
-    "out_of_scope",
-)
+CLAIM_VERDICTS: tuple[ClaimVerdict, ...] = get_args(ClaimVerdict)
+"""Every claim verdict, in order."""
 Polarity = Literal["positive", "negative"]
 Framing = Literal["assertion", "misconception", "question"]
 
