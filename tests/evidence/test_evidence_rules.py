@@ -34,6 +34,7 @@ CASES: dict[str, tuple[str | None, str | None, str]] = {
     "unknown_kind": ("broken.rec", "kind", "unknown kind 'anecdote'"),
     "bad_verification": ("broken.rec", "verification", "'primary'"),
     "primary_on_mirror": ("broken.rec", "verification", "suppr.example.cn is not one"),
+    "unsafe_extra_source": ("broken.rec", "extra_sources[0]", "http(s) URL"),
     "not_finite": ("broken.rec", "estimate", "finite number"),
     "yaml_syntax": (None, None, "YAML syntax error at line 6"),
     "not_a_mapping": (None, None, "expected a mapping"),

@@ -19,8 +19,11 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     seen: dict[str, Any] = {}
     fake_app = FastAPI()
 
-    def fake_create_app(*, evidence_path: Path | None = None) -> FastAPI:
+    def fake_create_app(
+        *, evidence_path: Path | None = None, allowed_hosts: tuple[str, ...] = ()
+    ) -> FastAPI:
         seen["evidence_path"] = evidence_path
+        seen["allowed_hosts"] = allowed_hosts
         return fake_app
 
     def fake_run(application: object, **kwargs: Any) -> None:
@@ -40,6 +43,7 @@ def test_serve_defaults_to_localhost_8000(calls: dict[str, Any]) -> None:
     assert calls["port"] == 8000
     assert calls["app"] is calls["fake_app"]
     assert calls["evidence_path"] is None
+    assert "127.0.0.1" in calls["allowed_hosts"] and calls["timeout_keep_alive"] == 5
 
 
 def test_serve_passes_host_port_and_evidence(calls: dict[str, Any], tmp_path: Path) -> None:

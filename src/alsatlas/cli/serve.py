@@ -32,12 +32,16 @@ def serve(
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
-        application = create_app(evidence_path=evidence)
+        from alsatlas.web.app import LOCAL_HOSTS
+
+        hosts = LOCAL_HOSTS if host in LOCAL_HOSTS else (*LOCAL_HOSTS, host)
+        application = create_app(evidence_path=evidence, allowed_hosts=hosts)
     except AlsatlasError as exc:
         err.print(f"error: {exc}", markup=False)
         raise typer.Exit(2) from None
     err.print(f"alsatlas explorer on http://{host}:{port}/ (Ctrl+C stops it)", markup=False)
-    uvicorn.run(application, host=host, port=port, log_level="info")
+    # idle keep-alive connections are closed after 5 s (uvicorn's default, stated here)
+    uvicorn.run(application, host=host, port=port, log_level="info", timeout_keep_alive=5)
 
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "serve"]

@@ -90,6 +90,11 @@ def check_identifiers(file: str, record: Record) -> list[EvidenceError]:
                 f"an NCT id is 'NCT' followed by 8 digits; got {record.nct_id!r}",
             )
         )
+    for i, url in enumerate(record.extra_sources):
+        if not url.startswith(("http://", "https://")):
+            errors.append(
+                _err(file, record, f"extra_sources[{i}]", "a source page must be an http(s) URL")
+            )
     if not record.read_from.startswith(("http://", "https://")):
         errors.append(_err(file, record, "read_from", "the source page must be an http(s) URL"))
     elif record.verification == "primary":

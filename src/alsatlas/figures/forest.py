@@ -35,6 +35,7 @@ from alsatlas.figures.style import (
     STUDY_COLOUR,
     SUBGROUP_COLOUR,
     apply_ratio_axis,
+    literal_text,
     padded_range,
     save_figure,
 )
@@ -323,6 +324,7 @@ def forest_plot(
         )
     if title:
         fig.suptitle(title, fontsize=FONT_SIZE + 2, fontweight="bold")
+    literal_text(fig)
     if path is not None:
         save_figure(fig, path)
     return fig

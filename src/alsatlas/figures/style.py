@@ -13,6 +13,7 @@ from pathlib import Path
 from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator
 
 from alsatlas.errors import AlsatlasInputError
@@ -102,14 +103,24 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
     return out
 
 
+def literal_text(fig: Figure) -> Figure:
+    """Show every text of ``fig`` as written: study labels and names come from data, and a
+    ``$...$`` in them must not be parsed as mathtext (it would fail or change the text)."""
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
+    return fig
+
+
 def finish_plot(fig: Figure, ax: Axes, title: str | None, path: str | Path | None) -> Figure:
     """Common finish of a single-axes plot: tick labels in :data:`FONT_SIZE`, no right or top
-    spine, the title if any; written to ``path`` (see :func:`save_figure`) when given."""
+    spine, the title if any, every text literal (:func:`literal_text`); written to ``path``
+    (see :func:`save_figure`) when given."""
     ax.tick_params(labelsize=FONT_SIZE)
     for spine in ("right", "top"):
         ax.spines[spine].set_visible(False)
     if title:
         ax.set_title(title, fontsize=FONT_SIZE + 1, fontweight="bold")
+    literal_text(fig)
     if path is not None:
         save_figure(fig, path)
     return fig
@@ -127,6 +138,7 @@ __all__ = [
     "apply_ratio_axis",
     "finish_plot",
     "format_ratio",
+    "literal_text",
     "padded_range",
     "ratio_ticks",
     "save_figure",

@@ -32,8 +32,9 @@ def verdict_label(verdict: str) -> str:
     return verdict.replace("_", " ")
 
 
-def render_article(result: ArticleCheck, text: str) -> str:
-    """The annotated article (``text`` is the article's visible text the offsets refer to)."""
+def article_fragment(result: ArticleCheck, text: str) -> str:
+    """The annotated article as an HTML fragment (``<div class="article">``): the visible text,
+    escaped, each claim marked and followed by its ratings."""
     parts: list[str] = []
     cursor = 0
     for claim in result.claims:
@@ -52,6 +53,11 @@ def render_article(result: ArticleCheck, text: str) -> str:
         parts.append('<aside class="rating">' + "<br>".join(rows) + "</aside>")
         cursor = claim.end
     parts.append(escape(text[cursor:]))
+    return f'<div class="article">{"".join(parts)}</div>'
+
+
+def render_article(result: ArticleCheck, text: str) -> str:
+    """The annotated article as one self-contained page."""
     n = len(result.subclaims)
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -60,8 +66,11 @@ def render_article(result: ArticleCheck, text: str) -> str:
         f"<h1>Claims checked: {escape(result.source)}</h1>\n"
         f'<p class="meta">{n} claim(s) in {len(result.claims)} sentence(s), each rated '
         "against the alsatlas evidence base.</p>\n"
-        f'<div class="article">{"".join(parts)}</div>\n</body>\n</html>\n'
+        f"{article_fragment(result, text)}\n</body>\n</html>\n"
     )
 
 
-__all__ = ["render_article", "verdict_label"]
+ARTICLE_CSS = _CSS
+"""The styles of the annotated article (for a face that embeds the fragment)."""
+
+__all__ = ["ARTICLE_CSS", "article_fragment", "render_article", "verdict_label"]

@@ -18,10 +18,12 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from alsatlas import __version__
 from alsatlas.presentation.palette import verdict_css
-from alsatlas.web import api, pages
+from alsatlas.web import api, checking, pages
 from alsatlas.web.atlas import Atlas
 from alsatlas.web.errors import BadParameter, ExplorerError, NotFound
 from alsatlas.web.responses import ErrorBody
@@ -103,12 +105,48 @@ async def _security_headers(
     return response
 
 
+class HeadAsGet:
+    """Answer ``HEAD`` like ``GET`` without the body (RFC 9110 9.3.2): the routes declare GET
+    only, so without this a HEAD request would get 405."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        done = False
+
+        async def send_no_body(message: Message) -> None:
+            nonlocal done
+            if message["type"] == "http.response.body":
+                if done:
+                    return
+                done = True
+                message = {**message, "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_no_body)
+
+
 def _verdict_stylesheet() -> Response:
     """The shared verdict colours (:func:`alsatlas.presentation.palette.verdict_css`)."""
     return Response(verdict_css(), media_type="text/css")
 
 
-def create_app(atlas: Atlas | None = None, *, evidence_path: Path | None = None) -> FastAPI:
+LOCAL_HOSTS: tuple[str, ...] = ("127.0.0.1", "localhost", "::1", "[::1]", "testserver")
+"""Host headers answered by default: this machine (and the test client's ``testserver``).
+Any other ``Host`` gets 400, so redirects and links never point at a host a client made up."""
+
+
+def create_app(
+    atlas: Atlas | None = None,
+    *,
+    evidence_path: Path | None = None,
+    allowed_hosts: tuple[str, ...] = LOCAL_HOSTS,
+) -> FastAPI:
     """Build the explorer.
 
     Parameters
@@ -118,6 +156,8 @@ def create_app(atlas: Atlas | None = None, *, evidence_path: Path | None = None)
         that is ``None``) and answers every question, once.
     evidence_path
         Folder of evidence YAML files, used only when ``atlas`` is ``None``.
+    allowed_hosts
+        Values of the ``Host`` header that are answered (ports ignored).
     """
     app = FastAPI(
         title="alsatlas explorer",
@@ -130,11 +170,15 @@ def create_app(atlas: Atlas | None = None, *, evidence_path: Path | None = None)
     loaded = atlas if atlas is not None else Atlas.load(evidence_path)
     setattr(app.state, STATE_KEY, loaded.warm())
     app.middleware("http")(_security_headers)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+    app.add_middleware(HeadAsGet)
     app.add_exception_handler(ExplorerError, _explorer_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _server_error)
     app.include_router(api.router)
+    app.include_router(checking.api)
     app.include_router(pages.router)
+    app.include_router(checking.pages)
     app.add_api_route(
         "/static/verdicts.css", _verdict_stylesheet, methods=["GET"], include_in_schema=False
     )
@@ -142,4 +186,11 @@ def create_app(atlas: Atlas | None = None, *, evidence_path: Path | None = None)
     return app
 
 
-__all__ = ["CONTENT_SECURITY_POLICY", "OPENAPI_URL", "SECURITY_HEADERS", "create_app"]
+__all__ = [
+    "CONTENT_SECURITY_POLICY",
+    "LOCAL_HOSTS",
+    "OPENAPI_URL",
+    "SECURITY_HEADERS",
+    "HeadAsGet",
+    "create_app",
+]

@@ -37,6 +37,12 @@ KIND_LABELS: dict[str, str] = {
 """Human name of each record kind (the keys are the schema's ``kind`` values)."""
 
 
+def is_web_url(url: object) -> bool:
+    """``True`` for an ``http://`` or ``https://`` URL: only those become links (a
+    ``javascript:`` or ``data:`` URL in an evidence file is shown as text)."""
+    return isinstance(url, str) and url.lower().startswith(("http://", "https://"))
+
+
 def question_path(question_id: str) -> str:
     """Path of a question page."""
     return "/questions/" + quote(question_id, safe="")
@@ -105,6 +111,7 @@ def environment() -> Environment:
     env.filters["number"] = format_number
     env.filters["kind_label"] = kind_label
     env.filters["breakable"] = breakable
+    env.filters["is_web_url"] = is_web_url
     env.globals["question_path"] = question_path
     env.globals["record_path"] = record_path
     env.globals["estimate_text"] = estimate_text

@@ -1,0 +1,68 @@
+"""The /check page and POST /api/check; Host, HEAD, unsafe URLs and mathtext labels."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from alsatlas.claims import MAX_BYTES
+from alsatlas.cli import app as cli
+from alsatlas.figures.forest import forest_plot
+from alsatlas.presentation.inline_svg import figure_to_svg
+from alsatlas.web.app import create_app
+
+ARTICLE = "ALS is not an autoimmune disease. <script>alert(1)</script> Lupus raises ALS risk."
+
+
+def test_api_check_is_the_json_of_the_cli(client: TestClient) -> None:
+    plain = client.post("/api/check", content=ARTICLE, headers={"content-type": "text/plain"})
+    as_json = client.post("/api/check", json={"text": ARTICLE})
+    assert plain.status_code == as_json.status_code == 200
+    cli_out = CliRunner().invoke(cli, ["check", "-", "--format", "json"], input=ARTICLE)
+    expected = json.loads(cli_out.output)
+    expected["source"] = "<request>"
+    assert plain.json() == as_json.json() == expected
+
+
+def test_api_check_refuses_bad_bodies_clearly(client: TestClient) -> None:
+    r = client.post("/api/check", json={"txt": "x"})
+    assert r.status_code == 422 and "text" in r.json()["detail"]
+    r = client.post("/api/check", content=b"\xff\xfe", headers={"content-type": "text/plain"})
+    assert r.status_code == 422 and "UTF-8" in r.json()["detail"]
+    big = b"a" * (MAX_BYTES + 1)
+    r = client.post("/api/check", content=big, headers={"content-type": "text/plain"})
+    assert r.status_code == 413
+
+
+def test_check_page_annotates_an_escaped_article(client: TestClient) -> None:
+    form = client.get("/check")
+    assert form.status_code == 200
+    assert '<form method="post" action="/check"' in form.text and 'name="text"' in form.text
+    r = client.post("/check", data={"text": ARTICLE})
+    assert r.status_code == 200
+    assert "<script>alert(1)</script>" not in r.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
+    assert 'class="badge verdict-supported"' in r.text  # "ALS is not an autoimmune disease"
+    assert client.post("/check", data={"text": " "}).status_code == 422
+
+
+def test_home_page_gives_the_plain_language_answer(client: TestClient) -> None:
+    html = client.get("/").text
+    assert "In plain words:" in html
+    assert 'href="/check"' in html
+
+
+def test_unknown_hosts_are_refused_and_head_is_answered() -> None:
+    c = TestClient(create_app())
+    assert c.get("/", headers={"host": "evil.example"}).status_code == 400
+    head = c.head("/questions/als_autoimmune")
+    assert head.status_code == 200 and head.content == b""
+    assert int(head.headers["content-length"]) > 0
+
+
+def test_a_label_with_mathtext_is_drawn_literally() -> None:
+    fig = forest_plot([0.1, 0.2], [0.01, 0.02], labels=["$\\frac{1}$ study", "B"], ratio=True)
+    svg = figure_to_svg(fig)
+    assert "frac" in svg
