@@ -66,3 +66,26 @@ def test_a_label_with_mathtext_is_drawn_literally() -> None:
     fig = forest_plot([0.1, 0.2], [0.01, 0.02], labels=["$\\frac{1}$ study", "B"], ratio=True)
     svg = figure_to_svg(fig)
     assert "frac" in svg
+
+
+def test_repeated_pages_come_from_the_cache_and_errors_never_do() -> None:
+    from alsatlas.web.app import ResponseCache
+
+    app = create_app()
+    c = TestClient(app)
+    first = c.get("/questions/t1d_als_risk")
+    second = c.get("/questions/t1d_als_risk")
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content
+    assert second.headers["content-security-policy"]
+    assert c.get("/questions/nope").status_code == 404
+    cache = next(m for m in _middlewares(app) if isinstance(m, ResponseCache))
+    assert ("/questions/t1d_als_risk", b"") in cache.entries
+    assert ("/questions/nope", b"") not in cache.entries
+
+
+def _middlewares(app):  # type: ignore[no-untyped-def]
+    layer = app.middleware_stack
+    while layer is not None:
+        yield layer
+        layer = getattr(layer, "app", None)

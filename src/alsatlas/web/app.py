@@ -11,7 +11,7 @@ that lets a browser load styles and images from this site only and run no script
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections import OrderedDict
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -96,13 +96,28 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     return _error_page(request, 500, "Server error", detail)
 
 
-async def _security_headers(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    response = await call_next(request)
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
+class SecurityHeaders:
+    """Add :data:`SECURITY_HEADERS` to every response that does not set them itself (a plain
+    ASGI middleware: it rewrites the start message and never buffers the body)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.extra = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                headers = list(message.get("headers", []))
+                headers += [(k, v) for k, v in self.extra if k not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 class HeadAsGet:
@@ -129,6 +144,44 @@ class HeadAsGet:
             await send(message)
 
         await self.app({**scope, "method": "GET"}, receive, send_no_body)
+
+
+class ResponseCache:
+    """Keep the bytes of successful ``GET`` responses, keyed by path and query, and answer
+    repeats from memory: the explorer serves an immutable evidence base, so a page never
+    changes while the process runs. Bounded to ``max_entries`` (oldest dropped first); request
+    bodies, other methods and responses other than 200 pass through untouched."""
+
+    def __init__(self, app: ASGIApp, max_entries: int = 2048) -> None:
+        self.app = app
+        self.max_entries = max_entries
+        self.entries: OrderedDict[tuple[str, bytes], list[Message]] = OrderedDict()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET":
+            await self.app(scope, receive, send)
+            return
+        key = (scope["path"], scope.get("query_string", b""))
+        cached = self.entries.get(key)
+        if cached is not None:
+            for message in cached:
+                await send(message)
+            return
+        recorded: list[Message] = []
+
+        async def record(message: Message) -> None:
+            if message["type"].startswith("http.response.") and message["type"] != (
+                "http.response.debug"  # a test client's extension, never replayed
+            ):
+                recorded.append(message)
+            await send(message)
+
+        await self.app(scope, receive, record)
+        start = next((m for m in recorded if m["type"] == "http.response.start"), None)
+        if start is not None and start.get("status") == 200:
+            self.entries[key] = recorded
+            while len(self.entries) > self.max_entries:
+                self.entries.popitem(last=False)
 
 
 def _verdict_stylesheet() -> Response:
@@ -169,7 +222,10 @@ def create_app(
     )
     loaded = atlas if atlas is not None else Atlas.load(evidence_path)
     setattr(app.state, STATE_KEY, loaded.warm())
-    app.middleware("http")(_security_headers)
+    app.add_middleware(SecurityHeaders)
+    # outermost first: HEAD as GET, then the Host check, then the cache (unknown hosts never
+    # reach it), then the security headers and the routes
+    app.add_middleware(ResponseCache)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.add_middleware(HeadAsGet)
     app.add_exception_handler(ExplorerError, _explorer_error)
@@ -192,5 +248,7 @@ __all__ = [
     "OPENAPI_URL",
     "SECURITY_HEADERS",
     "HeadAsGet",
+    "ResponseCache",
+    "SecurityHeaders",
     "create_app",
 ]
