@@ -38,6 +38,7 @@ from alsatlas.cli.app import app
 from alsatlas.errors import AlsatlasInputError, StatsInputError
 from alsatlas.figures.forest import forest_plot
 from alsatlas.figures.funnel import funnel_plot
+from alsatlas.presentation.meta_summary import fit_summary
 from alsatlas.stats.effects_generic import effects_from_ci, effects_from_ratio_ci, effects_from_se
 from alsatlas.stats.escalc import MEASURES_2X2, RATIO_MEASURES, escalc_2x2
 from alsatlas.stats.influence import influence
@@ -290,27 +291,6 @@ def effect_input(
     )
 
 
-def _exp_block(summary: dict[str, Any]) -> dict[str, float | None]:
-    def ex(key: str) -> float | None:
-        value = summary.get(key)
-        return None if value is None else math.exp(float(value))
-
-    return {
-        "estimate": ex("estimate"),
-        "ci_lb": ex("ci_lb"),
-        "ci_ub": ex("ci_ub"),
-        "pi_lb": ex("pi_lb"),
-        "pi_ub": ex("pi_ub"),
-    }
-
-
-def _summary(fit: RMAResult, ratio: bool) -> dict[str, Any]:
-    out = fit.to_dict()
-    if ratio:
-        out["exp"] = _exp_block(out)
-    return out
-
-
 def _fit(table: CsvTable, eff: EffectInput, **kwargs: Any) -> RMAResult:
     """``rma`` on the file's effect sizes; option errors name the option, data errors the line."""
     try:
@@ -349,10 +329,10 @@ def _subgroups(
             except StatsInputError as sub_exc:
                 summaries[group] = {"k": len(idx), "note": sub_exc.reason}
             else:
-                summaries[group] = _summary(fits[group], eff.ratio)
+                summaries[group] = fit_summary(fits[group], eff.ratio)
         return fits, summaries, {"error": exc.reason}
     fits = dict(zip(res.groups, res.fits, strict=True))
-    summaries = {g: _summary(f, eff.ratio) for g, f in fits.items()}
+    summaries = {g: fit_summary(f, eff.ratio) for g, f in fits.items()}
     difference: dict[str, Any] = {
         "Q_between": res.Q_between,
         "df": res.Q_between_df,
@@ -425,7 +405,7 @@ def _diagnostics(
             out[name] = {"tau": res.tau, "pval": res.pval, "exact": res.exact}
         else:
             tf = res
-            filled = _summary(res.fit, eff.ratio)
+            filled = fit_summary(res.fit, eff.ratio)
             out[name] = {
                 "estimator": res.estimator,
                 "side": res.side,
@@ -650,7 +630,7 @@ def meta(
             "measure": eff.measure,
             "scale": "log" if eff.ratio else "identity",
         }
-        payload.update(_summary(fit, eff.ratio))
+        payload.update(fit_summary(fit, eff.ratio))
         if mod_names:
             payload["terms"] = ["intrcpt", *mod_names]
         subgroup_fits: dict[str, RMAResult] = {}
