@@ -89,3 +89,17 @@ def _middlewares(app):  # type: ignore[no-untyped-def]
     while layer is not None:
         yield layer
         layer = getattr(layer, "app", None)
+
+
+def test_evidence_filters_by_level_design_and_year(client: TestClient) -> None:
+    body = client.get("/api/evidence", params={"level": "secondary"}).json()
+    assert body["count"] > 0 and {r["verification"] for r in body["records"]} == {"secondary"}
+    cc = client.get("/api/evidence", params={"design": "case_control"}).json()
+    assert cc["count"] > 0 and {r["design_type"] for r in cc["records"]} == {"case_control"}
+    recent = client.get("/api/evidence", params={"year_min": 2023}).json()
+    assert all(r["citation"]["year"] >= 2023 for r in recent["records"])
+    assert client.get("/api/evidence", params={"level": "gold"}).status_code == 422
+    page = client.get("/evidence", params={"level": "primary", "design": "cohort"})
+    assert page.status_code == 200 and 'name="level"' in page.text
+    bad = client.get("/evidence", params={"year_min": "last year"})
+    assert bad.status_code == 422 and "must be a year" in bad.text

@@ -18,7 +18,7 @@ An unknown id answers 404 and a disease outside the vocabulary 422, both with an
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
@@ -122,13 +122,30 @@ def list_evidence(
         bool, Query(description="A broad disease term also matches its member diseases")
     ] = False,
     verified_only: Annotated[
-        bool, Query(description="Only records whose numbers were verified at the source")
+        bool, Query(description="Only records read on a page (primary or secondary)")
     ] = False,
+    level: Annotated[
+        Literal["primary", "secondary", "unverified"] | None,
+        Query(description="Only records of this verification level"),
+    ] = None,
+    design: Annotated[
+        Literal["cohort", "case_control", "other"] | None,
+        Query(description="Only epidemiological records of this design class"),
+    ] = None,
+    year_min: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    year_max: Annotated[int | None, Query(ge=1900, le=2100)] = None,
 ) -> EvidenceList:
     """Evidence records matching the filters, ordered by kind and id."""
     try:
         flt = evidence_filter(
-            kind=kind, disease=disease, include_members=include_members, verified_only=verified_only
+            kind=kind,
+            disease=disease,
+            include_members=include_members,
+            verified_only=verified_only,
+            level=level,
+            design=design,
+            year_min=year_min,
+            year_max=year_max,
         )
     except UnknownDisease as exc:
         raise BadParameter("disease", str(exc)) from None

@@ -72,6 +72,12 @@ class EvidenceFilter:
     disease_term: str | None = None
     include_members: bool = False
     verified_only: bool = False
+    level: str | None = None
+    """Verification level: ``primary``, ``secondary`` or ``unverified``."""
+    design: str | None = None
+    """Design class of epidemiological records: ``cohort``, ``case_control`` or ``other``."""
+    year_min: int | None = None
+    year_max: int | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -205,6 +211,18 @@ class Atlas:
             records = tuple(r for r in records if r.kind == flt.kind)
         if flt.verified_only:
             records = tuple(r for r in records if r.verified)
+        if flt.level is not None:
+            records = tuple(r for r in records if r.verification == flt.level)
+        if flt.design is not None:
+            records = tuple(r for r in records if getattr(r, "design_type", None) == flt.design)
+        if flt.year_min is not None:
+            records = tuple(r for r in records if (r.citation.year or 0) >= flt.year_min)
+        if flt.year_max is not None:
+            records = tuple(
+                r
+                for r in records
+                if r.citation.year is not None and r.citation.year <= flt.year_max
+            )
         return tuple(sorted(records, key=lambda r: (r.kind, r.id)))
 
 
@@ -214,6 +232,10 @@ def evidence_filter(
     disease: str | None = None,
     include_members: bool = False,
     verified_only: bool = False,
+    level: str | None = None,
+    design: str | None = None,
+    year_min: int | None = None,
+    year_max: int | None = None,
 ) -> EvidenceFilter:
     """Build a filter, resolving ``disease`` through the vocabulary.
 
@@ -234,6 +256,10 @@ def evidence_filter(
         disease_term=term,
         include_members=include_members,
         verified_only=verified_only,
+        level=level or None,
+        design=design or None,
+        year_min=year_min,
+        year_max=year_max,
     )
 
 

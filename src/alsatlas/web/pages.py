@@ -44,6 +44,8 @@ from alsatlas.web.state import get_atlas
 from alsatlas.web.templating import KIND_LABELS, templates
 
 router = APIRouter(include_in_schema=False)
+LEVELS: tuple[str, ...] = ("primary", "secondary", "unverified")
+DESIGNS: dict[str, str] = {"cohort": "cohort", "case_control": "case-control", "other": "other"}
 AtlasDep = Annotated[Atlas, Depends(get_atlas)]
 
 _HIDDEN_FIELDS = frozenset({"id", "kind", "citation", "study_id", "read_from", "extra_sources"})
@@ -167,15 +169,38 @@ def evidence_page(
     disease: Annotated[str | None, Query()] = None,
     include_members: Annotated[bool, Query()] = False,
     verified_only: Annotated[bool, Query()] = False,
+    level: Annotated[str | None, Query()] = None,
+    design: Annotated[str | None, Query()] = None,
+    year_min: Annotated[str | None, Query()] = None,
+    year_max: Annotated[str | None, Query()] = None,
 ) -> HTMLResponse:
     """The evidence browser; a bad filter shows the form with the problem (status 422)."""
     errors: list[str] = []
     if kind and kind not in KIND_LABELS:
         errors.append(f"unknown kind {kind!r}; choose one of the listed kinds")
         kind = None
+    if level and level not in LEVELS:
+        errors.append(f"unknown verification level {level!r}")
+        level = None
+    if design and design not in DESIGNS:
+        errors.append(f"unknown design {design!r}")
+        design = None
+    years: list[int | None] = []
+    for name, value in (("from year", year_min), ("to year", year_max)):
+        if value and not (value.isdigit() and 1900 <= int(value) <= 2100):
+            errors.append(f"{name} must be a year such as 2015, got {value!r}")
+            value = None
+        years.append(int(value) if value else None)
     try:
         flt = evidence_filter(
-            kind=kind, disease=disease, include_members=include_members, verified_only=verified_only
+            kind=kind,
+            disease=disease,
+            include_members=include_members,
+            verified_only=verified_only,
+            level=level,
+            design=design,
+            year_min=years[0],
+            year_max=years[1],
         )
     except UnknownDisease as exc:
         errors.append(str(exc))
@@ -196,6 +221,8 @@ def evidence_page(
         rows=atlas.rows,
         links_of=atlas.links,
         kinds=KIND_LABELS,
+        levels=LEVELS,
+        designs=DESIGNS,
         kind_counts=atlas.evidence.counts(),
         disease_options=sorted(diseases().values(), key=lambda d: d.label.lower()),
         total=len(atlas.evidence),
