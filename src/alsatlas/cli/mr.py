@@ -29,6 +29,7 @@ from rich.table import Table
 from alsatlas.cli.app import app
 from alsatlas.errors import AlsatlasInputError
 from alsatlas.genetics.columns import ColumnMapping
+from alsatlas.genetics.examples import EXAMPLES, example_path
 from alsatlas.genetics.harmonise import HarmonisedData, harmonise, read_harmonised
 from alsatlas.genetics.instruments import (
     list_exposure_sets,
@@ -38,25 +39,7 @@ from alsatlas.genetics.instruments import (
 from alsatlas.genetics.lookup import lookup_variants
 from alsatlas.genetics.sumstats import LoadReport, Sumstats, read_sumstats
 
-EXAMPLES: dict[str, tuple[str, str]] = {
-    "bmi": ("30124842-GCST006900", "body mass index (GCST006900, PMID 30124842) → ALS"),
-    "t2d": ("ebi-a-GCST006867", "type 2 diabetes (GCST006867) → ALS"),
-    "cholesterol": (
-        "34887591-GCST90239676",
-        "total cholesterol (GCST90239676, PMID 34887591) → ALS",
-    ),
-}
-"""``--example`` name → (``id.exposure`` in the shipped look-up file, description)."""
-
-EXAMPLE_FILE = "als_vanrheenen2021_outcome_lookups_bmi_t2d_tc.tsv"
 PROGRESS_MIN_BYTES = 16 << 20
-
-
-def example_path() -> Path:
-    """Path of the shipped van Rheenen 2021 look-up file."""
-    from importlib import resources
-
-    return Path(str(resources.files("alsatlas").joinpath("data", "genetics", EXAMPLE_FILE)))
 
 
 def _parse_overrides(items: list[str] | None, option: str) -> dict[str, str]:
