@@ -42,7 +42,8 @@ def test_an_uploaded_table_is_analysed_with_plots(client: TestClient) -> None:
     )
     assert r.status_code == 200, r.text
     body = r.json()
-    assert "<svg" in body["plots"]["scatter"] and body["plots"]["scatter"].rstrip().endswith("</svg>")
+    scatter = body["plots"]["scatter"]
+    assert "<svg" in scatter and scatter.rstrip().endswith("</svg>")
     ivw = _by_method(body["results"])["ivw"]
     expected = _by_method(_cli("--example", "t2d")["results"])["ivw"]
     assert ivw["b"] == pytest.approx(expected["b"], rel=1e-12)
