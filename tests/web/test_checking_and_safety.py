@@ -103,3 +103,24 @@ def test_evidence_filters_by_level_design_and_year(client: TestClient) -> None:
     assert page.status_code == 200 and 'name="level"' in page.text
     bad = client.get("/evidence", params={"year_min": "last year"})
     assert bad.status_code == 422 and "must be a year" in bad.text
+
+
+def test_downloads_publications_and_api_pointers(client: TestClient) -> None:
+    import csv
+    import io
+
+    tsv = client.get("/evidence/download.tsv", params={"level": "primary"})
+    assert tsv.status_code == 200 and "attachment" in tsv.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(tsv.text), delimiter="\t"))
+    assert rows and {r["verification"] for r in rows} == {"primary"}
+    js = client.get("/evidence/download.json", params={"level": "primary"}).json()
+    assert [r["id"] for r in js] == [r["id"] for r in rows]
+    assert client.get("/evidence/download.csv").text.startswith("id,kind,study_id")
+    assert client.get("/evidence/download.xls").status_code == 404
+    page = client.get("/publications/Mariosa2015")
+    assert page.status_code == 200 and "PMID 25600257" in page.text
+    assert client.get("/publications/nope").status_code == 404
+    assert 'href="/evidence/download.tsv' in client.get("/evidence").text
+    r = client.get("/openapi.json", follow_redirects=False)
+    assert r.status_code == 307 and r.headers["location"] == "/api/openapi.json"
+    assert "/api/openapi.json" in client.get("/docs").text

@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from alsatlas import __version__
 from alsatlas.presentation.palette import verdict_css
-from alsatlas.web import api, checking, mr, pages, rerun
+from alsatlas.web import api, checking, downloads, mr, pages, rerun
 from alsatlas.web.atlas import Atlas
 from alsatlas.web.errors import BadParameter, ExplorerError, NotFound
 from alsatlas.web.responses import ErrorBody
@@ -235,6 +235,7 @@ def create_app(
     app.include_router(checking.api)
     app.include_router(rerun.api)
     app.include_router(mr.api)
+    app.include_router(downloads.router)
     app.include_router(pages.router)
     app.include_router(checking.pages)
     app.include_router(rerun.pages)
