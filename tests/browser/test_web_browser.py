@@ -121,3 +121,80 @@ def test_click_from_index_to_a_question_and_the_evidence(base_url: str) -> None:
     assert errors == []
     assert foreign == []
     assert (ARTIFACTS / "web.png").stat().st_size > 10_000
+
+
+def test_rerun_check_and_mr_by_clicking(base_url: str) -> None:
+    """Re-run (uncheck a study, change the estimator: the numbers are the CLI's), paste an
+    article into the checker, paste a table into MR; no console errors, screenshots kept."""
+    import json as _json
+
+    from playwright.sync_api import sync_playwright
+    from typer.testing import CliRunner
+
+    from alsatlas.cli import app as cli
+    from alsatlas.genetics.examples import EXAMPLES, example_path
+
+    errors: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            collect_page_errors(page, errors)
+            page.goto(base_url + "/questions/t1d_als_risk", wait_until="load")
+            page.get_by_role("link", name="Re-run this meta-analysis").click()
+            page.wait_for_load_state("load")
+            boxes = page.locator('input[name="include"]')
+            assert boxes.count() == 2
+            page.select_option("#method", "DL")
+            page.get_by_role("button", name="Pool these studies").click()
+            page.wait_for_load_state("load")
+            text = page.locator("p.pooled").inner_text()
+            table = "study,or,lo,hi\nK,1.66,0.85,3.21\nM,5.38,1.87,15.51\n"
+            ARTIFACTS.mkdir(exist_ok=True)
+            csv_path = ARTIFACTS / "rerun-rows.csv"
+            csv_path.write_text(table)
+            out = CliRunner().invoke(
+                cli,
+                [
+                    "meta",
+                    str(csv_path),
+                    "--estimate",
+                    "or",
+                    "--ci-lb",
+                    "lo",
+                    "--ci-ub",
+                    "hi",
+                    "--log",
+                    "--measure",
+                    "OR",
+                    "--method",
+                    "DL",
+                    "--format",
+                    "json",
+                ],
+            )
+            expected = _json.loads(out.output)["exp"]["estimate"]
+            assert f"OR {expected:.2f}" in text, (text, expected)
+            assert page.locator("figure.plot svg").count() == 1
+            page.screenshot(path=str(ARTIFACTS / "web-rerun.png"), full_page=True)
+
+            page.goto(base_url + "/check", wait_until="load")
+            page.fill("#text", "ALS is not an autoimmune disease. Lupus triples the risk of ALS.")
+            page.get_by_role("button", name="Check the claims").click()
+            page.wait_for_load_state("load")
+            assert page.locator("mark.claim").count() == 2
+            assert page.locator(".badge.verdict-supported").count() >= 1
+            page.screenshot(path=str(ARTIFACTS / "web-check.png"), full_page=True)
+
+            lines = example_path().read_text().splitlines()
+            pasted = "\n".join([lines[0], *(x for x in lines[1:] if EXAMPLES["bmi"][0] in x)])
+            page.goto(base_url + "/mr", wait_until="load")
+            page.fill("#table", pasted)
+            page.get_by_role("button", name="Run MR").click()
+            page.wait_for_load_state("load")
+            assert page.locator("h2", has_text="Results").is_visible()
+            assert page.locator("figure.plot svg").count() == 1
+            page.screenshot(path=str(ARTIFACTS / "web-mr.png"), full_page=True)
+        finally:
+            browser.close()
+    assert not errors, errors

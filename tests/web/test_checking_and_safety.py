@@ -124,3 +124,9 @@ def test_downloads_publications_and_api_pointers(client: TestClient) -> None:
     r = client.get("/openapi.json", follow_redirects=False)
     assert r.status_code == 307 and r.headers["location"] == "/api/openapi.json"
     assert "/api/openapi.json" in client.get("/docs").text
+
+
+def test_refusals_carry_the_security_headers() -> None:
+    r = TestClient(create_app()).get("/", headers={"host": "evil.example"})
+    assert r.status_code == 400
+    assert r.headers["content-security-policy"] and r.headers["x-content-type-options"]

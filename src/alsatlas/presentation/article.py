@@ -13,9 +13,11 @@ from alsatlas.claims.article import ArticleCheck
 from alsatlas.presentation.palette import verdict_css
 from alsatlas.presentation.templating import slug
 
-_CSS = """
+_PAGE_CSS = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
   line-height: 1.6; color: #1d2329; }
+"""
+_CSS = """
 .article { white-space: pre-wrap; }
 mark.claim { background: #fff6d6; border-bottom: 2px solid #c99410; padding: 0 .1em; }
 aside.rating { display: block; margin: .3rem 0 .8rem 1.5rem; padding: .4rem .8rem;
@@ -62,7 +64,7 @@ def render_article(result: ArticleCheck, text: str) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>Claims checked: {escape(result.source)}</title>\n"
-        f"<style>{_CSS}{verdict_css()}</style>\n</head>\n<body>\n"
+        f"<style>{_PAGE_CSS}{_CSS}{verdict_css()}</style>\n</head>\n<body>\n"
         f"<h1>Claims checked: {escape(result.source)}</h1>\n"
         f'<p class="meta">{n} claim(s) in {len(result.claims)} sentence(s), each rated '
         "against the alsatlas evidence base.</p>\n"
@@ -70,7 +72,7 @@ def render_article(result: ArticleCheck, text: str) -> str:
     )
 
 
-ARTICLE_CSS = _CSS
+ARTICLE_CSS = _CSS + ".check-form label, .rerun-form label { display: block; }\n"
 """The styles of the annotated article (for a face that embeds the fragment)."""
 
 __all__ = ["ARTICLE_CSS", "article_fragment", "render_article", "verdict_label"]

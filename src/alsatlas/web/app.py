@@ -222,12 +222,12 @@ def create_app(
     )
     loaded = atlas if atlas is not None else Atlas.load(evidence_path)
     setattr(app.state, STATE_KEY, loaded.warm())
-    app.add_middleware(SecurityHeaders)
-    # outermost first: HEAD as GET, then the Host check, then the cache (unknown hosts never
-    # reach it), then the security headers and the routes
+    # from the outside in: security headers, HEAD as GET, the Host check, the cache (unknown
+    # hosts never reach it), the routes
     app.add_middleware(ResponseCache)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.add_middleware(HeadAsGet)
+    app.add_middleware(SecurityHeaders)  # outermost of ours: refusals carry the headers too
     app.add_exception_handler(ExplorerError, _explorer_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _server_error)
