@@ -40,8 +40,17 @@ def serve(
         err.print(f"error: {exc}", markup=False)
         raise typer.Exit(2) from None
     err.print(f"alsatlas explorer on http://{host}:{port}/ (Ctrl+C stops it)", markup=False)
-    # idle keep-alive connections are closed after 5 s (uvicorn's default, stated here)
-    uvicorn.run(application, host=host, port=port, log_level="info", timeout_keep_alive=5)
+    from alsatlas.web.server import HeaderTimeoutProtocol
+
+    # idle keep-alive connections close after 5 s; a request head must arrive within 10 s
+    uvicorn.run(
+        application,
+        host=host,
+        port=port,
+        log_level="info",
+        timeout_keep_alive=5,
+        http=HeaderTimeoutProtocol,
+    )
 
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "serve"]
