@@ -101,6 +101,9 @@ class Atlas:
         default_factory=dict, init=False, repr=False
     )
     _figure_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _question_locks: dict[str, threading.Lock] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     @classmethod
     def load(cls, evidence_path: Path | None = None) -> Atlas:
@@ -188,7 +191,12 @@ class Atlas:
         a = self.answer(question_id)
         if a is None:
             return ()
-        with self._figure_lock:
+        cached = self._figure_cache.get(question_id)
+        if cached is not None:
+            return cached
+        with self._figure_lock:  # held only to find the question's own lock
+            lock = self._question_locks.setdefault(question_id, threading.Lock())
+        with lock:  # one drawing per question; other questions draw at the same time
             cached = self._figure_cache.get(question_id)
             if cached is None:
                 cached = self.figures_for(a)
