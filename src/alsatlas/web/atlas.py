@@ -101,9 +101,7 @@ class Atlas:
         default_factory=dict, init=False, repr=False
     )
     _figure_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
-    _question_locks: dict[str, threading.Lock] = field(
-        default_factory=dict, init=False, repr=False
-    )
+    _question_locks: dict[str, threading.Lock] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def load(cls, evidence_path: Path | None = None) -> Atlas:
