@@ -19,6 +19,7 @@ errors with record id and field, then the cross-field rules of :mod:`alsatlas.ev
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -33,8 +34,29 @@ from alsatlas.evidence.rules import Located, check_records
 from alsatlas.evidence.schema import Citation, Record
 
 _RECORD_ADAPTER: TypeAdapter[Record] = TypeAdapter(Record)
-_YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""LibYAML's safe loader where PyYAML was built with it (same results, faster)."""
+_BASE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_BASE_LOADER):  # type: ignore[valid-type,misc]
+    """LibYAML's safe loader where PyYAML was built with it, refusing duplicate mapping keys
+    (YAML 1.2 requires unique keys; PyYAML would silently keep the last one)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _UniqueKeyLoader.construct_mapping
+)
+_YAML_LOADER: type[yaml.SafeLoader] = _UniqueKeyLoader
 _SUFFIXES = (".yaml", ".yml")
 
 
@@ -44,12 +66,51 @@ def shipped_evidence_dir() -> Path:
 
 
 def evidence_files(path: Path) -> list[Path]:
-    """The ``*.yaml``/``*.yml`` files under ``path`` (or ``path`` itself), sorted."""
+    """The ``*.yaml``/``*.yml`` files under ``path`` (or ``path`` itself), sorted.
+
+    Raises
+    ------
+    EvidenceError
+        When ``path`` does not exist or is neither a file nor a folder (a device, a pipe).
+    """
+    files, problems = scan_evidence(path)
+    if problems and not files and problems[0].file == str(path):
+        raise problems[0]
+    return files
+
+
+def scan_evidence(path: Path) -> tuple[list[Path], list[EvidenceError]]:
+    """The evidence files under ``path`` and what could not be read on the way: folders that
+    cannot be listed and links to nothing are errors, never silently skipped."""
     if path.is_file():
-        return [path]
+        return [path], []
+    if not path.exists():
+        return [], [EvidenceError("no such file or folder", file=str(path))]
     if not path.is_dir():
-        raise EvidenceError("no such file or folder", file=str(path))
-    return sorted(p for p in path.rglob("*") if p.suffix in _SUFFIXES and p.is_file())
+        return [], [
+            EvidenceError("not a file or folder (a device, pipe or socket)", file=str(path))
+        ]
+    problems: list[EvidenceError] = []
+    files: list[Path] = []
+
+    def unreadable(exc: OSError) -> None:
+        problems.append(
+            EvidenceError(f"cannot list the folder: {exc.strerror or exc}", file=exc.filename)
+        )
+
+    for folder, dirs, names in os.walk(path, onerror=unreadable):
+        dirs.sort()
+        for name in names:
+            candidate = Path(folder) / name
+            if candidate.suffix not in _SUFFIXES:
+                continue
+            if candidate.is_symlink() and not candidate.exists():
+                problems.append(EvidenceError("a link to nothing", file=str(candidate)))
+            elif candidate.is_file():
+                files.append(candidate)
+            else:
+                problems.append(EvidenceError("not a regular file", file=str(candidate)))
+    return sorted(files), problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,12 +255,11 @@ def read_evidence(path: Path | None = None) -> ReadResult:
     back in :attr:`ReadResult.errors`, in file order.
     """
     root = shipped_evidence_dir() if path is None else Path(path)
-    try:
-        files = evidence_files(root)
-    except EvidenceError as exc:
-        return ReadResult((), (exc,), ())
+    files, problems = scan_evidence(root)
+    if not files and problems:
+        return ReadResult((), tuple(problems), ())
     located: list[Located] = []
-    errors: list[EvidenceError] = []
+    errors: list[EvidenceError] = list(problems)
     names: list[str] = []
     for file in files:
         name = _display(file, root)
@@ -219,5 +279,6 @@ __all__ = [
     "parse_document",
     "read_evidence",
     "read_file",
+    "scan_evidence",
     "shipped_evidence_dir",
 ]
