@@ -10,8 +10,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from alsatlas.cli.app import app
+from alsatlas.cli.console import DataConsole
 from alsatlas.errors import AlsatlasError
 from alsatlas.evidence import EvidenceBase, InvalidEvidence, load_evidence
 from alsatlas.synthesis import QUESTIONS, Answer, answer, answer_all, methods_text
@@ -39,7 +41,9 @@ FormatOption = Annotated[AskFormat, typer.Option("--format", "-f", help="text or
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    Console(stderr=True, highlight=False, soft_wrap=True).print(f"error: {message}", markup=False)
+    DataConsole(stderr=True, highlight=False, soft_wrap=True).print(
+        f"error: {message}", markup=False
+    )
     return typer.Exit(code)
 
 
@@ -62,10 +66,12 @@ def _ratio(estimate: float | None, lb: float | None, ub: float | None) -> str:
 
 
 def _print_answer(console: Console, a: Answer, *, detail: bool) -> None:
-    console.print(f"[bold]{a.question.title}[/bold]  [dim]({a.question.id})[/dim]")
+    console.print(Text.assemble((a.question.title, "bold"), "  ", (f"({a.question.id})", "dim")))
     console.print(f"  claim: {a.question.claim}", markup=False)
     console.print(
-        f"  verdict: [bold]{a.verdict}[/bold]   certainty: [bold]{a.certainty.level}[/bold]"
+        Text.assemble(
+            "  verdict: ", (a.verdict, "bold"), "   certainty: ", (a.certainty.level, "bold")
+        )
     )
     console.print(f"  why: {a.verdict_reason}", markup=False)
     console.print(f"  {a.plain_summary}", markup=False, style="italic")
@@ -151,7 +157,7 @@ def questions(
         table.add_column(col)
     for a in answers:
         table.add_row(a.question.id, a.question.plain, a.verdict, a.certainty.level)
-    Console().print(table)
+    DataConsole().print(table)
 
 
 @app.command()
@@ -169,4 +175,4 @@ def ask(
     if output == AskFormat.json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
         return
-    _print_answer(Console(soft_wrap=True), result, detail=True)
+    _print_answer(DataConsole(soft_wrap=True), result, detail=True)

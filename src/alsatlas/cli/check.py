@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from alsatlas.cli.app import app
 from alsatlas.cli.ask import PathOption, fail, load_base
+from alsatlas.cli.console import DataConsole
 from alsatlas.errors import AlsatlasError
 
 
@@ -56,7 +56,7 @@ def check(
     except AlsatlasError as exc:
         raise fail(str(exc)) from None
     if output is CheckFormat.table:
-        console = Console(soft_wrap=True, highlight=False)
+        console = DataConsole(soft_wrap=True, highlight=False)
         if not result.claims:
             console.print("No claim about ALS and the immune system was found.", markup=False)
             return

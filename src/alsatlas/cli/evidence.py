@@ -11,10 +11,10 @@ from typing import Annotated, Any
 
 import polars as pl
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from alsatlas.cli.app import app
+from alsatlas.cli.console import DataConsole
 from alsatlas.errors import AlsatlasError
 from alsatlas.evidence import (
     TABLES,
@@ -67,7 +67,9 @@ COLUMNS = (
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    Console(stderr=True, highlight=False, soft_wrap=True).print(f"error: {message}", markup=False)
+    DataConsole(stderr=True, highlight=False, soft_wrap=True).print(
+        f"error: {message}", markup=False
+    )
     return typer.Exit(code)
 
 
@@ -182,7 +184,7 @@ def list_records(
     if output is OutputFormat.tsv:
         typer.echo(render_tsv(frame), nl=False)
         return
-    console = Console(highlight=False, width=max(Console().width, 140))
+    console = DataConsole(highlight=False, width=max(DataConsole().width, 140))
     table = Table(title=f"{frame.height} evidence record(s)")
     for column in ("id", "citation", "about", "effect", "verification"):
         table.add_column(column, overflow="fold", no_wrap=column == "id")

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from alsatlas.cli.console import DataConsole
 from alsatlas.cli.evidence import _fail, evidence_app
 from alsatlas.errors import AlsatlasError
 from alsatlas.evidence import EvidenceBase, InvalidEvidence, load_evidence
@@ -39,7 +39,7 @@ def _short(value: Any) -> str:
 
 
 def _print(records: RecordDiff, answers: tuple[AnswerChange, ...] | None, note: str | None) -> None:
-    out = Console(highlight=False, soft_wrap=True)
+    out = DataConsole(highlight=False, soft_wrap=True)
     out.print(
         f"records: {records.old_count} -> {records.new_count}; {len(records.added)} added, "
         f"{len(records.removed)} removed, {len(records.changed)} changed",

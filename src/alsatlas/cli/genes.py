@@ -7,10 +7,11 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from alsatlas.cli.app import app
+from alsatlas.cli.console import DataConsole
 from alsatlas.errors import AlsatlasInputError
 from alsatlas.genetics.genesets import (
     IMMUNE_SYSTEM_PROCESS,
@@ -60,8 +61,8 @@ def overlap_command(
     output_format: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """Hypergeometric test of ALS genes among immune-system genes, listing the shared genes."""
-    out = Console()
-    err = Console(stderr=True)
+    out = DataConsole()
+    err = DataConsole(stderr=True)
     try:
         if output_format not in ("table", "json"):
             raise AlsatlasInputError("--format must be table or json", field="format")
@@ -116,5 +117,5 @@ def overlap_command(
                     + ", ".join(r.query_not_in_background)
                 )
     except AlsatlasInputError as exc:
-        err.print(f"[red]error:[/red] {exc.message}", highlight=False, soft_wrap=True)
+        err.print(Text.assemble(("error:", "red"), f" {exc.message}"))
         raise typer.Exit(code=2) from exc

@@ -35,6 +35,7 @@ from rich.console import Console
 from rich.table import Table
 
 from alsatlas.cli.app import app
+from alsatlas.cli.console import DataConsole
 from alsatlas.errors import AlsatlasInputError, StatsInputError
 from alsatlas.figures.forest import forest_plot
 from alsatlas.figures.funnel import funnel_plot
@@ -591,7 +592,7 @@ def meta(
     ),
 ) -> None:
     """Meta-analysis of a CSV file (metafor's rma with its defaults: REML, z test)."""
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err = DataConsole(stderr=True, highlight=False, soft_wrap=True)
     try:
         if output_format not in ("table", "json"):
             raise AlsatlasInputError(
@@ -674,7 +675,7 @@ def meta(
             sys.stdout.write(json.dumps(_json_ready(payload), indent=2, allow_nan=False) + "\n")
         else:
             width = None if sys.stdout.isatty() else 160
-            _print_tables(Console(highlight=False, width=width), payload, labels)
+            _print_tables(DataConsole(highlight=False, width=width), payload, labels)
     except AlsatlasInputError as exc:
         err.print(f"error: {exc.message}", markup=False)
         raise typer.Exit(code=2) from None

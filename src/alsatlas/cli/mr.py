@@ -25,8 +25,10 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from alsatlas.cli.app import app
+from alsatlas.cli.console import DataConsole
 from alsatlas.errors import AlsatlasInputError
 from alsatlas.genetics.columns import ColumnMapping
 from alsatlas.genetics.examples import EXAMPLES, example_path
@@ -298,8 +300,8 @@ def mr_command(
     list_sets: bool = typer.Option(False, "--list-sets", help="List shipped instrument sets."),
 ) -> None:
     """Two-sample Mendelian randomization: harmonise, estimate, report."""
-    out = Console()
-    err = Console(stderr=True)
+    out = DataConsole()
+    err = DataConsole(stderr=True)
     try:
         if list_sets:
             _print_sets(out)
@@ -435,7 +437,7 @@ def mr_command(
                 out.print(table)
             _print_table(out, payload)
     except AlsatlasInputError as exc:
-        err.print(f"[red]error:[/red] {exc.message}", highlight=False, soft_wrap=True)
+        err.print(Text.assemble(("error:", "red"), f" {exc.message}"))
         raise typer.Exit(code=2) from exc
 
 

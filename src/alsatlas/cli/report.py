@@ -16,6 +16,7 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from rich.text import Text
 
 from alsatlas.cli.app import app
 from alsatlas.errors import AlsatlasError
@@ -59,7 +60,7 @@ def report(
             inputs = shipped_inputs(on_progress=bar("Loading evidence"))
             files = build_report(out, inputs, on_progress=bar("Building report"))
     except AlsatlasError as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        console.print(Text.assemble(("error:", "red"), f" {exc}"), markup=False)
         raise typer.Exit(code=1) from exc
     verdicts = len(files.view.questions)
     typer.echo(f"Wrote {files.html} ({verdicts} questions)")

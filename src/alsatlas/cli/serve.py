@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 import uvicorn
-from rich.console import Console
 
 from alsatlas.cli.app import app
+from alsatlas.cli.console import DataConsole
 from alsatlas.errors import AlsatlasError
 
 DEFAULT_HOST = "127.0.0.1"
@@ -30,7 +30,7 @@ def serve(
     """Serve the explorer: answered questions, the evidence browser and the JSON API."""
     from alsatlas.web import create_app
 
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err = DataConsole(stderr=True, highlight=False, soft_wrap=True)
     try:
         from alsatlas.web.app import LOCAL_HOSTS
 

@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from alsatlas.cli.app import app
+from alsatlas.cli.console import DataConsole
 from alsatlas.evidence import EVIDENCE_VERSION, read_evidence
 from alsatlas.evidence.schema import VERIFICATION_LEVELS
 
@@ -24,7 +24,7 @@ def validate(
     ] = None,
 ) -> None:
     """Validate evidence YAML: schema, CIs, ids, vocabulary terms; report every error."""
-    out = Console(highlight=False, soft_wrap=True)
+    out = DataConsole(highlight=False, soft_wrap=True)
     try:
         result = read_evidence(path)
     except Exception as exc:  # never show a traceback to the user
