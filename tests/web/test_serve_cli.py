@@ -64,5 +64,5 @@ def test_serve_rejects_a_bad_port(calls: dict[str, Any]) -> None:
 def test_serve_reports_broken_evidence(tmp_path: Path) -> None:
     (tmp_path / "broken.yaml").write_text("study_id: [unclosed\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["serve", "--evidence", str(tmp_path)])
-    assert result.exit_code == 2
+    assert result.exit_code == 1  # broken evidence is a finding (alsatlas.cli.exits)
     assert "error:" in result.output

@@ -18,8 +18,17 @@ from alsatlas.cli.app import app
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: Ctrl+C ends any command with one line and exit code 130
+    (:mod:`alsatlas.cli.exits`), never a traceback."""
+    import sys
+
+    from alsatlas.cli.exits import INTERRUPTED
+
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(INTERRUPTED)
 
 
 __all__ = ["app", "main"]

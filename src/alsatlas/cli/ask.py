@@ -14,6 +14,7 @@ from rich.text import Text
 
 from alsatlas.cli.app import app
 from alsatlas.cli.console import DataConsole
+from alsatlas.cli.exits import FINDINGS, INPUT_ERROR
 from alsatlas.errors import AlsatlasError
 from alsatlas.evidence import EvidenceBase, InvalidEvidence, load_evidence
 from alsatlas.synthesis import QUESTIONS, Answer, answer, answer_all, methods_text
@@ -40,7 +41,7 @@ PathOption = Annotated[
 FormatOption = Annotated[AskFormat, typer.Option("--format", "-f", help="text or json.")]
 
 
-def fail(message: str, code: int = 2) -> typer.Exit:
+def fail(message: str, code: int = INPUT_ERROR) -> typer.Exit:
     DataConsole(stderr=True, highlight=False, soft_wrap=True).print(
         f"error: {message}", markup=False
     )
@@ -53,7 +54,8 @@ def load_base(path: Path | None) -> EvidenceBase:
     except InvalidEvidence as exc:
         raise fail(
             f"{len(exc.errors)} validation error(s), first: {exc.message}; "
-            "run `alsatlas validate` for all"
+            "run `alsatlas validate` for all",
+            code=FINDINGS,
         ) from exc
     except AlsatlasError as exc:
         raise fail(str(exc)) from exc

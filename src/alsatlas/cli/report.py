@@ -19,7 +19,8 @@ from rich.progress import (
 from rich.text import Text
 
 from alsatlas.cli.app import app
-from alsatlas.errors import AlsatlasError
+from alsatlas.cli.exits import FINDINGS, INPUT_ERROR
+from alsatlas.errors import AlsatlasError, EvidenceError
 
 
 @app.command()
@@ -61,7 +62,8 @@ def report(
             files = build_report(out, inputs, on_progress=bar("Building report"))
     except AlsatlasError as exc:
         console.print(Text.assemble(("error:", "red"), f" {exc}"), markup=False)
-        raise typer.Exit(code=1) from exc
+        code = FINDINGS if isinstance(exc, EvidenceError) else INPUT_ERROR
+        raise typer.Exit(code=code) from exc
     verdicts = len(files.view.questions)
     typer.echo(f"Wrote {files.html} ({verdicts} questions)")
     typer.echo(f"Wrote {len(files.tables)} table files under {files.out_dir / 'tables'}")

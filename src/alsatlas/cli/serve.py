@@ -10,7 +10,8 @@ import uvicorn
 
 from alsatlas.cli.app import app
 from alsatlas.cli.console import DataConsole
-from alsatlas.errors import AlsatlasError
+from alsatlas.cli.exits import FINDINGS, INPUT_ERROR
+from alsatlas.errors import AlsatlasError, EvidenceError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -38,7 +39,8 @@ def serve(
         application = create_app(evidence_path=evidence, allowed_hosts=hosts)
     except AlsatlasError as exc:
         err.print(f"error: {exc}", markup=False)
-        raise typer.Exit(2) from None
+        code = FINDINGS if isinstance(exc, EvidenceError) else INPUT_ERROR
+        raise typer.Exit(code) from None
     err.print(f"alsatlas explorer on http://{host}:{port}/ (Ctrl+C stops it)", markup=False)
     from alsatlas.web.server import HeaderTimeoutProtocol
 
