@@ -11,6 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from alsatlas.atomic import write_text_atomic
 from alsatlas.cli.app import app
 from alsatlas.cli.ask import PathOption, fail, load_base
 from alsatlas.cli.console import DataConsole
@@ -86,9 +87,7 @@ def check(
         typer.echo(text, nl=False)
         return
     try:
-        tmp = out.with_name(f".{out.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out)
+        write_text_atomic(out, text)
     except OSError as exc:
         raise fail(f"{out}: cannot write ({exc.strerror})") from None
     typer.echo(f"Wrote {out}")

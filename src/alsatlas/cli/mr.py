@@ -27,6 +27,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from rich.table import Table
 from rich.text import Text
 
+from alsatlas.atomic import atomic_path
 from alsatlas.cli.app import app
 from alsatlas.cli.console import DataConsole
 from alsatlas.errors import AlsatlasInputError
@@ -417,7 +418,8 @@ def mr_command(
                 outcome_label=outcome.name,
             )
         if harmonised_out is not None:
-            h.data.write_csv(harmonised_out, separator="\t", null_value="NA")
+            with atomic_path(harmonised_out) as tmp:
+                h.data.write_csv(tmp, separator="\t", null_value="NA")
         report_obj, payload = run_analysis(
             h,
             methods=method_list,

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator
 
+from alsatlas.atomic import atomic_path
 from alsatlas.errors import AlsatlasInputError
 
 #: Colours (colour-blind safe, Okabe-Ito).
@@ -98,8 +99,11 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
             f"unsupported figure format {out.suffix!r}; use .svg, .png or .pdf", file=str(out)
         )
     metadata: dict[str, str | None] = {"Date": None} if fmt == "svg" else {}
-    with rc_context({"svg.fonttype": "none", "svg.hashsalt": "alsatlas"}):
-        fig.savefig(out, format=fmt, bbox_inches="tight", dpi=150, metadata=metadata)
+    with (
+        rc_context({"svg.fonttype": "none", "svg.hashsalt": "alsatlas"}),
+        atomic_path(out) as tmp,
+    ):
+        fig.savefig(tmp, format=fmt, bbox_inches="tight", dpi=150, metadata=metadata)
     return out
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from alsatlas import __version__
+from alsatlas.atomic import write_text_atomic
 from alsatlas.evidence.citations import references, render
 from alsatlas.evidence.schema import Record
 from alsatlas.presentation.figures import answer_figures
@@ -66,7 +67,7 @@ def write_references(records: tuple[CitedRecord, ...], directory: Path) -> tuple
         ("csljson", "references.csl.json"),
     ):
         path = directory / name
-        path.write_text(render(refs, fmt), encoding="utf-8")  # type: ignore[arg-type]
+        write_text_atomic(path, render(refs, fmt))  # type: ignore[arg-type]
         written.append(path)
     return tuple(written)
 
@@ -134,12 +135,12 @@ def build_report(
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path = out_dir / REPORT_FILE
-    html_path.write_text(render_html(view), encoding="utf-8")
+    write_text_atomic(html_path, render_html(view))
     advance("Rendered report.html")
     table_paths = write_tables(view.tables, out_dir / TABLES_DIR)
     table_paths += write_references(inputs.records, out_dir / TABLES_DIR)
     answers_path = out_dir / ANSWERS_FILE
-    answers_path.write_text(answers_json(inputs, stamp), encoding="utf-8")
+    write_text_atomic(answers_path, answers_json(inputs, stamp))
     advance("Wrote tables and answers.json")
     return ReportFiles(out_dir, html_path, table_paths, view, answers_path)
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from alsatlas.atomic import atomic_path, write_text_atomic
 from alsatlas.presentation.tables import CellValue, Table
 
 
@@ -64,14 +65,15 @@ def write_tables(tables: tuple[Table, ...], directory: Path) -> tuple[Path, ...]
     written: list[Path] = []
     for table in tables:
         json_path = directory / f"{table.name}.json"
-        json_path.write_text(
+        write_text_atomic(
+            json_path,
             json.dumps(table_to_json(table), indent=1, ensure_ascii=False, allow_nan=False) + "\n",
-            encoding="utf-8",
         )
         tsv_path = directory / f"{table.name}.tsv"
-        tsv_path.write_text(table_to_tsv(table), encoding="utf-8")
+        write_text_atomic(tsv_path, table_to_tsv(table))
         parquet_path = directory / f"{table.name}.parquet"
-        table_to_frame(table).write_parquet(parquet_path)
+        with atomic_path(parquet_path) as tmp:
+            table_to_frame(table).write_parquet(tmp)
         written.extend((json_path, tsv_path, parquet_path))
     return tuple(written)
 

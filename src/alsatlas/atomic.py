@@ -1,0 +1,55 @@
+"""Atomic output files: a reader sees the old file or the whole new one, never a partial one.
+
+Each writer goes to a hidden temporary file in the destination's own folder and is moved over
+the destination with :func:`os.replace`, which POSIX makes atomic within one file system. If
+writing fails (a full disk, an interrupt, an error while rendering), the temporary file is
+removed and the destination keeps its previous content.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+# mkstemp creates 0600 files; outputs get the mode a plain open() would give (0666 less umask).
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+_FILE_MODE = 0o666 & ~_UMASK
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on a clean exit it replaces ``path``.
+
+    For writers that take a file name (matplotlib's ``savefig``, polars' ``write_parquet``).
+    """
+    target = Path(path)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    tmp.chmod(_FILE_MODE)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_text_atomic(path: str | Path, text: str) -> Path:
+    """Write ``text`` as UTF-8 to ``path`` atomically; return the path."""
+    return write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically, flushed to disk before the move; return the path."""
+    with atomic_path(path) as tmp, tmp.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return Path(path)
+
+
+__all__ = ["atomic_path", "write_bytes_atomic", "write_text_atomic"]
