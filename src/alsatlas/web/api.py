@@ -18,16 +18,16 @@ An unknown id answers 404 and a disease outside the vocabulary 422, both with an
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 
 from alsatlas import __version__
-from alsatlas.evidence import RecordKind
 from alsatlas.synthesis import Answer
 from alsatlas.synthesis.answer import pooled_of
-from alsatlas.web.atlas import Atlas, UnknownDisease, evidence_filter, member_terms
-from alsatlas.web.errors import BadParameter, NotFound
+from alsatlas.web.atlas import Atlas, member_terms
+from alsatlas.web.errors import NotFound
+from alsatlas.web.filters import FilterDep
 from alsatlas.web.responses import (
     ErrorBody,
     EvidenceDetail,
@@ -111,54 +111,18 @@ def get_question(question_id: str, atlas: AtlasDep) -> QuestionDetail:
 
 
 @router.get("/evidence", response_model=EvidenceList, responses=_BAD_PARAM)
-def list_evidence(
-    atlas: AtlasDep,
-    kind: Annotated[RecordKind | None, Query(description="Record kind")] = None,
-    disease: Annotated[
-        str | None,
-        Query(description="Disease term or any synonym in the vocabulary (lupus -> sle)"),
-    ] = None,
-    include_members: Annotated[
-        bool, Query(description="A broad disease term also matches its member diseases")
-    ] = False,
-    verified_only: Annotated[
-        bool, Query(description="Only records read on a page (primary or secondary)")
-    ] = False,
-    level: Annotated[
-        Literal["primary", "secondary", "unverified"] | None,
-        Query(description="Only records of this verification level"),
-    ] = None,
-    design: Annotated[
-        Literal["cohort", "case_control", "other"] | None,
-        Query(description="Only epidemiological records of this design class"),
-    ] = None,
-    year_min: Annotated[int | None, Query(ge=1900, le=2100)] = None,
-    year_max: Annotated[int | None, Query(ge=1900, le=2100)] = None,
-) -> EvidenceList:
+def list_evidence(atlas: AtlasDep, flt: FilterDep) -> EvidenceList:
     """Evidence records matching the filters, ordered by kind and id."""
-    try:
-        flt = evidence_filter(
-            kind=kind,
-            disease=disease,
-            include_members=include_members,
-            verified_only=verified_only,
-            level=level,
-            design=design,
-            year_min=year_min,
-            year_max=year_max,
-        )
-    except UnknownDisease as exc:
-        raise BadParameter("disease", str(exc)) from None
     records = atlas.select(flt)
     return EvidenceList(
         count=len(records),
         filters=EvidenceFilters(
-            kind=kind,
+            kind=flt.kind,
             disease=flt.disease,
             disease_term=flt.disease_term,
             disease_terms=list(member_terms(flt)),
-            include_members=include_members,
-            verified_only=verified_only,
+            include_members=flt.include_members,
+            verified_only=flt.verified_only,
         ),
         records=list(records),
     )

@@ -16,12 +16,13 @@ import io
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from alsatlas import __version__
-from alsatlas.web.atlas import Atlas, UnknownDisease, evidence_filter
-from alsatlas.web.errors import BadParameter, NotFound
+from alsatlas.web.atlas import Atlas
+from alsatlas.web.errors import NotFound
+from alsatlas.web.filters import FilterDep
 from alsatlas.web.state import get_atlas
 from alsatlas.web.templating import templates
 
@@ -99,34 +100,10 @@ def _text(rows: list[dict[str, Any]], fmt: str) -> str:
 
 
 @router.get("/evidence/download.{fmt}", name="evidence_download")
-def download(
-    fmt: str,
-    atlas: AtlasDep,
-    kind: Annotated[str | None, Query()] = None,
-    disease: Annotated[str | None, Query()] = None,
-    include_members: Annotated[bool, Query()] = False,
-    verified_only: Annotated[bool, Query()] = False,
-    level: Annotated[str | None, Query()] = None,
-    design: Annotated[str | None, Query()] = None,
-    year_min: Annotated[int | None, Query(ge=1900, le=2100)] = None,
-    year_max: Annotated[int | None, Query(ge=1900, le=2100)] = None,
-) -> Response:
+def download(fmt: str, atlas: AtlasDep, flt: FilterDep) -> Response:
     """The filtered records as TSV, CSV or JSON (an attachment named after the format)."""
     if fmt not in _TYPES:
         raise NotFound("download format", fmt)
-    try:
-        flt = evidence_filter(
-            kind=kind,
-            disease=disease,
-            include_members=include_members,
-            verified_only=verified_only,
-            level=level,
-            design=design,
-            year_min=year_min,
-            year_max=year_max,
-        )
-    except UnknownDisease as exc:
-        raise BadParameter("disease", str(exc)) from None
     body = _text(_rows(atlas, atlas.select(flt)), fmt)
     return Response(
         body,
