@@ -10,14 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
-
-# mkstemp creates 0600 files; outputs get the mode a plain open() would give (0666 less umask).
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
-_FILE_MODE = 0o666 & ~_UMASK
 
 
 @contextlib.contextmanager
@@ -27,10 +22,10 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     For writers that take a file name (matplotlib's ``savefig``, polars' ``write_parquet``).
     """
     target = Path(path)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
-    tmp.chmod(_FILE_MODE)
+    # Created exclusively with mode 0666 so the kernel applies the umask, as a plain open() would
+    # (mkstemp would leave the output 0600).
+    tmp = target.parent / f".{target.name}.{secrets.token_hex(8)}.tmp"
+    os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
     try:
         yield tmp
         os.replace(tmp, target)
