@@ -12,7 +12,8 @@ GOLDEN = Path(__file__).with_name("answers.yaml")
 
 
 def current() -> dict[str, dict[str, Any]]:
-    """Verdict, its reason, certainty and headline estimate (4 decimals) of every question."""
+    """Verdict, its reason, certainty, headline estimate (4 decimals) and the plain-language
+    summary patients read, of every question."""
     out: dict[str, dict[str, Any]] = {}
     for a in answer_all():
         p = pooled_of(a)
@@ -28,5 +29,6 @@ def current() -> dict[str, dict[str, Any]]:
                 "ci_lb": round(p.ci_lb, 4),
                 "ci_ub": round(p.ci_ub, 4),
             },
+            "plain": a.plain_summary,
         }
     return out

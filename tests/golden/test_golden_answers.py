@@ -24,5 +24,5 @@ def test_every_shipped_answer_matches_the_reviewed_file() -> None:
 def test_the_golden_file_covers_every_verdict_field() -> None:
     pinned = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))
     for qid, entry in pinned.items():
-        assert set(entry) == {"verdict", "reason", "certainty", "pooled"}, qid
+        assert set(entry) == {"verdict", "reason", "certainty", "pooled", "plain"}, qid
         assert entry["reason"], qid
