@@ -96,3 +96,11 @@ def test_every_shipped_plain_answer_reads_at_grade_8_or_lower() -> None:
 
     for a in answer_all():
         assert reading_grade(a.plain_summary) <= 8.0, a.question.id
+
+
+def test_no_absolute_numbers_at_very_low_certainty() -> None:
+    """The shipped any-autoimmune answer: CI 1.32-1.63 excludes 1, but the certainty is very low
+    (no lagged estimate, most weight from estimates whose authors name reverse causation)."""
+    a = answer("any_autoimmune_als_risk")
+    assert a.verdict == "partly supported" and a.certainty.level == "very low"
+    assert "Out of 10,000" not in a.plain_summary

@@ -176,6 +176,15 @@ RULES: tuple[Rule, ...] = (
         "with lupus have a higher risk of ALS').",
     ),
     Rule(
+        "plain-absolute-risk",
+        "verdict",
+        "The plain summary turns a ratio into people out of 10,000 (the cited baseline lifetime "
+        "risk times the headline ratio) only when the verdict is supported, partly supported or "
+        "contradicted, the headline CI excludes 1 and is not very wide (upper/lower < "
+        f"{WIDE_CI_RATIO:g}), and the certainty is above very low: a count of people would "
+        "otherwise look far surer than the evidence.",
+    ),
+    Rule(
         "verdict-supported",
         "verdict",
         "Supported: the headline CI excludes 1 in the claimed direction, no independent finding "

@@ -108,7 +108,9 @@ def epidemiology_answer(q: Question, evidence: EvidenceBase) -> Answer:
         risk_verdict_sentence(verdict, q),
         effect_sentence(headline, name) if headline is not None else "",
         absolute_risk_sentence(headline, name)
-        if headline is not None and verdict in ("supported", "partly supported", "contradicted")
+        if headline is not None
+        and verdict in ("supported", "partly supported", "contradicted")
+        and certainty.level != "very low"
         else "",
         bias_sentence(certainty.grade_steps)
         if verdict in ("supported", "partly supported")
