@@ -103,6 +103,8 @@ def test_large_and_non_utf8_input_is_refused_clearly(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
     result = runner.invoke(app, ["check", str(tmp_path / "missing.html")])
     assert result.exit_code == 2 and "no such file" in result.output
+    result = runner.invoke(app, ["check", str(tmp_path) + "/"])
+    assert result.exit_code == 2 and "is a folder" in result.output
     with pytest.raises(AlsatlasInputError):
         document_from_text("x" * (MAX_BYTES + 1))
 

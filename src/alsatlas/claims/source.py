@@ -209,7 +209,9 @@ def read_source(arg: str) -> Document:
         is_file = False
     if not is_file:
         if looks_like_path and " " not in arg and (path.suffix.lower() in _SUFFIXES or "/" in arg):
-            raise AlsatlasInputError("no such file", file=arg)
+            raise AlsatlasInputError(
+                "is a folder, not an article file" if path.is_dir() else "no such file", file=arg
+            )
         return document_from_text(arg, "<claim>", "text")
     try:
         size = path.stat().st_size
