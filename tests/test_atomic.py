@@ -9,7 +9,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pytest
 
-from alsatlas.atomic import atomic_path, write_bytes_atomic, write_text_atomic
+from alsatlas.atomic import atomic_path, ensure_dir, write_bytes_atomic, write_text_atomic
+from alsatlas.errors import AlsatlasInputError
 from alsatlas.figures.style import save_figure
 
 
@@ -45,3 +46,57 @@ def test_save_figure_goes_through_a_temporary(tmp_path: Path) -> None:
     plt.close(fig)
     assert out.read_text(encoding="utf-8").lstrip().startswith("<?xml")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["forest.svg"]
+
+
+def test_a_device_or_folder_target_is_refused_by_name(tmp_path: Path) -> None:
+    with pytest.raises(AlsatlasInputError, match="not a regular file") as err:
+        write_text_atomic(tmp_path, "x")
+    assert str(tmp_path) in str(err.value)
+
+
+def test_a_missing_folder_is_a_located_error(tmp_path: Path) -> None:
+    with pytest.raises(AlsatlasInputError, match="cannot write") as err:
+        write_text_atomic(tmp_path / "no" / "such.json", "x")
+    assert "such.json" in str(err.value)
+
+
+def test_ensure_dir_names_the_file_in_the_way(tmp_path: Path) -> None:
+    (tmp_path / "tables").write_text("", encoding="utf-8")
+    with pytest.raises(AlsatlasInputError, match="cannot make this folder"):
+        ensure_dir(tmp_path / "tables")
+
+
+def test_cli_outputs_fail_cleanly(tmp_path: Path) -> None:
+    """Each output option of the CLI ends a bad target with exit 2 and one error line."""
+    from typer.testing import CliRunner
+
+    from alsatlas.cli import app
+
+    table = tmp_path / "t.csv"
+    table.write_text("yi,vi\n0.1,0.01\n0.3,0.02\n0.2,0.015\n", encoding="utf-8")
+    missing = tmp_path / "no" / "f.svg"
+    (tmp_path / "rep").mkdir()
+    (tmp_path / "rep" / "tables").write_text("", encoding="utf-8")
+    runs = [
+        ["meta", str(table), "--yi", "yi", "--vi", "vi", "--forest", str(missing)],
+        ["check", "Lupus raises ALS risk.", "--out", str(tmp_path / "no" / "c.txt")],
+        ["mr", "--example", "bmi", "--harmonised-out", str(tmp_path / "no" / "h.tsv")],
+        ["report", "--out", str(tmp_path / "rep")],
+    ]
+    for argv in runs:
+        result = CliRunner().invoke(app, argv)
+        assert result.exit_code == 2, (argv, result.output)
+        assert "Traceback" not in result.output and "error:" in result.output, argv
+    assert not (tmp_path / "rep" / "report.html").exists()  # nothing half-written
+
+
+def test_check_table_goes_to_out(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from alsatlas.cli import app
+
+    out = tmp_path / "claims.txt"
+    result = CliRunner().invoke(app, ["check", "Lupus raises ALS risk.", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "sle_als_risk" in out.read_text(encoding="utf-8")
+    assert "\x1b[" not in out.read_text(encoding="utf-8")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -16,6 +17,9 @@ from alsatlas.cli.app import app
 from alsatlas.cli.ask import PathOption, fail, load_base
 from alsatlas.cli.console import DataConsole
 from alsatlas.errors import AlsatlasError
+
+if TYPE_CHECKING:
+    from alsatlas.claims.article import ArticleCheck
 
 
 class CheckFormat(StrEnum):
@@ -49,7 +53,7 @@ def check(
 ) -> None:
     """Rate every claim about ALS and the immune system, negation and framing included."""
     from alsatlas.claims import check_document, read_source
-    from alsatlas.presentation.article import render_article, verdict_label
+    from alsatlas.presentation.article import render_article
 
     try:
         doc = read_source(source)
@@ -57,40 +61,48 @@ def check(
     except AlsatlasError as exc:
         raise fail(str(exc)) from None
     if output is CheckFormat.table:
-        console = DataConsole(soft_wrap=True, highlight=False)
-        if not result.claims:
-            console.print("No claim about ALS and the immune system was found.", markup=False)
+        rendered = _claims_table(doc.name, result)
+        if out is None:
+            DataConsole(highlight=False).print(rendered)
             return
-        table = Table(title=escape(doc.name))
-        for col in ("sentence", "question", "verdict", "certainty", "why"):
-            table.add_column(col, overflow="fold")
-        for claim in result.claims:
-            for sub in claim.subclaims:
-                table.add_row(
-                    escape(claim.sentence),
-                    escape(sub.question_id or "-"),
-                    verdict_label(sub.verdict),
-                    sub.certainty or "-",
-                    escape(
-                        sub.explanation
-                        + (f" ({', '.join(sub.citations)})" if sub.citations else "")
-                    ),
-                )
-        console.print(table)
-        return
-    text = (
-        json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
-        if output is CheckFormat.json
-        else render_article(result, doc.text)
-    )
+        buffer = io.StringIO()
+        DataConsole(file=buffer, width=160, force_terminal=False).print(rendered)
+        text = buffer.getvalue()
+    elif output is CheckFormat.json:
+        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = render_article(result, doc.text)
     if out is None:
         typer.echo(text, nl=False)
         return
     try:
         write_text_atomic(out, text)
-    except OSError as exc:
-        raise fail(f"{out}: cannot write ({exc.strerror})") from None
+    except AlsatlasError as exc:
+        raise fail(str(exc)) from None
     typer.echo(f"Wrote {out}")
+
+
+def _claims_table(name: str, result: ArticleCheck) -> Table | str:
+    """The rated claims as a rich table (or one line when none was found)."""
+    from alsatlas.presentation.article import verdict_label
+
+    if not result.claims:
+        return "No claim about ALS and the immune system was found."
+    table = Table(title=escape(name))
+    for col in ("sentence", "question", "verdict", "certainty", "why"):
+        table.add_column(col, overflow="fold")
+    for claim in result.claims:
+        for sub in claim.subclaims:
+            table.add_row(
+                escape(claim.sentence),
+                escape(sub.question_id or "-"),
+                verdict_label(sub.verdict),
+                sub.certainty or "-",
+                escape(
+                    sub.explanation + (f" ({', '.join(sub.citations)})" if sub.citations else "")
+                ),
+            )
+    return table
 
 
 __all__ = ["CheckFormat", "check"]

@@ -27,7 +27,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from rich.table import Table
 from rich.text import Text
 
-from alsatlas.atomic import atomic_path
+from alsatlas.atomic import atomic_path, ensure_dir
 from alsatlas.cli.app import app
 from alsatlas.cli.console import DataConsole
 from alsatlas.errors import AlsatlasInputError
@@ -110,7 +110,7 @@ def _plots(directory: Path, harmonised: HarmonisedData, report: Any, convention:
     matplotlib_pyplot: Any = importlib.import_module("matplotlib.pyplot")
     bx, bxse, by, byse = harmonised.mr_arrays()
     snps = harmonised.kept.get_column("SNP").to_list()
-    directory.mkdir(parents=True, exist_ok=True)
+    ensure_dir(directory)
     title = f"{harmonised.exposure or 'exposure'} → {harmonised.outcome or 'outcome'}"
     single = mr.single_snp(bx, bxse, by, byse, snps=snps, convention=convention)
     jobs: list[tuple[str, Any]] = [

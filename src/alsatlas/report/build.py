@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from alsatlas import __version__
-from alsatlas.atomic import write_text_atomic
+from alsatlas.atomic import ensure_dir, write_text_atomic
 from alsatlas.evidence.citations import references, render
 from alsatlas.evidence.schema import Record
 from alsatlas.presentation.figures import answer_figures
@@ -133,14 +133,15 @@ def build_report(
         figures_for=figures_for,
         on_question=lambda qid: advance(f"Question {qid}"),
     )
-    out_dir.mkdir(parents=True, exist_ok=True)
-    html_path = out_dir / REPORT_FILE
-    write_text_atomic(html_path, render_html(view))
+    # report.html is written last, so a failed run never leaves a new page whose tables or
+    # answers.json are missing or from an older run.
+    html = render_html(view)
     advance("Rendered report.html")
-    table_paths = write_tables(view.tables, out_dir / TABLES_DIR)
+    table_paths = write_tables(view.tables, ensure_dir(out_dir) / TABLES_DIR)
     table_paths += write_references(inputs.records, out_dir / TABLES_DIR)
     answers_path = out_dir / ANSWERS_FILE
     write_text_atomic(answers_path, answers_json(inputs, stamp))
+    html_path = write_text_atomic(out_dir / REPORT_FILE, html)
     advance("Wrote tables and answers.json")
     return ReportFiles(out_dir, html_path, table_paths, view, answers_path)
 

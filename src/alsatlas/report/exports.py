@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from alsatlas.atomic import atomic_path, write_text_atomic
+from alsatlas.atomic import atomic_path, ensure_dir, write_text_atomic
 from alsatlas.presentation.tables import CellValue, Table
 
 
@@ -61,7 +61,7 @@ def table_to_frame(table: Table) -> pl.DataFrame:
 
 def write_tables(tables: tuple[Table, ...], directory: Path) -> tuple[Path, ...]:
     """Write every table as JSON, TSV and Parquet under ``directory``; return the paths."""
-    directory.mkdir(parents=True, exist_ok=True)
+    ensure_dir(directory)
     written: list[Path] = []
     for table in tables:
         json_path = directory / f"{table.name}.json"
