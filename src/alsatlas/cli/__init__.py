@@ -1,19 +1,7 @@
-"""Command-line face of alsatlas. Each command module registers itself on :data:`app`."""
+"""Command-line face of alsatlas. Commands are listed in :mod:`alsatlas.cli.commands` and each
+command's module is imported only when that command runs (see :class:`alsatlas.cli.app.LazyGroup`).
+"""
 
-from alsatlas.cli import (  # noqa: F401  (register their commands)
-    ask,
-    check,
-    evidence,
-    evidence_diff,
-    evidence_export,
-    genes,
-    meta,
-    mr,
-    report,
-    serve,
-    validate,
-    version,
-)
 from alsatlas.cli.app import app
 
 

@@ -30,6 +30,8 @@ Rules
     :func:`check_records` (all cross-field rules), :func:`is_ratio_measure`.
 """
 
+from typing import TYPE_CHECKING
+
 from alsatlas.evidence.base import EVIDENCE_VERSION, EvidenceBase, InvalidEvidence, load_evidence
 from alsatlas.evidence.load import ReadResult, read_evidence, shipped_evidence_dir
 from alsatlas.evidence.rules import check_records, is_ratio_measure
@@ -50,7 +52,6 @@ from alsatlas.evidence.schema import (
     TimeWindow,
     Verification,
 )
-from alsatlas.evidence.store import TABLES, EvidenceStore
 from alsatlas.evidence.vocabulary import (
     Disease,
     Drug,
@@ -64,6 +65,19 @@ from alsatlas.evidence.vocabulary import (
     normalise_disease,
     normalise_drug,
 )
+
+if TYPE_CHECKING:
+    from alsatlas.evidence.store import TABLES, EvidenceStore
+
+
+def __getattr__(name: str) -> object:
+    """``TABLES`` and ``EvidenceStore`` load DuckDB and polars: imported on first use."""
+    if name in ("TABLES", "EvidenceStore"):
+        from alsatlas.evidence import store
+
+        return getattr(store, name)
+    raise AttributeError(f"module 'alsatlas.evidence' has no attribute {name!r}")
+
 
 __all__ = [
     "EVIDENCE_VERSION",

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from alsatlas.errors import EvidenceError
 from alsatlas.evidence.load import read_evidence, shipped_evidence_dir
@@ -20,9 +20,11 @@ from alsatlas.evidence.schema import (
     Record,
     SharedLocus,
 )
-from alsatlas.evidence.store import EvidenceStore
 from alsatlas.evidence.version import evidence_version
 from alsatlas.evidence.vocabulary import disease_and_members, normalise_disease
+
+if TYPE_CHECKING:  # the store pulls in DuckDB and polars: imported when first used
+    from alsatlas.evidence.store import EvidenceStore
 
 EVIDENCE_VERSION = "2026.12.0"
 """Version of the shipped evidence base: the newest entry of its ``CHANGELOG.md``, whose content
@@ -149,6 +151,8 @@ class EvidenceBase:
     @cached_property
     def store(self) -> EvidenceStore:
         """DuckDB query store over these records (built on first use)."""
+        from alsatlas.evidence.store import EvidenceStore
+
         return EvidenceStore(self.records)
 
     def __len__(self) -> int:
