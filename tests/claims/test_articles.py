@@ -109,6 +109,17 @@ def test_large_and_non_utf8_input_is_refused_clearly(tmp_path: Path) -> None:
         document_from_text("x" * (MAX_BYTES + 1))
 
 
+def test_binary_input_with_nul_bytes_is_refused_from_file_and_stdin(tmp_path: Path) -> None:
+    binary = b"Rheumatoid arthritis raises ALS risk.\0\0 Lupus too."
+    path = tmp_path / "article.txt"
+    path.write_bytes(binary)
+    for args, stdin in ((["check", str(path)], None), (["check", "-"], binary)):
+        result = runner.invoke(app, args, input=stdin)
+        assert result.exit_code == 2, result.output
+        assert "NUL byte at offset 37" in result.output
+        assert "binary file" in result.output and "Traceback" not in result.output
+
+
 def test_stdin_and_html_output_escape_the_article() -> None:
     article = "ALS is an autoimmune disease. <script>alert(1)</script> Lupus raises ALS risk."
     result = runner.invoke(app, ["check", "-", "--format", "html"], input=article)

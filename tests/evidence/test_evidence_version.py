@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 from typer.testing import CliRunner
 
@@ -115,3 +116,24 @@ def test_cli_diff_of_a_bad_revision_is_one_clear_error() -> None:
     assert result.exit_code == 2
     assert "neither a folder nor a git revision" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("old", "message"),
+    [
+        ("HEAD:README.md", "is a file in that revision, not a folder"),
+        ("README.md", "not a folder"),
+        ("{empty}", "no evidence files"),
+    ],
+)
+def test_cli_diff_of_something_that_is_not_evidence_is_an_error(
+    tmp_path: Path, old: str, message: str
+) -> None:
+    root = Path(__file__).resolve().parents[2]
+    spec = {"{empty}": str(tmp_path), "README.md": str(root / "README.md")}.get(old, old)
+    result = CliRunner().invoke(
+        app, ["evidence", "diff", spec, str(SHIPPED)], env={"GIT_DIR": str(root / ".git")}
+    )
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "removed" not in result.output and "Traceback" not in result.output

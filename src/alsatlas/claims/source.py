@@ -160,6 +160,13 @@ def _kind(name: str, text: str) -> SourceKind:
 
 
 def _decode(data: bytes, name: str) -> str:
+    """UTF-8 text of an article; NUL bytes mark a binary file (as ``grep`` and ``git`` judge)."""
+    nul = data.find(b"\0")
+    if nul >= 0:
+        raise AlsatlasInputError(
+            f"a NUL byte at offset {nul}: this is a binary file, not a text article",
+            file=name,
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -78,7 +78,10 @@ class RecordDiff:
 def raw_records(folder: Path) -> dict[str, dict[str, Any]]:
     """Record id -> the record's mapping (with its file's ``study_id`` and ``citation``)."""
     out: dict[str, dict[str, Any]] = {}
-    for path in sorted(p for p in folder.rglob("*") if p.suffix in _SUFFIXES and p.is_file()):
+    files = sorted(p for p in folder.rglob("*") if p.suffix in _SUFFIXES and p.is_file())
+    if not files:
+        raise EvidenceError("no evidence files (*.yaml, *.yml) in this folder", file=str(folder))
+    for path in files:
         try:
             data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -132,6 +135,8 @@ def evidence_folder(spec: str) -> Iterator[Path]:
     if path.is_dir():
         yield path
         return
+    if path.exists():
+        raise EvidenceError("not a folder: give the folder that holds the evidence", file=spec)
     rev, _, inner = spec.partition(":")
     inner = inner or SHIPPED_PATH
     try:
@@ -148,7 +153,12 @@ def evidence_folder(spec: str) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="alsatlas-evidence-") as tmp:
         with tarfile.open(fileobj=BytesIO(blob)) as tar:
             tar.extractall(tmp, filter="data")
-        yield Path(tmp) / inner
+        folder = Path(tmp) / inner
+        if not folder.is_dir():
+            raise EvidenceError(
+                "is a file in that revision, not a folder of evidence files", file=spec
+            )
+        yield folder
 
 
 __all__ = [

@@ -80,9 +80,12 @@ class Drug:
 
 def _fold(text: str) -> str:
     """Accents stripped, apostrophes dropped, other non-alphanumerics -> one space; case kept."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    ascii_text = ascii_text.encode("ascii", "ignore").decode("ascii")
+    if text.isascii():
+        ascii_text = text
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
+        ascii_text = ascii_text.encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^A-Za-z0-9]+", " ", ascii_text.replace("'", "")).strip()
 
 
@@ -171,8 +174,15 @@ def _index(names: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
     return index
 
 
-def _scan_index(names: Mapping[str, tuple[str, ...]]) -> tuple[dict[str, str], dict[str, str]]:
-    """For free-text scanning: (lower-case names -> term, acronyms as written -> term)."""
+_ScanRow = tuple[int, str, str, bool]
+"""(rank, name, term, exact): rank orders names longest first; exact names are acronyms."""
+_ScanIndex = dict[str, tuple[_ScanRow, ...]]
+"""First word of a name -> the names starting with it (for free-text scanning)."""
+
+
+def _scan_index(names: Mapping[str, tuple[str, ...]]) -> _ScanIndex:
+    """For free-text scanning: every lower-case name and every acronym (as written), ranked
+    longest first (ties in vocabulary order, acronyms after words) and keyed by first word."""
     words: dict[str, str] = {}
     acronyms: dict[str, str] = {}
     for term, alts in names.items():
@@ -181,7 +191,13 @@ def _scan_index(names: Mapping[str, tuple[str, ...]]) -> tuple[dict[str, str], d
                 acronyms.setdefault(_fold(name), term)
             elif key := normalise_text(name):
                 words.setdefault(key, term)
-    return words, acronyms
+    rows = [(key, term, False) for key, term in words.items()]
+    rows += [(key, term, True) for key, term in acronyms.items()]
+    rows.sort(key=lambda row: len(row[0]), reverse=True)
+    index: dict[str, list[_ScanRow]] = {}
+    for rank, (key, term, exact) in enumerate(rows):
+        index.setdefault(key.split(" ", 1)[0], []).append((rank, key, term, exact))
+    return {head: tuple(found) for head, found in index.items()}
 
 
 def _disease_names() -> dict[str, tuple[str, ...]]:
@@ -203,12 +219,12 @@ def _drug_index() -> dict[str, str]:
 
 
 @cache
-def _disease_scan() -> tuple[dict[str, str], dict[str, str]]:
+def _disease_scan() -> _ScanIndex:
     return _scan_index(_disease_names())
 
 
 @cache
-def _drug_scan() -> tuple[dict[str, str], dict[str, str]]:
+def _drug_scan() -> _ScanIndex:
     return _scan_index(_drug_names())
 
 
@@ -263,22 +279,22 @@ def lookup_drug(text: str) -> Drug | None:
     return None if term is None else drugs()[term]
 
 
-def _scan(text: str, scan: tuple[Mapping[str, str], Mapping[str, str]]) -> tuple[str, ...]:
+def _scan(text: str, index: _ScanIndex) -> tuple[str, ...]:
     """Terms whose names occur in ``text`` on word boundaries, in order of first mention.
 
-    Longer names claim their words first; acronyms match only as written (upper case).
+    Longer names claim their words first; acronyms match only as written (upper case). Only
+    names whose first word is one of the text's words are searched for.
     """
-    words, acronyms = scan
     kept = f" {_fold(text.replace(chr(0x2019), chr(39)))} "
     low = kept.lower()
-    candidates = [(key, False) for key in words] + [(key, True) for key in acronyms]
+    heads = set(kept.split()) | set(low.split())
+    rows = sorted(row for head in heads for row in index.get(head, ()))
     first: dict[str, int] = {}
-    for key, exact in sorted(candidates, key=lambda kv: len(kv[0]), reverse=True):
+    for _, key, term, exact in rows:
         needle = f" {key} "
         hay = kept if exact else low
         at = hay.find(needle)
         while at >= 0:
-            term = (acronyms if exact else words)[key]
             first[term] = min(first.get(term, at), at)
             blank = "#" * len(key)
             kept = kept[: at + 1] + blank + kept[at + 1 + len(key) :]
