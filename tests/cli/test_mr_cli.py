@@ -279,3 +279,39 @@ def test_scan_all_shipped_sets(tmp_path: Path) -> None:
     table = CliRunner().invoke(app, ["mr", "--exposure-set", "all", "--outcome", str(path)])
     assert table.exit_code == 0, table.output
     assert "ieu-a-1025" in table.stdout
+
+
+_HARMONISED_WITH_TEXT = (
+    "SNP\tbeta.exposure\tse.exposure\tbeta.outcome\tse.outcome\n"
+    "rs1\t0.1\t0.01\t0.2\t0.05\n"
+    "rs2\tabc\t0.01\t0.1\t0.05\n"
+    "rs3\t0.3\t0.02\t0.5\t0.1\n"
+    "rs4\t0.2\tn/a?\t0.4\t0.1\n"
+    "rs5\t0.25\t0.02\t0.4\t0.1\n"
+)
+
+
+def test_non_numeric_cells_of_a_harmonised_table_are_counted_and_named(tmp_path: Path) -> None:
+    path = tmp_path / "h.tsv"
+    path.write_text(_HARMONISED_WITH_TEXT)
+    result = CliRunner().invoke(
+        app, ["mr", "--harmonised", str(path), "--methods", "ivw", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    warning = next(line for line in result.output.splitlines() if line.startswith("warning:"))
+    assert "2 cell(s) not a number, 2 row(s) left out" in warning
+    assert "line 3, column beta.exposure: 'abc'" in warning
+    body = json.loads(result.output[result.output.index("{") :])
+    assert body["harmonisation"]["non-numeric cells"] == 2
+    assert body["harmonisation"]["mr_keep"] == 3
+    ivw = next(r for r in body["results"] if r["method"] == "ivw")
+    assert ivw["nsnp"] == 3
+
+
+@pytest.mark.parametrize("flag", ["--exposure-column", "--outcome-column"])
+def test_column_options_are_refused_with_a_harmonised_table(tmp_path: Path, flag: str) -> None:
+    path = tmp_path / "h.tsv"
+    path.write_text(_HARMONISED_WITH_TEXT)
+    result = CliRunner().invoke(app, ["mr", "--harmonised", str(path), flag, "FOO"])
+    assert result.exit_code == 2
+    assert f"{flag} is not used with --harmonised" in result.output

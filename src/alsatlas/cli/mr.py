@@ -189,6 +189,20 @@ def _print_table(out: Console, payload: dict[str, Any]) -> None:
         out.print("Harmonisation: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
+def _warn_non_numeric(h: HarmonisedData, file: str, err: Console) -> None:
+    """One warning line for cells that are not numbers (their rows are left out of the MR)."""
+    if not h.non_numeric:
+        return
+    column, line, value = h.non_numeric[0]
+    rows = len({cell[1] for cell in h.non_numeric})
+    err.print(
+        Text(
+            f"warning: {file}: {len(h.non_numeric)} cell(s) not a number, {rows} row(s) left "
+            f"out (first: line {line}, column {column}: {value!r})"
+        )
+    )
+
+
 def _trait_sample(harmonised: HarmonisedData, side: str, prevalence: float | None) -> Any:
     """`TraitSample` of one side when its sample size is known, else None."""
     mr: Any = importlib.import_module("alsatlas.genetics.mr")
@@ -323,10 +337,16 @@ def mr_command(
         inputs: dict[str, Any] = {}
         tables: list[Table] = []
         if harmonised_in is not None or example is not None:
-            if outcome is not None:
-                raise AlsatlasInputError(
-                    "--outcome is not used with --harmonised or --example", field="outcome"
-                )
+            for given, flag in (
+                (outcome, "--outcome"),
+                (exposure_column, "--exposure-column"),
+                (outcome_column, "--outcome-column"),
+            ):
+                if given:
+                    raise AlsatlasInputError(
+                        f"{flag} is not used with --harmonised or --example",
+                        field=flag.removeprefix("--"),
+                    )
             if example is not None:
                 if example not in EXAMPLES:
                     raise AlsatlasInputError(
@@ -338,6 +358,7 @@ def mr_command(
             else:
                 assert harmonised_in is not None
                 h = read_harmonised(harmonised_in, exposure_id=exposure_id)
+                _warn_non_numeric(h, str(harmonised_in), err)
         else:
             if outcome is None:
                 raise AlsatlasInputError("--outcome is required", field="outcome")

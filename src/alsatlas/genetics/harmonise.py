@@ -464,6 +464,8 @@ class HarmonisedData:
     action: int | None
     exposure: str = ""
     outcome: str = ""
+    non_numeric: tuple[tuple[str, int, str], ...] = ()
+    """Cells of a table harmonised elsewhere that are not numbers: (column, line, value)."""
 
     @property
     def kept(self) -> pl.DataFrame:
@@ -489,6 +491,7 @@ class HarmonisedData:
                 "palindromic": int(d.get_column("palindromic").sum()),
                 "ambiguous": int(d.get_column("ambiguous").sum()),
                 "mr_keep": int(d.get_column("mr_keep").sum()),
+                "non-numeric cells": len(self.non_numeric),
             }
         taken = Counter(d.get_column("action_taken").to_list())
         return {
@@ -559,7 +562,7 @@ def read_harmonised(path: str | Path, *, exposure_id: str | None = None) -> Harm
             infer_schema=False,
             null_values=list(NULL_VALUES),
             quote_char='"',
-        )
+        ).with_row_index("__line", offset=2)
     except (pl.exceptions.PolarsError, ValueError) as exc:
         raise SumstatsError(f"cannot parse the table: {exc}", file=file) from exc
     required = ["SNP", "beta.exposure", "se.exposure", "beta.outcome", "se.outcome"]
@@ -588,6 +591,7 @@ def read_harmonised(path: str | Path, *, exposure_id: str | None = None) -> Harm
             )
     if frame.height == 0:
         raise SumstatsError("no rows", file=file)
+    lines = frame.get_column("__line").to_list()
     exprs: list[pl.Expr] = []
     for name in HARMONISED_COLUMNS[:-2]:
         if name in ("remove", "palindromic", "ambiguous", "mr_keep"):
@@ -602,6 +606,10 @@ def read_harmonised(path: str | Path, *, exposure_id: str | None = None) -> Harm
         else:
             exprs.append(pl.col(name).cast(pl.Float64, strict=False).alias(name))
     out = frame.select(exprs)
+    non_numeric = _non_numeric_cells(frame, out, lines)
+    bad_rows: dict[int, str] = {}
+    for column, line, value in non_numeric:
+        bad_rows.setdefault(line, f"not a number in {column} ({value!r})")
     finite = (
         out.select(
             pl.all_horizontal(
@@ -626,8 +634,14 @@ def read_harmonised(path: str | Path, *, exposure_id: str | None = None) -> Harm
     )
     keep = in_file & finite
     reason = [
-        "" if k else ("mr_keep is FALSE in the file" if not f_keep else "missing beta or se")
-        for k, f_keep in zip(keep, in_file, strict=True)
+        ""
+        if k
+        else (
+            "mr_keep is FALSE in the file"
+            if not f_keep
+            else bad_rows.get(line, "missing beta or se")
+        )
+        for k, f_keep, line in zip(keep, in_file, lines, strict=True)
     ]
     out = out.with_columns(
         pl.Series("remove", flags["remove"]),
@@ -649,7 +663,22 @@ def read_harmonised(path: str | Path, *, exposure_id: str | None = None) -> Harm
         action=None,
         exposure=label("exposure"),
         outcome=label("outcome") or label("id.outcome"),
+        non_numeric=non_numeric,
     )
+
+
+def _non_numeric_cells(
+    raw: pl.DataFrame, parsed: pl.DataFrame, lines: list[int]
+) -> tuple[tuple[str, int, str], ...]:
+    """(column, line, value) of every cell given in ``raw`` that did not parse as a number."""
+    found: list[tuple[str, int, str]] = []
+    for name, dtype in parsed.schema.items():
+        if dtype != pl.Float64 or name not in raw.columns:
+            continue
+        lost = raw.get_column(name).is_not_null() & parsed.get_column(name).is_null()
+        for index in lost.arg_true().to_list():
+            found.append((name, lines[index], str(raw.get_column(name)[index])))
+    return tuple(sorted(found, key=lambda cell: (cell[1], cell[0])))
 
 
 def _side(frame: pl.DataFrame, side: str) -> pl.DataFrame:
