@@ -79,16 +79,23 @@ def test_repeated_pages_come_from_the_cache_and_errors_never_do() -> None:
     assert first.content == second.content
     assert second.headers["content-security-policy"]
     assert c.get("/questions/nope").status_code == 404
-    cache = next(m for m in _middlewares(app) if isinstance(m, ResponseCache))
+    cache = app.response_cache
+    assert isinstance(cache, ResponseCache)
     assert ("/questions/t1d_als_risk", b"") in cache.entries
     assert ("/questions/nope", b"") not in cache.entries
 
 
-def _middlewares(app):  # type: ignore[no-untyped-def]
-    layer = app.middleware_stack
-    while layer is not None:
-        yield layer
-        layer = getattr(layer, "app", None)
+def test_cached_pages_are_served_only_to_allowed_hosts_and_to_head() -> None:
+    app = create_app()
+    c = TestClient(app)
+    assert c.get("/questions/t1d_als_risk").status_code == 200
+    evil = c.get("/questions/t1d_als_risk", headers={"host": "evil.example"})
+    assert evil.status_code == 400 and evil.headers["content-security-policy"]
+    ported = c.get("/questions/t1d_als_risk", headers={"host": "127.0.0.1:8000"})
+    assert ported.status_code == 200
+    head = c.head("/questions/t1d_als_risk")
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-length"] == ported.headers["content-length"]
 
 
 def test_evidence_filters_by_level_design_and_year(client: TestClient) -> None:

@@ -11,15 +11,19 @@ import pytest
 import uvicorn
 
 from alsatlas.web import Atlas, create_app
-from alsatlas.web.server import HeaderTimeoutProtocol
+from alsatlas.web.server import H11HeaderTimeoutProtocol, HeaderTimeoutProtocol
 
 
 class FastTimeout(HeaderTimeoutProtocol):
     header_timeout = 0.5
 
 
-@pytest.fixture(scope="module")
-def port() -> Iterator[int]:
+class FastTimeoutH11(H11HeaderTimeoutProtocol):
+    header_timeout = 0.5
+
+
+@pytest.fixture(scope="module", params=[FastTimeout, FastTimeoutH11], ids=["httptools", "h11"])
+def port(request: pytest.FixtureRequest) -> Iterator[int]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         free = int(s.getsockname()[1])
@@ -30,7 +34,7 @@ def port() -> Iterator[int]:
         log_level="warning",
         lifespan="off",
         ws="none",
-        http=FastTimeout,
+        http=request.param,
         timeout_keep_alive=1,
     )
     server = uvicorn.Server(config)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import uvicorn
@@ -27,16 +28,35 @@ def serve(
         Path | None,
         typer.Option(help="Evidence folder (default: the evidence shipped with alsatlas)."),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes; each loads the evidence and answers requests on its own.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the explorer: answered questions, the evidence browser and the JSON API."""
-    from alsatlas.web import create_app
-
     err = DataConsole(stderr=True, highlight=False, soft_wrap=True)
     try:
         from alsatlas.web.app import LOCAL_HOSTS
 
         hosts = LOCAL_HOSTS if host in LOCAL_HOSTS else (*LOCAL_HOSTS, host)
-        application = create_app(evidence_path=evidence, allowed_hosts=hosts)
+        if workers == 1:
+            from alsatlas.web import create_app
+
+            application: Any = create_app(evidence_path=evidence, allowed_hosts=hosts)
+        else:  # each worker loads the evidence itself: check it once here, then hand over
+            from alsatlas.evidence import load_evidence
+            from alsatlas.web.factory import EVIDENCE_ENV, HOSTS_ENV
+
+            load_evidence(evidence)
+            os.environ[HOSTS_ENV] = ",".join(hosts)
+            os.environ.pop(EVIDENCE_ENV, None)
+            if evidence is not None:
+                os.environ[EVIDENCE_ENV] = str(evidence.resolve())
+            application = "alsatlas.web.factory:app_from_environment"
     except AlsatlasError as exc:
         err.print(f"error: {exc}", markup=False)
         code = FINDINGS if isinstance(exc, EvidenceError) else INPUT_ERROR
@@ -52,6 +72,8 @@ def serve(
         log_level="info",
         timeout_keep_alive=5,
         http=HeaderTimeoutProtocol,
+        workers=workers,
+        factory=workers > 1,
     )
 
 

@@ -147,25 +147,55 @@ class HeadAsGet:
 
 
 class ResponseCache:
-    """Keep the bytes of successful ``GET`` responses, keyed by path and query, and answer
-    repeats from memory: the explorer serves an immutable evidence base, so a page never
-    changes while the process runs. Bounded to ``max_entries`` (oldest dropped first); request
-    bodies, other methods and responses other than 200 pass through untouched."""
+    """Keep the final bytes of successful ``GET`` responses, keyed by path and query, and answer
+    repeats (``GET`` and ``HEAD``) from memory: the explorer serves an immutable evidence base,
+    so a page never changes while the process runs. It sits outside every other layer (see
+    :class:`Explorer`), so a repeat costs one dictionary look-up; the recorded messages already
+    carry the security headers. Only requests whose ``Host`` is allowed are answered or
+    recorded here (others go on to the host check and its 400). Bounded to ``max_entries``
+    (oldest dropped first); request bodies, other methods and responses other than 200 pass
+    through untouched."""
 
-    def __init__(self, app: ASGIApp, max_entries: int = 2048) -> None:
+    def __init__(
+        self, app: ASGIApp, allowed_hosts: tuple[str, ...] = (), max_entries: int = 2048
+    ) -> None:
         self.app = app
+        self.allowed = frozenset(h.lower() for h in allowed_hosts)
         self.max_entries = max_entries
         self.entries: OrderedDict[tuple[str, bytes], list[Message]] = OrderedDict()
 
+    def _host_allowed(self, scope: Scope) -> bool:
+        for name, value in scope.get("headers", ()):
+            if name == b"host":
+                host = value.decode("latin-1").lower()
+                if host.startswith("["):  # [::1]:8000
+                    host = host[: host.find("]") + 1]
+                elif host.count(":") == 1:
+                    host = host.split(":", 1)[0]
+                return host in self.allowed
+        return False
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET":
+        method = scope.get("method")
+        if (
+            scope["type"] != "http"
+            or method not in ("GET", "HEAD")
+            or not self._host_allowed(scope)
+        ):
             await self.app(scope, receive, send)
             return
         key = (scope["path"], scope.get("query_string", b""))
         cached = self.entries.get(key)
         if cached is not None:
+            if method == "HEAD":
+                await send(cached[0])
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+                return
             for message in cached:
                 await send(message)
+            return
+        if method == "HEAD":
+            await self.app(scope, receive, send)
             return
         recorded: list[Message] = []
 
@@ -182,6 +212,22 @@ class ResponseCache:
             self.entries[key] = recorded
             while len(self.entries) > self.max_entries:
                 self.entries.popitem(last=False)
+
+
+class Explorer(FastAPI):
+    """The FastAPI application with :class:`ResponseCache` in front of all of it (outside
+    FastAPI's own error layer and every middleware), set up by :func:`create_app`."""
+
+    response_cache: ResponseCache | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.response_cache is None:
+            await super().__call__(scope, receive, send)
+        else:
+            await self.response_cache(scope, receive, send)
+
+    async def _through_stack(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await super().__call__(scope, receive, send)
 
 
 def _verdict_stylesheet() -> Response:
@@ -212,7 +258,7 @@ def create_app(
     allowed_hosts
         Values of the ``Host`` header that are answered (ports ignored).
     """
-    app = FastAPI(
+    app = Explorer(
         title="alsatlas explorer",
         summary="ALS and immune-mediated disease: answered questions and their evidence.",
         version=__version__,
@@ -222,9 +268,9 @@ def create_app(
     )
     loaded = atlas if atlas is not None else Atlas.load(evidence_path)
     setattr(app.state, STATE_KEY, loaded.warm())
-    # from the outside in: security headers, HEAD as GET, the Host check, the cache (unknown
-    # hosts never reach it), the routes
-    app.add_middleware(ResponseCache)
+    # from the outside in: the response cache (allowed hosts only), security headers, HEAD as
+    # GET, the Host check, the routes
+    app.response_cache = ResponseCache(app._through_stack, allowed_hosts)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)  # outermost of ours: refusals carry the headers too
@@ -252,6 +298,7 @@ __all__ = [
     "LOCAL_HOSTS",
     "OPENAPI_URL",
     "SECURITY_HEADERS",
+    "Explorer",
     "HeadAsGet",
     "ResponseCache",
     "SecurityHeaders",

@@ -11,11 +11,14 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Annotated, Any, Literal
+from weakref import WeakKeyDictionary
 
 import numpy as np
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -169,11 +172,39 @@ def run_meta(req: MetaRequest, atlas: Atlas) -> dict[str, Any]:
     return payload
 
 
+INLINE_ROWS = 200
+"""Tables up to this size are pooled on the event loop (about a millisecond); larger ones in a
+worker thread, so that one big upload never holds up other requests."""
+
+MEMO_ENTRIES = 512
+"""Re-analyses of a question's own studies kept as response bytes (per loaded atlas): the
+evidence never changes while the server runs, so the same request always gets the same answer."""
+
+_MEMO: WeakKeyDictionary[Atlas, OrderedDict[str, bytes]] = WeakKeyDictionary()
+
+
+def _json_bytes(req: MetaRequest, atlas: Atlas) -> bytes:
+    return bytes(JSONResponse(_finite(run_meta(req, atlas))).body)
+
+
 @api.post("/meta", summary="Re-run a random-effects meta-analysis")
-def api_meta(req: MetaRequest, atlas: AtlasDep) -> JSONResponse:
+async def api_meta(req: MetaRequest, atlas: AtlasDep) -> Response:
     """Pool the given rows (or a question's studies) with metafor's estimators; the same
     numbers as ``alsatlas meta`` on the same rows."""
-    return JSONResponse(_finite(run_meta(req, atlas)))
+    if req.rows is not None:
+        if len(req.rows) <= INLINE_ROWS:
+            body = _json_bytes(req, atlas)
+        else:
+            body = await run_in_threadpool(_json_bytes, req, atlas)
+        return Response(body, media_type="application/json")
+    memo = _MEMO.setdefault(atlas, OrderedDict())
+    key = req.model_dump_json()
+    known = memo.get(key)
+    if known is None:
+        known = memo[key] = _json_bytes(req, atlas)
+        while len(memo) > MEMO_ENTRIES:
+            memo.popitem(last=False)
+    return Response(known, media_type="application/json")
 
 
 def _finite(value: Any) -> Any:

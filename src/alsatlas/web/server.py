@@ -1,11 +1,11 @@
-"""The HTTP protocol the explorer is served with: uvicorn's h11 protocol plus a header
-timeout, so connections that never complete a request cannot pile up.
+"""The HTTP protocols the explorer is served with: uvicorn's httptools protocol (its fast C
+parser; :class:`HeaderTimeoutProtocol`) or its h11 protocol (:class:`H11HeaderTimeoutProtocol`),
+each with a header timeout, so connections that never complete a request cannot pile up.
 
 uvicorn closes idle keep-alive connections (``timeout_keep_alive``), but a connection that
 opens and then sends nothing, or drips a request header a byte at a time, is never timed out.
-:class:`HeaderTimeoutProtocol` gives every connection :data:`HEADER_TIMEOUT` seconds from its
-opening (and from the end of each response) to deliver a complete request head; data that
-arrives does not reset the clock.
+Here every connection has :data:`HEADER_TIMEOUT` seconds from its opening (and from the end of
+each response) to deliver a complete request head; data that arrives does not reset the clock.
 """
 
 from __future__ import annotations
@@ -14,19 +14,20 @@ import asyncio
 from typing import Any
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 HEADER_TIMEOUT = 10.0
 """Seconds a connection has to send a complete request head."""
 
 
-class HeaderTimeoutProtocol(H11Protocol):
-    """h11 protocol with a request-head deadline (see the module docstring)."""
+class _HeadDeadline:
+    """The request-head deadline shared by both protocols (a mixin over uvicorn's classes)."""
 
     header_timeout: float = HEADER_TIMEOUT
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._head_deadline: asyncio.TimerHandle | None = None
+    loop: asyncio.AbstractEventLoop
+    transport: asyncio.Transport
+    cycle: Any
+    _head_deadline: asyncio.TimerHandle | None = None
 
     def _arm(self) -> None:
         self._disarm()
@@ -41,6 +42,31 @@ class HeaderTimeoutProtocol(H11Protocol):
         self._head_deadline = None
         if self.cycle is None or self.cycle.response_complete:
             self.transport.close()
+
+
+class HeaderTimeoutProtocol(_HeadDeadline, HttpToolsProtocol):
+    """httptools protocol with a request-head deadline (see the module docstring)."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def on_headers_complete(self) -> None:
+        self._disarm()  # a request head arrived: it is being answered
+        super().on_headers_complete()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing():
+            self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+
+class H11HeaderTimeoutProtocol(_HeadDeadline, H11Protocol):
+    """h11 protocol (pure Python) with the same request-head deadline."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -61,4 +87,4 @@ class HeaderTimeoutProtocol(H11Protocol):
         super().connection_lost(exc)
 
 
-__all__ = ["HEADER_TIMEOUT", "HeaderTimeoutProtocol"]
+__all__ = ["HEADER_TIMEOUT", "H11HeaderTimeoutProtocol", "HeaderTimeoutProtocol"]
