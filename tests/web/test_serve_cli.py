@@ -66,3 +66,52 @@ def test_serve_reports_broken_evidence(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["serve", "--evidence", str(tmp_path)])
     assert result.exit_code == 1  # broken evidence is a finding (alsatlas.cli.exits)
     assert "error:" in result.output
+
+
+def test_serve_with_workers_runs_several_processes_on_loopback(tmp_path: Path) -> None:
+    """A real ``alsatlas serve --workers 2``: two worker processes answer on 127.0.0.1."""
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    exe = shutil.which("alsatlas", path=str(Path(sys.executable).parent)) or "alsatlas"
+    server = subprocess.Popen(
+        [exe, "serve", "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        health = None
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        assert health is not None and health.status_code == 200
+        assert health.json()["evidence_content_hash"]
+        page = httpx.get(f"http://127.0.0.1:{port}/", timeout=10)
+        assert page.status_code == 200 and "content-security-policy" in page.headers
+        refused = httpx.get(f"http://127.0.0.1:{port}/", headers={"host": "evil.example"})
+        assert refused.status_code == 400
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        assert len(children) >= 2
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_serve_with_workers_checks_the_evidence_first(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("records: [\n")
+    result = CliRunner().invoke(app, ["serve", "--workers", "2", "--evidence", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "error:" in result.output and "Traceback" not in result.output

@@ -16,6 +16,8 @@ from alsatlas.errors import AlsatlasError, EvidenceError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+WORKER_STARTUP_TIMEOUT = 120
+"""Seconds a worker process may take to load the evidence before its supervisor restarts it."""
 
 
 @app.command()
@@ -74,6 +76,8 @@ def serve(
         http=HeaderTimeoutProtocol,
         workers=workers,
         factory=workers > 1,
+        # a worker answers its supervisor only after loading and answering the evidence
+        timeout_worker_healthcheck=WORKER_STARTUP_TIMEOUT,
     )
 
 
