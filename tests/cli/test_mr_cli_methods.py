@@ -198,3 +198,23 @@ def test_select_instruments_window() -> None:
         for c2, q2 in pos[i + 1 :]:
             assert c != c2 or abs(q - q2) > 10_000_000
     assert sel.height < ss.data.height
+
+
+def test_readme_mr_example_on_shipped_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    import shlex
+
+    root = Path(__file__).resolve().parents[2]
+    text = (root / "README.md").read_text(encoding="utf-8").replace("\\\n", " ")
+    lines = [
+        ln.split("#", 1)[0]
+        for ln in text.splitlines()
+        if ln.startswith(".venv/bin/alsatlas mr ") and "src/alsatlas/data/" in ln
+    ]
+    assert len(lines) == 1
+    argv = shlex.split(lines[0].split("alsatlas", 1)[1])
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(app, [*argv, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["presso"]["n_distribution"] == 10_000
+    assert "raps" in {r["method"] for r in payload["results"]}
