@@ -269,3 +269,25 @@ def test_methods_all_runs_what_applies(ldl: dict[str, np.ndarray]) -> None:
     assert dict(rep.skipped)["wald_ratio"].startswith("takes exactly one variant")
     small = run_mr(args[0][:3], args[1][:3], args[2][:3], args[3][:3], methods="all", n_boot=20)
     assert "presso" in dict(small.skipped) and "presso" not in {r.method for r in small.results}
+
+
+def test_presso_rss_obs_match_mr_presso(bmi_chd: dict[str, np.ndarray]) -> None:
+    """Global and per-variant RSSobs (observed, not simulated) against MR-PRESSO's own code
+    (presso_rssobs_reference.R)."""
+    from alsatlas.genetics.mr import mr_presso
+
+    with open(REF / "presso_rssobs_reference_r4.2.tsv") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    assert rows[0]["SNP"] == "global" and len(rows) == 80
+    res = mr_presso(
+        bmi_chd["bx"],
+        bmi_chd["bxse"],
+        bmi_chd["by"],
+        bmi_chd["byse"],
+        n_distribution=100,
+        signif_threshold=1.0,
+        rng=1,
+    )
+    assert res.rss_obs == pytest.approx(float(rows[0]["rss_obs"]), rel=1e-12)
+    assert res.snp_rss_obs is not None
+    np.testing.assert_allclose(res.snp_rss_obs, [float(r["rss_obs"]) for r in rows[1:]], rtol=1e-10)

@@ -322,9 +322,9 @@ def run_mr(
         )
     else:
         chosen = check_methods([methods] if isinstance(methods, str) else list(methods))
-    if not 0.0 < presso_signif_threshold < 1.0:
+    if not 0.0 < presso_signif_threshold <= 1.0:
         raise StatsInputError(
-            "presso_signif_threshold must lie strictly between 0 and 1",
+            "presso_signif_threshold must lie in (0, 1]",
             field="presso_signif_threshold",
         )
     presso_options: dict[str, Any] = {
