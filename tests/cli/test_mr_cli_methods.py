@@ -251,3 +251,16 @@ def test_ld_matrix_calcium_matches_vignette(tmp_path: Path) -> None:
     )
     r = p["results"][0]
     assert abs(r["b"] - 2.245) <= 5e-4 and abs(r["se"] - 0.643) <= 5e-4
+
+
+@pytest.mark.parametrize(("loss", "od"), [("tukey", True), ("l2", False)])
+def test_raps_options(loss: str, od: bool, ref: dict[str, Any]) -> None:
+    args = [*BASE, "--methods", "raps", "--raps-loss", loss]
+    if not od:
+        args.append("--no-raps-over-dispersion")
+    r = _run(args)["results"][0]
+    want = ref["bmi_chd"][f"raps_{'od' if od else 'simple'}_{loss}"]
+    assert r["b"] == pytest.approx(want["beta"], rel=1e-6)
+    assert r["se"] == pytest.approx(want["se"], rel=1e-6)
+    bad = CliRunner().invoke(app, ["mr", *BASE, "--methods", "raps", "--raps-loss", "x"])
+    assert bad.exit_code == 2

@@ -287,6 +287,8 @@ def run_analysis(
     presso_outlier_test: bool = True,
     presso_distortion_test: bool = True,
     presso_signif: float = 0.05,
+    raps_loss: str = "huber",
+    raps_over_dispersion: bool = True,
 ) -> tuple[Any, dict[str, Any]]:
     """Run the estimators on the ``mr_keep`` rows; return the report and the JSON payload."""
     mr: Any = importlib.import_module("alsatlas.genetics.mr")
@@ -323,6 +325,8 @@ def run_analysis(
         presso_outlier_test=presso_outlier_test,
         presso_distortion_test=presso_distortion_test,
         presso_signif_threshold=presso_signif,
+        raps_loss=raps_loss,
+        raps_over_dispersion=raps_over_dispersion,
     )
     body = report.to_dict()
     payload: dict[str, Any] = {
@@ -443,6 +447,14 @@ def mr_command(
     presso_signif: float = typer.Option(
         0.05, "--presso-signif", help="MR-PRESSO significance threshold (SignifThreshold)."
     ),
+    raps_loss: str = typer.Option(
+        "huber", "--raps-loss", help="MR-RAPS loss: l2, huber or tukey (mr.raps loss.function)."
+    ),
+    raps_over_dispersion: bool = typer.Option(
+        True,
+        "--raps-over-dispersion/--no-raps-over-dispersion",
+        help="MR-RAPS overdispersion (systematic pleiotropy) parameter τ².",
+    ),
     both_directions: bool = typer.Option(
         False,
         "--both-directions",
@@ -492,6 +504,8 @@ def mr_command(
             "presso_outlier_test": presso_outlier_test,
             "presso_distortion_test": presso_distortion_test,
             "presso_signif": presso_signif,
+            "raps_loss": raps_loss,
+            "raps_over_dispersion": raps_over_dispersion,
         }
         if both_directions:
             if exposure is None or outcome is None:

@@ -97,7 +97,6 @@ _ESTIMATORS: dict[str, _Estimator] = {
     "simple_mode_nome": _mode("simple", "simple"),
     "weighted_mode_nome": _mode("weighted", "simple"),
     "uwr": lambda d, c, seed, n_boot, a: uwr_from_arrays(d, alpha=a)[0],
-    "raps": lambda d, c, seed, n_boot, a: raps_result(raps_from_arrays(d), d.k, alpha=a),
 }
 
 _CORRELATED_OK: frozenset[str] = frozenset({"ivw", "ivw_fe", "egger"})
@@ -191,6 +190,7 @@ def _run_independent(
     presso_n_distribution: int,
     alpha: float,
     presso_options: dict[str, Any],
+    raps_options: dict[str, Any],
 ) -> tuple[list[MRMethodResult], EggerIntercept | None, Heterogeneity | None, PressoResult | None]:
     results: list[MRMethodResult] = []
     intercept: EggerIntercept | None = None
@@ -204,6 +204,8 @@ def _run_independent(
                 d, n_distribution=presso_n_distribution, rng=seed, **presso_options
             )
             results.append(presso.outlier_corrected or presso.raw)
+        elif m == "raps":
+            results.append(raps_result(raps_from_arrays(d, **raps_options), d.k, alpha=alpha))
         else:
             results.append(_ESTIMATORS[m](d, c, seed, n_boot, alpha))
     if intercept is None and d.k >= 3:
@@ -260,6 +262,8 @@ def run_mr(
     presso_outlier_test: bool = True,
     presso_distortion_test: bool = True,
     presso_signif_threshold: float = 0.05,
+    raps_loss: str = "huber",
+    raps_over_dispersion: bool = True,
     alpha: float = 0.05,
 ) -> MRReport:
     """Run MR estimators on harmonised summary statistics and collect one `MRReport`.
@@ -293,6 +297,9 @@ def run_mr(
         Simulated data sets of MR-PRESSO (its ``NbDistribution``).
     presso_outlier_test, presso_distortion_test, presso_signif_threshold
         MR-PRESSO's ``OUTLIERtest``, ``DISTORTIONtest`` and ``SignifThreshold``.
+    raps_loss, raps_over_dispersion
+        MR-RAPS loss (``"l2"``, ``"huber"`` or ``"tukey"``) and overdispersion (mr.raps
+        ``loss.function`` and ``over.dispersion``; defaults as ``mr.raps::mr.raps``).
     alpha
         1 − confidence level of the intervals.
     """
@@ -327,6 +334,9 @@ def run_mr(
             "presso_signif_threshold must lie in (0, 1]",
             field="presso_signif_threshold",
         )
+    if raps_loss not in ("l2", "huber", "tukey"):
+        raise StatsInputError("raps_loss must be l2, huber or tukey", field="raps_loss")
+    raps_options: dict[str, Any] = {"loss": raps_loss, "over_dispersion": raps_over_dispersion}
     presso_options: dict[str, Any] = {
         "outlier_test": presso_outlier_test,
         "distortion_test": presso_distortion_test,
@@ -335,7 +345,7 @@ def run_mr(
     _check_requested(chosen, d.k, correlated, presso_n_distribution)
     if rho is None:
         results, intercept, het, presso = _run_independent(
-            d, chosen, c, s, nb, presso_n_distribution, alpha, presso_options
+            d, chosen, c, s, nb, presso_n_distribution, alpha, presso_options, raps_options
         )
         fstat = f_statistics(d.bx, d.bxse)
     else:
