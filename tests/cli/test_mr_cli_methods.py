@@ -93,6 +93,10 @@ def test_presso_switches_and_snp_rss() -> None:
         i = presso["snps"].index(o["SNP"])
         assert o["rss_obs"] == presso["snp_rss_obs"][i]
         assert o["effect_allele.exposure"] and o["other_allele.outcome"]
+    table = CliRunner().invoke(app, ["mr", *BASE, "--methods", "presso", "--presso-n", "500"])
+    first = presso["outliers"][0]
+    assert f"{first['SNP']}" in table.stdout and "yes (" in table.stdout
+    assert "RSSobs" in table.stdout
     q = _run([*BASE, "--methods", "presso", "--presso-n", "500", "--no-presso-outlier-test"])
     assert q["presso"]["snp_rss_obs"] is None and q["presso"]["outlier_indices"] == []
 

@@ -88,6 +88,11 @@ def read_ld_matrix(path: Path, snps: list[str]) -> np.ndarray:
     return np.asarray(values[np.ix_(order, order)], dtype=np.float64)
 
 
+def _pair(row: dict[str, Any], side: str) -> str:
+    """Effect/other allele of one side, as in the harmonised data."""
+    return f"{row.get(f'effect_allele.{side}') or '?'}/{row.get(f'other_allele.{side}') or '?'}"
+
+
 def _num(x: object) -> str:
     return "NA" if not isinstance(x, int | float) or x != x else f"{x:.4g}"
 
@@ -106,17 +111,16 @@ def print_extras(out: Console, payload: dict[str, Any]) -> None:
         if rss:
             t = Table(title="MR-PRESSO outlier test", title_justify="left")
             for col in ("SNP", "RSSobs", "p (Bonferroni)", "outlier"):
-                t.add_column(col)
-            outliers = set(presso.get("outlier_indices") or [])
+                t.add_column(col, no_wrap=True)
+            alleles = {o["SNP"]: o for o in presso.get("outliers") or []}
             for i, r in enumerate(rss):
                 label = snps[i] if i < len(snps) else str(i)
                 p = pvals[i] if pvals else None
-                t.add_row(
-                    label,
-                    f"{r:.4g}",
-                    "NA" if p is None else f"{p:.3g}",
-                    "yes" if i in outliers else "",
-                )
+                o = alleles.get(label)
+                mark = ""
+                if o:
+                    mark = f"yes ({_pair(o, 'exposure')}, outcome {_pair(o, 'outcome')})"
+                t.add_row(label, f"{r:.4g}", "NA" if p is None else f"{p:.3g}", mark)
             out.print(t)
         if presso.get("distortion_coefficient") is not None:
             out.print(
@@ -139,8 +143,8 @@ def print_extras(out: Console, payload: dict[str, Any]) -> None:
         for r in rows:
             t.add_row(
                 str(r.get("SNP")),
-                f"{r.get('effect_allele.exposure') or '?'}/{r.get('other_allele.exposure') or '?'}",
-                f"{r.get('effect_allele.outcome') or '?'}/{r.get('other_allele.outcome') or '?'}",
+                _pair(r, "exposure"),
+                _pair(r, "outcome"),
                 _num(r.get("eaf.exposure")),
                 _num(r.get("eaf.outcome")),
             )
