@@ -30,6 +30,7 @@ from rich.text import Text
 from alsatlas.atomic import atomic_path, ensure_dir
 from alsatlas.cli.app import app
 from alsatlas.cli.console import DataConsole
+from alsatlas.cli.mr_extras import print_extras
 from alsatlas.errors import AlsatlasInputError
 from alsatlas.genetics.columns import ColumnMapping
 from alsatlas.genetics.examples import EXAMPLES, example_path
@@ -203,22 +204,71 @@ def _warn_non_numeric(h: HarmonisedData, file: str, err: Console) -> None:
     )
 
 
-def _trait_sample(harmonised: HarmonisedData, side: str, prevalence: float | None) -> Any:
-    """`TraitSample` of one side when its sample size is known, else None."""
+def _trait_sample(
+    harmonised: HarmonisedData, side: str, prevalence: float | None, sd_units: bool = False
+) -> Any:
+    """`TraitSample` of one side when its sample size is known, else None.
+
+    Per-variant p-values go with it when every kept variant has one, so that the CLI, like
+    ``run_mr`` and TwoSampleMR's ``directionality_test``, takes r² from (p, n); with
+    ``sd_units`` and allele frequencies, r² = 2β²f(1 − f) instead.
+    """
     mr: Any = importlib.import_module("alsatlas.genetics.mr")
     kept = harmonised.kept
     n = kept.get_column(f"samplesize.{side}").to_numpy()
     ncase = kept.get_column(f"ncase.{side}").to_numpy()
     ncontrol = kept.get_column(f"ncontrol.{side}").to_numpy()
     eaf = kept.get_column(f"eaf.{side}").to_numpy()
+    pval = kept.get_column(f"pval.{side}").to_numpy().astype(np.float64)
     has_cc = bool(np.all(np.isfinite(ncase)) and np.all(np.isfinite(ncontrol)) and ncase.size)
-    if prevalence is not None and has_cc and np.all(np.isfinite(eaf)):
+    has_eaf = bool(np.all(np.isfinite(eaf)))
+    if prevalence is not None and has_cc and has_eaf:
         return mr.TraitSample(eaf=eaf, ncase=ncase, ncontrol=ncontrol, prevalence=prevalence)
+    extra: dict[str, Any] = {
+        "pval": pval if pval.size and bool(np.all(np.isfinite(pval) & (pval > 0))) else None,
+        "eaf": eaf if has_eaf else None,
+        "sd_units": sd_units,
+    }
     if n.size and np.all(np.isfinite(n)):
-        return mr.TraitSample(n=n)
+        return mr.TraitSample(n=n, **extra)
     if has_cc:
-        return mr.TraitSample(n=ncase + ncontrol)
+        return mr.TraitSample(n=ncase + ncontrol, **extra)
     return None
+
+
+STEIGER_REASON = "Steiger filtering: explains more variance in the outcome than the exposure"
+
+
+def _steiger_filter(
+    h: HarmonisedData, exposure: Any, outcome: Any
+) -> tuple[HarmonisedData, dict[str, Any]]:
+    """Drop kept variants whose r² is larger for the outcome (TwoSampleMR
+    ``steiger_filtering``, keeping ``steiger_dir``); return the data and the per-variant
+    table."""
+    steiger_mod: Any = importlib.import_module("alsatlas.genetics.mr.steiger")
+    if exposure is None or outcome is None:
+        raise AlsatlasInputError(
+            "--steiger-filter needs sample sizes of both traits", field="steiger-filter"
+        )
+    bx, bxse, by, byse = h.mr_arrays()
+    res = steiger_mod.steiger_filtering(bx, bxse, by, byse, exposure, outcome)
+    snps = h.kept.get_column("SNP").to_list()
+    drop = [s for s, ok in zip(snps, res.steiger_dir.tolist(), strict=True) if not ok]
+    hit = pl.col("SNP").is_in(drop) & pl.col("mr_keep")
+    data = h.data.with_columns(
+        pl.when(hit).then(pl.lit(STEIGER_REASON)).otherwise(pl.col("reason")).alias("reason"),
+        (pl.col("mr_keep") & ~hit).alias("mr_keep"),
+    )
+    table = {
+        "snps": snps,
+        "rsq_exposure": res.rsq_exposure.tolist(),
+        "rsq_outcome": res.rsq_outcome.tolist(),
+        "steiger_dir": res.steiger_dir.tolist(),
+        "steiger_pval": res.steiger_pval.tolist(),
+        "r2_source_exposure": res.r2_source_exposure,
+        "r2_source_outcome": res.r2_source_outcome,
+    }
+    return replace(h, data=data), table
 
 
 def run_analysis(
@@ -229,15 +279,37 @@ def run_analysis(
     seed: int | None,
     exposure_prevalence: float | None = None,
     outcome_prevalence: float | None = None,
+    exposure_sd_units: bool = False,
+    outcome_sd_units: bool = False,
+    steiger_filter: bool = False,
+    ld_matrix: Path | None = None,
+    presso_n: int = 1000,
+    presso_outlier_test: bool = True,
+    presso_distortion_test: bool = True,
+    presso_signif: float = 0.05,
+    raps_loss: str = "huber",
+    raps_over_dispersion: bool = True,
 ) -> tuple[Any, dict[str, Any]]:
     """Run the estimators on the ``mr_keep`` rows; return the report and the JSON payload."""
     mr: Any = importlib.import_module("alsatlas.genetics.mr")
+    extras: Any = importlib.import_module("alsatlas.cli.mr_extras")
+    if harmonised.kept.height == 0:
+        raise AlsatlasInputError("no variant left after harmonisation (mr_keep is FALSE for all)")
+    filtering: dict[str, Any] | None = None
+    if steiger_filter:
+        harmonised, filtering = _steiger_filter(
+            harmonised,
+            _trait_sample(harmonised, "exposure", exposure_prevalence, exposure_sd_units),
+            _trait_sample(harmonised, "outcome", outcome_prevalence, outcome_sd_units),
+        )
     bx, bxse, by, byse = harmonised.mr_arrays()
     if bx.size == 0:
-        raise AlsatlasInputError("no variant left after harmonisation (mr_keep is FALSE for all)")
-    exposure = _trait_sample(harmonised, "exposure", exposure_prevalence)
-    outcome = _trait_sample(harmonised, "outcome", outcome_prevalence)
+        raise AlsatlasInputError("no variant left after Steiger filtering")
+    snps = harmonised.kept.get_column("SNP").to_list()
+    exposure = _trait_sample(harmonised, "exposure", exposure_prevalence, exposure_sd_units)
+    outcome = _trait_sample(harmonised, "outcome", outcome_prevalence, outcome_sd_units)
     both = exposure is not None and outcome is not None
+    rho = extras.read_ld_matrix(ld_matrix, snps) if ld_matrix is not None else None
     report = mr.run_mr(
         bx,
         bxse,
@@ -246,8 +318,15 @@ def run_analysis(
         methods=methods,
         convention=convention,
         seed=seed,
+        rho=rho,
         exposure=exposure if both else None,
         outcome=outcome if both else None,
+        presso_n_distribution=presso_n,
+        presso_outlier_test=presso_outlier_test,
+        presso_distortion_test=presso_distortion_test,
+        presso_signif_threshold=presso_signif,
+        raps_loss=raps_loss,
+        raps_over_dispersion=raps_over_dispersion,
     )
     body = report.to_dict()
     payload: dict[str, Any] = {
@@ -260,7 +339,31 @@ def run_analysis(
             for r in body["results"]
         ],
         "harmonisation": harmonised.counts(),
+        "removed": extras.removed_by_harmonisation(harmonised),
     }
+    if payload.get("presso"):
+        presso = payload["presso"]
+        presso["snps"] = snps
+        kept = harmonised.kept
+        outliers = kept[list(presso["outlier_indices"])] if presso["outlier_indices"] else None
+        presso["outliers"] = (
+            [
+                {
+                    **row,
+                    "rss_obs": presso["snp_rss_obs"][i],
+                    "pval": (presso["outlier_pvals"] or [None] * len(snps))[i],
+                }
+                for i, row in zip(
+                    presso["outlier_indices"],
+                    extras.variant_rows(outliers, "MR-PRESSO outlier"),
+                    strict=True,
+                )
+            ]
+            if outliers is not None
+            else []
+        )
+    if filtering is not None:
+        payload["steiger_filtering"] = filtering
     return report, payload
 
 
@@ -313,6 +416,59 @@ def mr_command(
         "snp", help="Match outcome rows by snp (rsid) or chrpos (chromosome:position, same build)."
     ),
     list_sets: bool = typer.Option(False, "--list-sets", help="List shipped instrument sets."),
+    exposure_sd_units: bool = typer.Option(
+        False, "--exposure-sd-units", help="Exposure effects are per SD (Steiger r² = 2β²f(1−f))."
+    ),
+    outcome_sd_units: bool = typer.Option(
+        False, "--outcome-sd-units", help="Outcome effects are per SD (Steiger r² = 2β²f(1−f))."
+    ),
+    steiger_filter: bool = typer.Option(
+        False,
+        "--steiger-filter",
+        help="Drop variants explaining more outcome than exposure variance (steiger_filtering).",
+    ),
+    ld_matrix: Path | None = typer.Option(
+        None,
+        "--ld-matrix",
+        help="Signed LD correlations of the variants (CSV/TSV, SNP ids as header): "
+        "correlated-variant IVW and MR-Egger.",
+    ),
+    presso_n: int = typer.Option(
+        1000, "--presso-n", help="MR-PRESSO simulated data sets (NbDistribution)."
+    ),
+    presso_outlier_test: bool = typer.Option(
+        True, "--presso-outlier-test/--no-presso-outlier-test", help="MR-PRESSO outlier test."
+    ),
+    presso_distortion_test: bool = typer.Option(
+        True,
+        "--presso-distortion-test/--no-presso-distortion-test",
+        help="MR-PRESSO distortion test.",
+    ),
+    presso_signif: float = typer.Option(
+        0.05, "--presso-signif", help="MR-PRESSO significance threshold (SignifThreshold)."
+    ),
+    raps_loss: str = typer.Option(
+        "huber", "--raps-loss", help="MR-RAPS loss: l2, huber or tukey (mr.raps loss.function)."
+    ),
+    raps_over_dispersion: bool = typer.Option(
+        True,
+        "--raps-over-dispersion/--no-raps-over-dispersion",
+        help="MR-RAPS overdispersion (systematic pleiotropy) parameter τ².",
+    ),
+    both_directions: bool = typer.Option(
+        False,
+        "--both-directions",
+        help="Exposure and outcome files are both genome-wide: select instruments from each "
+        "(--instrument-p, --instrument-window-kb) and run exposure→outcome and outcome→exposure.",
+    ),
+    instrument_p: float = typer.Option(
+        5e-8, "--instrument-p", help="Instrument p-value threshold for --both-directions."
+    ),
+    instrument_window_kb: float = typer.Option(
+        10_000.0,
+        "--instrument-window-kb",
+        help="Distance pruning window (kb) for --both-directions (TwoSampleMR clump_kb).",
+    ),
 ) -> None:
     """Two-sample Mendelian randomization: harmonise, estimate, report."""
     out = DataConsole()
@@ -334,6 +490,52 @@ def mr_command(
                 field="exposure",
             )
         method_list = [m.strip() for m in methods.split(",") if m.strip()] if methods else None
+        analysis: dict[str, Any] = {
+            "methods": method_list,
+            "convention": convention,
+            "seed": seed,
+            "exposure_prevalence": exposure_prevalence,
+            "outcome_prevalence": outcome_prevalence,
+            "exposure_sd_units": exposure_sd_units,
+            "outcome_sd_units": outcome_sd_units,
+            "steiger_filter": steiger_filter,
+            "ld_matrix": ld_matrix,
+            "presso_n": presso_n,
+            "presso_outlier_test": presso_outlier_test,
+            "presso_distortion_test": presso_distortion_test,
+            "presso_signif": presso_signif,
+            "raps_loss": raps_loss,
+            "raps_over_dispersion": raps_over_dispersion,
+        }
+        if both_directions:
+            if exposure is None or outcome is None:
+                raise AlsatlasInputError(
+                    "--both-directions needs --exposure and --outcome, both genome-wide files",
+                    field="both-directions",
+                )
+            for path_option, flag in (
+                (plots, "--plots"),
+                (harmonised_out, "--harmonised-out"),
+                (ld_matrix, "--ld-matrix"),
+            ):
+                if path_option is not None:
+                    raise AlsatlasInputError(
+                        f"{flag} is not available with --both-directions",
+                        field=flag.removeprefix("--"),
+                    )
+            _both_directions(
+                exposure,
+                outcome,
+                _parse_overrides(exposure_column, "--exposure-column"),
+                _parse_overrides(outcome_column, "--outcome-column"),
+                action=action,
+                p=instrument_p,
+                window_kb=instrument_window_kb,
+                analysis=analysis,
+                output_format=output_format,
+                out=out,
+            )
+            return
         inputs: dict[str, Any] = {}
         tables: list[Table] = []
         if harmonised_in is not None or example is not None:
@@ -441,14 +643,7 @@ def mr_command(
         if harmonised_out is not None:
             with atomic_path(harmonised_out) as tmp:
                 h.data.write_csv(tmp, separator="\t", null_value="NA")
-        report_obj, payload = run_analysis(
-            h,
-            methods=method_list,
-            convention=convention,
-            seed=seed,
-            exposure_prevalence=exposure_prevalence,
-            outcome_prevalence=outcome_prevalence,
-        )
+        report_obj, payload = run_analysis(h, **analysis)
         if inputs:
             payload["inputs"] = inputs
         if plots is not None:
@@ -459,9 +654,79 @@ def mr_command(
             for table in tables:
                 out.print(table)
             _print_table(out, payload)
+            print_extras(out, payload)
     except AlsatlasInputError as exc:
         err.print(Text.assemble(("error:", "red"), f" {exc.message}"))
         raise typer.Exit(code=2) from exc
+
+
+def _both_directions(
+    exposure: Path,
+    outcome: Path,
+    exposure_overrides: dict[str, str],
+    outcome_overrides: dict[str, str],
+    *,
+    action: int,
+    p: float,
+    window_kb: float,
+    analysis: dict[str, Any],
+    output_format: str,
+    out: Console,
+) -> None:
+    """Exposure → outcome and outcome → exposure from two genome-wide files: instruments of
+    each trait by p-value and distance pruning (`select_instruments`), looked up in the other
+    trait's file, harmonised and estimated with the same options."""
+    select: Any = importlib.import_module("alsatlas.genetics.instrument_select")
+    full = {
+        "exposure": read_sumstats(exposure, overrides=exposure_overrides),
+        "outcome": read_sumstats(outcome, overrides=outcome_overrides),
+    }
+    names = {"exposure": exposure.name, "outcome": outcome.name}
+    directions: list[dict[str, Any]] = []
+    for first, second in (("exposure", "outcome"), ("outcome", "exposure")):
+        instruments = select.select_instruments(full[first], p=p, window_kb=window_kb)
+        wanted = instruments.data.get_column("SNP")
+        other = full[second].data.filter(pl.col("SNP").is_in(wanted.implode()))
+        entry: dict[str, Any] = {
+            "exposure": names[first],
+            "outcome": names[second],
+            "instruments": instruments.data.height,
+            "instruments_found": other.height,
+        }
+        if other.height == 0:
+            entry["error"] = f"none of the instruments of {names[first]} is in {names[second]}"
+        else:
+            h = harmonise(
+                instruments.data,
+                other,
+                action=action,  # type: ignore[arg-type]
+                exposure_label=names[first],
+                outcome_label=names[second],
+            )
+            try:
+                _, payload = run_analysis(h, **analysis)
+            except AlsatlasInputError as exc:
+                entry["error"] = exc.message
+            else:
+                entry = {**payload, **entry}
+        directions.append(entry)
+    if output_format == "json":
+        body = {
+            "instrument_selection": {"p": p, "window_kb": window_kb},
+            "directions": directions,
+        }
+        sys.stdout.write(json.dumps(body, indent=2) + "\n")
+        return
+    for entry in directions:
+        out.print(
+            f"{entry['exposure']} → {entry['outcome']}: {entry['instruments']} instruments "
+            f"(p < {p:g}, one per {window_kb:g} kb), {entry['instruments_found']} found"
+        )
+        if "error" in entry:
+            out.print(f"  {entry['error']}")
+            continue
+        _print_table(out, entry)
+        print_extras(out, entry)
 
 
 SCAN_METHODS: tuple[str, ...] = ("ivw", "egger", "weighted_median")

@@ -10,8 +10,10 @@ alpha=0.05) -> MRReport``
   outcome), as float arrays of equal length without missing values. Bad input raises
   `alsatlas.errors.StatsInputError` naming the field and the 0-based row.
 - ``methods``: ids among ``wald_ratio, ivw, ivw_fe, egger, simple_median, weighted_median,
-  penalised_weighted_median, simple_mode, weighted_mode, presso``; None runs every method
-  whose minimum number of variants is met (``wald_ratio`` alone for one variant).
+  penalised_weighted_median, simple_mode, weighted_mode, presso`` (run by default when their
+  minimum number of variants is met; ``wald_ratio`` alone for one variant) and
+  ``penalised_mode, simple_mode_nome, weighted_mode_nome, uwr, raps`` (run when named);
+  ``"all"`` runs every method that applies and lists the others in ``MRReport.skipped``.
 - ``convention``: ``"twosamplemr"`` or ``"mendelianrandomization"`` (see `conventions`).
 - ``seed``: bootstrap/simulation seed, default `DEFAULT_SEED`; ``n_boot``: bootstrap
   iterations (default 1000 or 10000 by convention).
@@ -33,12 +35,13 @@ the plots in ``alsatlas.figures.mr_plots`` (``mr_scatter_plot``, ``mr_funnel_plo
 ``mr_forest_plot``, ``mr_leave_one_out_plot``).
 
 Each estimator is also callable on its own: `wald_ratio`, `ivw`, `egger`,
-`median_estimate`, `mode_estimate`, `mr_presso`, `steiger`, `heterogeneity`,
-`f_statistics`, `ivw_correlated`, `egger_correlated`.
+`median_estimate`, `mode_estimate`, `mr_presso`, `mr_raps`, `mr_uwr`, `steiger`,
+`steiger_filtering`, `heterogeneity`, `f_statistics`, `ivw_correlated`, `egger_correlated`.
 
 Module map: ``wald`` · ``ivw`` · ``egger`` · ``median`` · ``mode`` (with ``density``, R's
-``density()`` grid) · ``presso`` · ``steiger`` · ``heterogeneity`` · ``loo`` · ``fstat`` ·
-``correlated`` · ``conventions`` · ``bootstrap`` (seeded streams) · ``inputs`` ·
+``density()`` grid) · ``presso`` · ``raps`` · ``uwr`` · ``steiger`` · ``heterogeneity`` ·
+``loo`` · ``fstat`` · ``correlated`` · ``conventions`` · ``bootstrap`` (seeded streams) ·
+``inputs`` ·
 ``inference`` · ``results`` · ``run``.
 """
 
@@ -60,6 +63,7 @@ from alsatlas.genetics.mr.loo import leave_one_out, single_snp
 from alsatlas.genetics.mr.median import median_estimate, weighted_median
 from alsatlas.genetics.mr.mode import mode_estimate
 from alsatlas.genetics.mr.presso import mr_presso
+from alsatlas.genetics.mr.raps import RapsFit, mr_raps
 from alsatlas.genetics.mr.results import (
     CochranQ,
     EggerIntercept,
@@ -73,7 +77,8 @@ from alsatlas.genetics.mr.results import (
     SteigerResult,
 )
 from alsatlas.genetics.mr.run import default_methods, run_mr
-from alsatlas.genetics.mr.steiger import TraitSample, steiger
+from alsatlas.genetics.mr.steiger import SteigerFiltering, TraitSample, steiger, steiger_filtering
+from alsatlas.genetics.mr.uwr import mr_uwr
 from alsatlas.genetics.mr.wald import wald_ratio
 
 __all__ = [
@@ -88,8 +93,10 @@ __all__ = [
     "MRReport",
     "MethodId",
     "PressoResult",
+    "RapsFit",
     "RuckerQ",
     "SNPwiseResults",
+    "SteigerFiltering",
     "SteigerResult",
     "TraitSample",
     "convention_defaults",
@@ -104,9 +111,12 @@ __all__ = [
     "median_estimate",
     "mode_estimate",
     "mr_presso",
+    "mr_raps",
+    "mr_uwr",
     "run_mr",
     "single_snp",
     "steiger",
+    "steiger_filtering",
     "wald_ratio",
     "weighted_median",
 ]

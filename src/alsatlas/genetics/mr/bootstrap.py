@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
 
-from alsatlas.genetics.mr.conventions import DEFAULT_SEED, METHOD_IDS
+from alsatlas.genetics.mr.conventions import DEFAULT_SEED
 from alsatlas.genetics.mr.inputs import FloatArray, MRArrays
 
 RNGLike = np.random.Generator | int | None
+
+_FIRST_IDS = (
+    "wald_ratio",
+    "ivw",
+    "ivw_fe",
+    "egger",
+    "simple_median",
+    "weighted_median",
+    "penalised_weighted_median",
+    "simple_mode",
+    "weighted_mode",
+    "presso",
+)
+_STREAM_CODES: dict[str, int] = {m: i for i, m in enumerate(_FIRST_IDS)}
+"""Stream code of the first ten method ids (their position, as released); methods added since
+use the CRC-32 of their id, so adding a method never moves another method's stream."""
 
 
 def method_rng(seed: int | None, method: str) -> np.random.Generator:
@@ -17,7 +35,7 @@ def method_rng(seed: int | None, method: str) -> np.random.Generator:
     methods were run or in what order. ``None`` means `DEFAULT_SEED`.
     """
     s = DEFAULT_SEED if seed is None else int(seed)
-    code = METHOD_IDS.index(method) if method in METHOD_IDS else len(METHOD_IDS)
+    code = _STREAM_CODES.get(method, zlib.crc32(method.encode()))
     return np.random.default_rng([code, s])
 
 

@@ -44,6 +44,11 @@ MethodId = Literal[
     "simple_mode",
     "weighted_mode",
     "presso",
+    "penalised_mode",
+    "simple_mode_nome",
+    "weighted_mode_nome",
+    "uwr",
+    "raps",
 ]
 """Identifiers of the estimators, as they appear in ``MRMethodResult.method`` and in JSON."""
 
@@ -60,6 +65,11 @@ MIN_SNPS: dict[MethodId, int] = {
     "simple_mode": 3,
     "weighted_mode": 3,
     "presso": 4,
+    "penalised_mode": 3,
+    "simple_mode_nome": 3,
+    "weighted_mode_nome": 3,
+    "uwr": 2,
+    "raps": 3,
 }
 """Fewest variants each method accepts (TwoSampleMR returns NA below these; MR-PRESSO needs
 more variants than its number of exposures + 2)."""

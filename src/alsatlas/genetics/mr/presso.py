@@ -127,8 +127,10 @@ def presso_from_arrays(
 
     outliers: tuple[int, ...] = ()
     outlier_p: tuple[float, ...] | None = None
+    snp_rss: tuple[float, ...] | None = None
     if outlier_test and global_p < signif_threshold:
         dif = (o.by - o.bx * theta_loo) ** 2
+        snp_rss = tuple(float(v) for v in dif)
         exp = (by_sim - bx_sim * theta_loo) ** 2
         p = np.sum(exp > dif, axis=0) / n
         p_adj = np.minimum(1.0, p * k)
@@ -169,6 +171,7 @@ def presso_from_arrays(
         distortion_pval=coef_p,
         raw=raw,
         outlier_corrected=corrected,
+        snp_rss_obs=snp_rss,
     )
 
 

@@ -13,8 +13,10 @@
                   "steiger_pval", "r2_source_exposure", "r2_source_outcome"} | null,
       "presso": {"rss_obs", "global_pval", "n_distribution", "outlier_indices",
                  "outlier_pvals", "distortion_coefficient", "distortion_pval",
-                 "raw": {...}, "outlier_corrected": {...} | null} | null,
-      "fstat": {"mean", "min", "per_snp": [...], "ld_adjusted"}
+                 "raw": {...}, "outlier_corrected": {...} | null,
+                 "snp_rss_obs": [...] | null} | null,
+      "fstat": {"mean", "min", "per_snp": [...], "ld_adjusted"},
+      "skipped": [[method, reason], ...]
     }
 
 Non-finite numbers become ``null`` so that the output is valid JSON.
@@ -199,6 +201,9 @@ class PressoResult(_AsDict):
     distortion_pval: float | None
     raw: MRMethodResult
     outlier_corrected: MRMethodResult | None
+    snp_rss_obs: tuple[float, ...] | None = None
+    """Per-variant observed RSS of the outlier test, (by_i − θ̂₍₋ᵢ₎bx_i)² (R's
+    ``OutlierTest$RSSobs``), present when the outlier test ran."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +248,8 @@ class MRReport(_AsDict):
     steiger: SteigerResult | None
     presso: PressoResult | None
     fstat: FStatistics
+    skipped: tuple[tuple[str, str], ...] = ()
+    """(method id, reason) of methods not run with ``methods="all"``."""
 
     def result(self, method: str) -> MRMethodResult:
         """The result of ``method``; KeyError when it was not run."""

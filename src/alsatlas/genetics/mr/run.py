@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from numpy.typing import ArrayLike
 
@@ -28,8 +29,9 @@ from alsatlas.genetics.mr.inference import chi2_sf
 from alsatlas.genetics.mr.inputs import FloatArray, MRArrays, as_mr_arrays
 from alsatlas.genetics.mr.ivw import ivw_from_arrays
 from alsatlas.genetics.mr.median import MedianKind, median_from_arrays
-from alsatlas.genetics.mr.mode import ModeKind, mode_from_arrays
+from alsatlas.genetics.mr.mode import ModeKind, RatioSE, mode_from_arrays
 from alsatlas.genetics.mr.presso import presso_from_arrays
+from alsatlas.genetics.mr.raps import raps_from_arrays, raps_result
 from alsatlas.genetics.mr.results import (
     EggerIntercept,
     FStatistics,
@@ -40,6 +42,7 @@ from alsatlas.genetics.mr.results import (
     RuckerQ,
 )
 from alsatlas.genetics.mr.steiger import TraitSample, steiger
+from alsatlas.genetics.mr.uwr import uwr_from_arrays
 from alsatlas.genetics.mr.wald import wald_ratio
 
 _Estimator = Callable[[MRArrays, ConventionDefaults, int, int, float], MRMethodResult]
@@ -66,11 +69,12 @@ def _median(kind: MedianKind) -> _Estimator:
     return est
 
 
-def _mode(kind: ModeKind) -> _Estimator:
+def _mode(kind: ModeKind, stderror: RatioSE = "delta") -> _Estimator:
     def est(d: MRArrays, c: ConventionDefaults, seed: int, n_boot: int, a: float) -> MRMethodResult:
         return mode_from_arrays(
             d,
             kind=kind,
+            stderror=stderror,
             n_boot=n_boot,
             rng=seed,
             distribution=c.mode_pvalue_distribution,
@@ -89,9 +93,29 @@ _ESTIMATORS: dict[str, _Estimator] = {
     "penalised_weighted_median": _median("penalised"),
     "simple_mode": _mode("simple"),
     "weighted_mode": _mode("weighted"),
+    "penalised_mode": _mode("penalised"),
+    "simple_mode_nome": _mode("simple", "simple"),
+    "weighted_mode_nome": _mode("weighted", "simple"),
+    "uwr": lambda d, c, seed, n_boot, a: uwr_from_arrays(d, alpha=a)[0],
 }
 
 _CORRELATED_OK: frozenset[str] = frozenset({"ivw", "ivw_fe", "egger"})
+
+DEFAULT_SET: frozenset[str] = frozenset(
+    {
+        "wald_ratio",
+        "ivw",
+        "ivw_fe",
+        "egger",
+        "simple_median",
+        "weighted_median",
+        "penalised_weighted_median",
+        "simple_mode",
+        "weighted_mode",
+        "presso",
+    }
+)
+"""Methods run when none are named; the others run when named or with ``methods="all"``."""
 
 
 def default_methods(
@@ -106,10 +130,32 @@ def default_methods(
         m
         for m in METHOD_IDS
         if m != "wald_ratio"
+        and m in DEFAULT_SET
         and k >= MIN_SNPS[m]
         and (not correlated or m in _CORRELATED_OK)
         and (m != "presso" or k < presso_n_distribution)
     )
+
+
+def applicable_methods(
+    k: int, *, correlated: bool = False, presso_n_distribution: int = 1000
+) -> tuple[tuple[MethodId, ...], dict[str, str]]:
+    """Every method that applies to k variants (``methods="all"``), and why each other
+    method was skipped."""
+    run: list[MethodId] = []
+    skipped: dict[str, str] = {}
+    for m in METHOD_IDS:
+        if m == "wald_ratio" and k != 1:
+            skipped[m] = f"takes exactly one variant, got {k}"
+        elif k < MIN_SNPS[m]:
+            skipped[m] = f"needs at least {MIN_SNPS[m]} variants, got {k}"
+        elif correlated and m not in _CORRELATED_OK:
+            skipped[m] = "assumes uncorrelated variants (an LD matrix was given)"
+        elif m == "presso" and k >= presso_n_distribution:
+            skipped[m] = f"needs presso_n_distribution > number of variants ({k})"
+        else:
+            run.append(m)
+    return tuple(run), skipped
 
 
 def _check_requested(
@@ -143,6 +189,8 @@ def _run_independent(
     n_boot: int,
     presso_n_distribution: int,
     alpha: float,
+    presso_options: dict[str, Any],
+    raps_options: dict[str, Any],
 ) -> tuple[list[MRMethodResult], EggerIntercept | None, Heterogeneity | None, PressoResult | None]:
     results: list[MRMethodResult] = []
     intercept: EggerIntercept | None = None
@@ -152,8 +200,12 @@ def _run_independent(
             slope, intercept = egger_from_arrays(d, distribution=c.egger_distribution, alpha=alpha)
             results.append(slope)
         elif m == "presso":
-            presso = presso_from_arrays(d, n_distribution=presso_n_distribution, rng=seed)
+            presso = presso_from_arrays(
+                d, n_distribution=presso_n_distribution, rng=seed, **presso_options
+            )
             results.append(presso.outlier_corrected or presso.raw)
+        elif m == "raps":
+            results.append(raps_result(raps_from_arrays(d, **raps_options), d.k, alpha=alpha))
         else:
             results.append(_ESTIMATORS[m](d, c, seed, n_boot, alpha))
     if intercept is None and d.k >= 3:
@@ -199,7 +251,7 @@ def run_mr(
     by: ArrayLike,
     byse: ArrayLike,
     *,
-    methods: Sequence[str] | None = None,
+    methods: Sequence[str] | str | None = None,
     convention: str = "twosamplemr",
     seed: int | None = None,
     n_boot: int | None = None,
@@ -207,6 +259,11 @@ def run_mr(
     exposure: TraitSample | None = None,
     outcome: TraitSample | None = None,
     presso_n_distribution: int = 1000,
+    presso_outlier_test: bool = True,
+    presso_distortion_test: bool = True,
+    presso_signif_threshold: float = 0.05,
+    raps_loss: str = "huber",
+    raps_over_dispersion: bool = True,
     alpha: float = 0.05,
 ) -> MRReport:
     """Run MR estimators on harmonised summary statistics and collect one `MRReport`.
@@ -217,8 +274,10 @@ def run_mr(
         Per-variant exposure and outcome associations and standard errors, harmonised to
         the same effect allele (one entry per variant, no missing values).
     methods
-        Method ids to run, in order; None runs `default_methods`. Naming a method that
-        needs more variants than given raises `StatsInputError`.
+        Method ids to run, in order; None runs `default_methods`; ``"all"`` runs every
+        method that applies to the data (`applicable_methods`) and lists the others, with the
+        reason, in ``MRReport.skipped``. Naming a method that needs more variants than given
+        raises `StatsInputError`.
     convention
         ``"twosamplemr"`` (default) or ``"mendelianrandomization"``; see
         `alsatlas.genetics.mr.conventions`.
@@ -236,6 +295,11 @@ def run_mr(
         Steiger directionality test is run.
     presso_n_distribution
         Simulated data sets of MR-PRESSO (its ``NbDistribution``).
+    presso_outlier_test, presso_distortion_test, presso_signif_threshold
+        MR-PRESSO's ``OUTLIERtest``, ``DISTORTIONtest`` and ``SignifThreshold``.
+    raps_loss, raps_over_dispersion
+        MR-RAPS loss (``"l2"``, ``"huber"`` or ``"tukey"``) and overdispersion (mr.raps
+        ``loss.function`` and ``over.dispersion``; defaults as ``mr.raps::mr.raps``).
     alpha
         1 − confidence level of the intervals.
     """
@@ -254,15 +318,34 @@ def run_mr(
         raise StatsInputError("n_boot must be at least 2", field="n_boot")
     d = as_mr_arrays(bx, bxse, by, byse)
     correlated = rho is not None
-    chosen = (
-        default_methods(d.k, correlated=correlated, presso_n_distribution=presso_n_distribution)
-        if methods is None
-        else check_methods(list(methods))
-    )
+    skipped: dict[str, str] = {}
+    if methods is None:
+        chosen = default_methods(
+            d.k, correlated=correlated, presso_n_distribution=presso_n_distribution
+        )
+    elif methods == "all" or list(methods) == ["all"]:
+        chosen, skipped = applicable_methods(
+            d.k, correlated=correlated, presso_n_distribution=presso_n_distribution
+        )
+    else:
+        chosen = check_methods([methods] if isinstance(methods, str) else list(methods))
+    if not 0.0 < presso_signif_threshold <= 1.0:
+        raise StatsInputError(
+            "presso_signif_threshold must lie in (0, 1]",
+            field="presso_signif_threshold",
+        )
+    if raps_loss not in ("l2", "huber", "tukey"):
+        raise StatsInputError("raps_loss must be l2, huber or tukey", field="raps_loss")
+    raps_options: dict[str, Any] = {"loss": raps_loss, "over_dispersion": raps_over_dispersion}
+    presso_options: dict[str, Any] = {
+        "outlier_test": presso_outlier_test,
+        "distortion_test": presso_distortion_test,
+        "signif_threshold": presso_signif_threshold,
+    }
     _check_requested(chosen, d.k, correlated, presso_n_distribution)
     if rho is None:
         results, intercept, het, presso = _run_independent(
-            d, chosen, c, s, nb, presso_n_distribution, alpha
+            d, chosen, c, s, nb, presso_n_distribution, alpha, presso_options, raps_options
         )
         fstat = f_statistics(d.bx, d.bxse)
     else:
@@ -294,8 +377,9 @@ def run_mr(
         egger_intercept=intercept,
         steiger=st,
         presso=presso,
+        skipped=tuple(skipped.items()),
         fstat=fstat,
     )
 
 
-__all__ = ["default_methods", "run_mr"]
+__all__ = ["DEFAULT_SET", "applicable_methods", "default_methods", "run_mr"]

@@ -6,8 +6,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import ArrayLike
-from scipy import optimize, stats
+from numpy.typing import ArrayLike, NDArray
+from scipy import special, stats
 
 from alsatlas.errors import StatsInputError
 from alsatlas.genetics.mr.inputs import FloatArray
@@ -84,32 +84,34 @@ def r2_from_bsen(b: ArrayLike, se: ArrayLike, n: ArrayLike) -> FloatArray:
     return np.asarray(f / (np.asarray(n, dtype=np.float64) - 2.0 + f), dtype=np.float64)
 
 
-def _f_from_p(p: float, df2: float) -> float:
-    """F(1, df2) quantile with upper tail p, solved on the log scale when p is tiny."""
-    f = float(stats.f.isf(p, 1, df2))
-    if math.isfinite(f) and f > 0:
-        return f
-    if p <= 0:
-        return math.inf
-    target = math.log(p)
-    lo, hi = 1.0, 10.0
-    while float(stats.f.logsf(hi, 1, df2)) > target:
-        hi *= 2.0
-    return float(
-        optimize.brentq(lambda x: float(stats.f.logsf(x, 1, df2)) - target, lo, hi, xtol=1e-10)
-    )
+def f1_isf(p: ArrayLike, df2: ArrayLike) -> FloatArray:
+    """Upper-tail quantile of F(1, df2): x with P(F > x) = p.
+
+    P(F(1, ν) > x) = I_{ν/(ν + x)}(ν/2, 1/2) (regularised incomplete beta), so
+    x = ν(1/y − 1) with y = I⁻¹_p(ν/2, 1/2). Solving through the inverse incomplete beta keeps
+    full relative accuracy in the far tail, where ``scipy.stats.f.isf`` loses about 3·10⁻⁵
+    relative at p ≈ 10⁻¹⁴, ν ≈ 3·10⁵ and overflows below p ≈ 10⁻¹⁵; it equals R's
+    ``qf(p, 1, ν, lower.tail = FALSE)`` to a few ulp (p = 0 gives ∞, p = 1 gives 0).
+    """
+    pp = np.asarray(p, dtype=np.float64)
+    nu = np.asarray(df2, dtype=np.float64)
+    y = special.betaincinv(nu / 2.0, 0.5, pp)
+    with np.errstate(divide="ignore"):
+        return np.asarray(nu * (1.0 / y - 1.0), dtype=np.float64)
 
 
 def r2_from_pn(p: ArrayLike, n: ArrayLike) -> FloatArray:
     """r² from a p-value and sample size: F = F⁻¹(1 − p; 1, n − 1), r² = F/(n − 2 + F).
 
-    TwoSampleMR ``get_r_from_pn`` (squared). Where the quantile overflows (p below about
-    1e-300) it is found on the log scale, as TwoSampleMR falls back to a numerical search.
+    TwoSampleMR ``get_r_from_pn`` (squared), with the quantile from `f1_isf`, accurate at
+    every p > 0 (TwoSampleMR falls back to a numerical search where ``qf`` overflows);
+    p = 0 gives NaN (R: NA).
     """
     pp = np.atleast_1d(np.asarray(p, dtype=np.float64))
     nn = np.broadcast_to(np.asarray(n, dtype=np.float64), pp.shape)
-    f = np.array([_f_from_p(float(a), float(b) - 1.0) for a, b in zip(pp, nn, strict=True)])
-    return np.asarray(f / (nn - 2.0 + f), dtype=np.float64)
+    f = f1_isf(pp, nn - 1.0)
+    with np.errstate(invalid="ignore"):
+        return np.asarray(f / (nn - 2.0 + f), dtype=np.float64)
 
 
 def population_allele_frequency(
@@ -177,9 +179,12 @@ def r2_from_beta_eaf(b: ArrayLike, eaf: ArrayLike) -> FloatArray:
     return np.asarray(2.0 * b_**2 * f * (1.0 - f), dtype=np.float64)
 
 
-def trait_r2(b: ArrayLike, se: ArrayLike, trait: TraitSample) -> tuple[FloatArray, str]:
+def trait_r2(
+    b: ArrayLike, se: ArrayLike, trait: TraitSample, *, use_pval: bool = True
+) -> tuple[FloatArray, str]:
     """Per-variant r² of a trait and the route used (``"lor"``, ``"sd_eaf"``, ``"pn"`` or
-    ``"bsen"``); see `TraitSample`."""
+    ``"bsen"``); see `TraitSample`. ``use_pval = False`` skips the p-value route, as
+    TwoSampleMR's ``add_rsq`` (and so ``steiger_filtering``) does."""
     b_ = np.asarray(b, dtype=np.float64)
     k = b_.shape[0]
     if trait.is_binary:
@@ -193,7 +198,7 @@ def trait_r2(b: ArrayLike, se: ArrayLike, trait: TraitSample) -> tuple[FloatArra
         eaf = np.broadcast_to(np.asarray(trait.eaf, dtype=np.float64), (k,))
         return r2_from_beta_eaf(b_, eaf), "sd_eaf"
     n = trait.sample_size(k)
-    if trait.pval is not None:
+    if trait.pval is not None and use_pval:
         return r2_from_pn(trait.pval, n), "pn"
     return r2_from_bsen(b_, se, n), "bsen"
 
@@ -250,14 +255,77 @@ def steiger(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SteigerFiltering:
+    """Per-variant Steiger test (TwoSampleMR ``steiger_filtering``).
+
+    ``steiger_dir[j]`` is True when variant j explains more exposure than outcome variance;
+    ``steiger_pval[j]`` tests the difference. Variants to keep: ``keep``.
+    """
+
+    rsq_exposure: FloatArray
+    rsq_outcome: FloatArray
+    steiger_dir: NDArray[np.bool_]
+    steiger_pval: FloatArray
+    r2_source_exposure: str
+    r2_source_outcome: str
+
+    def keep(self, alpha: float | None = None) -> NDArray[np.bool_]:
+        """Variants in the exposure → outcome direction (and with p < ``alpha`` if given)."""
+        if alpha is None:
+            return self.steiger_dir.copy()
+        return np.asarray(self.steiger_dir & (self.steiger_pval < alpha))
+
+
+def steiger_filtering(
+    bx: ArrayLike,
+    bxse: ArrayLike,
+    by: ArrayLike,
+    byse: ArrayLike,
+    exposure: TraitSample,
+    outcome: TraitSample,
+) -> SteigerFiltering:
+    """Steiger test for each variant (TwoSampleMR ``steiger_filtering``).
+
+    r²_j of each trait as ``add_rsq`` gives it (`trait_r2` without the p-value route:
+    liability scale for binary traits, 2β²f(1 − f) in SD units, else from b, se and n); then
+    z_j = (atanh r_xj − atanh r_yj)/√(1/(n_xj − 3) + 1/(n_yj − 3)) (psych ``r.test`` for two
+    independent correlations), p_j = 2Φ(−|z_j|), direction r²_xj > r²_yj.
+
+    References
+    ----------
+    Hemani G, Tilling K, Davey Smith G. PLoS Genet 2017;13:e1007081.
+    """
+    bx_ = np.asarray(bx, dtype=np.float64)
+    k = bx_.shape[0]
+    r2x, src_x = trait_r2(bx_, bxse, exposure, use_pval=False)
+    r2y, src_y = trait_r2(by, byse, outcome, use_pval=False)
+    nx = exposure.sample_size(k)
+    ny = outcome.sample_size(k)
+    z = (np.arctanh(np.sqrt(r2x)) - np.arctanh(np.sqrt(r2y))) / np.sqrt(
+        1.0 / (nx - 3.0) + 1.0 / (ny - 3.0)
+    )
+    return SteigerFiltering(
+        rsq_exposure=r2x,
+        rsq_outcome=r2y,
+        steiger_dir=np.asarray(r2x > r2y),
+        steiger_pval=np.asarray(2.0 * stats.norm.sf(np.abs(z)), dtype=np.float64),
+        r2_source_exposure=src_x,
+        r2_source_outcome=src_y,
+    )
+
+
 __all__ = [
+    "SteigerFiltering",
     "TraitSample",
+    "f1_isf",
     "population_allele_frequency",
     "r2_from_beta_eaf",
     "r2_from_bsen",
     "r2_from_lor",
     "r2_from_pn",
     "steiger",
+    "steiger_filtering",
     "steiger_test",
     "trait_r2",
 ]
