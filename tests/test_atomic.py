@@ -9,7 +9,13 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pytest
 
-from alsatlas.atomic import atomic_path, ensure_dir, write_bytes_atomic, write_text_atomic
+from alsatlas.atomic import (
+    atomic_dir,
+    atomic_path,
+    ensure_dir,
+    write_bytes_atomic,
+    write_text_atomic,
+)
 from alsatlas.errors import AlsatlasInputError
 from alsatlas.figures.style import save_figure
 
@@ -100,3 +106,45 @@ def test_check_table_goes_to_out(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "sle_als_risk" in out.read_text(encoding="utf-8")
     assert "\x1b[" not in out.read_text(encoding="utf-8")
+
+
+def test_atomic_dir_replaces_the_folder_whole(tmp_path: Path) -> None:
+    target = tmp_path / "tables"
+    target.mkdir()
+    (target / "stale.tsv").write_text("old", encoding="utf-8")
+    (target / "kept.tsv").write_text("old", encoding="utf-8")
+    with atomic_dir(target) as staging:
+        (staging / "kept.tsv").write_text("new", encoding="utf-8")
+        assert (target / "stale.tsv").exists()  # readers still see the old folder
+    assert sorted(p.name for p in target.iterdir()) == ["kept.tsv"]
+    assert (target / "kept.tsv").read_text(encoding="utf-8") == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tables"]  # no litter
+
+
+def test_atomic_dir_keeps_the_old_folder_when_writing_fails(tmp_path: Path) -> None:
+    target = tmp_path / "tables"
+    target.mkdir()
+    (target / "a.tsv").write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError), atomic_dir(target) as staging:
+        (staging / "a.tsv").write_text("half", encoding="utf-8")
+        raise RuntimeError("interrupted")
+    assert (target / "a.tsv").read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tables"]
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    with pytest.raises(AlsatlasInputError, match="not a folder"), atomic_dir(tmp_path / "file"):
+        pass
+
+
+def test_report_removes_tables_of_an_older_run(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from alsatlas.cli import app
+
+    out = tmp_path / "rep"
+    (out / "tables").mkdir(parents=True)
+    (out / "tables" / "from_an_old_version.tsv").write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(app, ["report", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    names = {p.name for p in (out / "tables").iterdir()}
+    assert "from_an_old_version.tsv" not in names and "references.bib" in names
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,6 +64,44 @@ def ensure_dir(path: str | Path) -> Path:
         reason = f"cannot make this folder: {exc.strerror}"
         raise AlsatlasInputError(reason, file=str(folder)) from None
     return folder
+
+
+@contextlib.contextmanager
+def atomic_dir(path: str | Path) -> Iterator[Path]:
+    """Yield a new empty folder beside ``path``; on a clean exit it takes the place of ``path``
+    as a whole (files of an older run that were not written again are gone with it).
+
+    The old folder is renamed aside, the new one renamed in, and the old one removed, so a
+    reader sees either the complete old folder or the complete new one (or, for the instant
+    between the two renames, none). On an error the old folder is left as it was.
+
+    Raises
+    ------
+    AlsatlasInputError
+        Naming the folder, when ``path`` exists and is not a folder, or cannot be replaced.
+    """
+    target = Path(path)
+    if target.exists() and not target.is_dir():
+        raise AlsatlasInputError("exists and is not a folder", file=str(target))
+    token = secrets.token_hex(8)
+    staging = target.parent / f".{target.name}.{token}.new"
+    try:
+        staging.mkdir()
+    except OSError as exc:
+        raise AlsatlasInputError(f"cannot write: {exc.strerror}", file=str(target)) from None
+    old = target.parent / f".{target.name}.{token}.old"
+    try:
+        yield staging
+        if target.exists():
+            os.replace(target, old)
+        os.replace(staging, target)
+    except OSError as exc:
+        if old.exists() and not target.exists():
+            os.replace(old, target)
+        raise AlsatlasInputError(f"cannot write: {exc.strerror}", file=str(target)) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def write_text_atomic(path: str | Path, text: str) -> Path:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from alsatlas import __version__
-from alsatlas.atomic import ensure_dir, write_text_atomic
+from alsatlas.atomic import atomic_dir, ensure_dir, write_text_atomic
 from alsatlas.evidence.citations import references, render
 from alsatlas.evidence.schema import Record
 from alsatlas.presentation.figures import answer_figures
@@ -137,8 +137,11 @@ def build_report(
     # answers.json are missing or from an older run.
     html = render_html(view)
     advance("Rendered report.html")
-    table_paths = write_tables(view.tables, ensure_dir(out_dir) / TABLES_DIR)
-    table_paths += write_references(inputs.records, out_dir / TABLES_DIR)
+    # the tables folder is replaced whole: no table of an older run is left beside new ones
+    with atomic_dir(ensure_dir(out_dir) / TABLES_DIR) as staging:
+        written = write_tables(view.tables, staging)
+        written += write_references(inputs.records, staging)
+    table_paths = tuple(out_dir / TABLES_DIR / p.name for p in written)
     answers_path = out_dir / ANSWERS_FILE
     write_text_atomic(answers_path, answers_json(inputs, stamp))
     html_path = write_text_atomic(out_dir / REPORT_FILE, html)
