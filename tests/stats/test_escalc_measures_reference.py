@@ -167,7 +167,7 @@ FSN = REF["fsn"]
     "case", FSN, ids=[f"{c['name']}-{c['type']}-{i}" for i, c in enumerate(FSN)]
 )
 def test_fsn_matches_metafor(case: dict[str, Any]) -> None:
-    kw = {key: case[key] for key in ("alpha", "target", "weighted") if key in case}
+    kw = {key: value for key, value in case["spec"].items() if key != "type"}
     res = fsn(case["yi"], case["vi"], type=case["type"], **kw)
     assert res.fsnum == case["fsnum"]
     for field in ("pval", "meanes", "target"):

@@ -174,7 +174,7 @@ for (d in list(list(name = "bcg", yi = num(dat$yi), vi = num(dat$vi)),
                 list(type = "Orwin", target = -0.2), list(type = "Rosenberg"))
   for (s in specs) {
     r <- do.call(fsn, c(list(yi = d$yi, vi = d$vi), s))
-    fs[[length(fs) + 1]] <- c(list(name = d$name, yi = d$yi, vi = d$vi), s,
+    fs[[length(fs) + 1]] <- c(list(name = d$name, yi = d$yi, vi = d$vi, type = s$type, spec = s),
                               list(fsnum = num(r$fsnum), pval = num(r$pval),
                                    meanes = num(r$meanes), target = num(r$target)))
   }
