@@ -227,3 +227,28 @@ def test_effect_sizes_have_standard_errors() -> None:
     es = escalc_cor("ZCOR", [0.5], [28])
     assert isinstance(es, EffectSizes)
     assert es.sei[0] == pytest.approx(0.2)
+
+
+def test_mh_estimate_is_nan_without_events_in_one_group() -> None:
+    res = rma_mh("OR", [0, 0], [10, 12], [3, 1], [7, 11])
+    assert math.isnan(res.beta) and math.isnan(res.pval)
+    assert res.k == 2
+
+
+def test_peto_and_mh_refuse_bad_input() -> None:
+    with pytest.raises(StatsInputError, match="undefined"):
+        rma_peto([0, 0], [10, 12], [0, 0], [7, 11], drop00=False)
+    with pytest.raises(StatsInputError, match="IRR needs"):
+        rma_mh("IRR", x1i=[1, 2], x2i=[3, 4])
+    with pytest.raises(StatsInputError, match="unknown to"):
+        rma_mh("OR", [1, 2], [3, 4], [5, 6], [7, 8], to=("only0", "sometimes"))
+    with pytest.raises(StatsInputError, match="unknown measure"):
+        rma_mh("PETO", [1, 2], [3, 4], [5, 6], [7, 8])
+
+
+def test_as_defaults_to_no_correction_and_pas_too() -> None:
+    es = escalc_2x2("AS", [0], [10], [2], [8])
+    assert not es.corrected[0]
+    assert es.yi[0] == pytest.approx(-math.asin(math.sqrt(0.2)))
+    assert not escalc_proportion("PAS", [0], [10]).corrected[0]
+    assert escalc_proportion("PR", [0], [10]).corrected[0]

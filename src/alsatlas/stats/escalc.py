@@ -202,7 +202,7 @@ def table_effects(
         corrected = np.full(k, bool(np.any(has0 & kept)))
     else:
         corrected = np.zeros(k, dtype=bool)
-    corrected &= kept
+    corrected &= kept & (add > 0)
     shift = np.where(corrected, add, 0.0)
     a, b, c, d = a + shift, b + shift, c + shift, d + shift
     n1 = a + b

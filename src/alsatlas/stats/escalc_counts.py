@@ -117,7 +117,7 @@ def escalc_proportion(
     else:
         raise StatsInputError("give the sample sizes (ni) or the non-events (mi)", field="ni")
     require(x + m > 0, "sample size must be positive", "ni")
-    corrected = correction_mask((x == 0) | (m == 0), to)
+    corrected = correction_mask((x == 0) | (m == 0), to) & (shift_value > 0)
     shift = np.where(corrected, shift_value, 0.0)
     x, m = x + shift, m + shift
     n = x + m
@@ -176,7 +176,7 @@ def escalc_rate(
     t = vector(ti, "ti", x.shape[0])
     require(x >= 0, "count must not be negative", "xi")
     require(t > 0, "person-time must be positive", "ti")
-    corrected = correction_mask(x == 0, to)
+    corrected = correction_mask(x == 0, to) & (shift_value > 0)
     x = x + np.where(corrected, shift_value, 0.0)
     rate = x / t
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -225,7 +225,7 @@ def escalc_irr(
     for arr, field in ((t1, "t1i"), (t2, "t2i")):
         require(arr > 0, "person-time must be positive", field)
     kept = ~((x1 == 0) & (x2 == 0)) if drop00 else np.ones(k, dtype=bool)
-    corrected = correction_mask(((x1 == 0) | (x2 == 0)) & kept, to) & kept
+    corrected = correction_mask(((x1 == 0) | (x2 == 0)) & kept, to) & kept & (shift_value > 0)
     shift = np.where(corrected, shift_value, 0.0)
     x1, x2 = x1 + shift, x2 + shift
     with np.errstate(divide="ignore", invalid="ignore"):
