@@ -7,7 +7,7 @@ Group :math:`j` has mean :math:`m_j`, standard deviation :math:`s_j` and size :m
 ``MD`` (raw mean difference)
     :math:`y = m_1 - m_2`; ``vtype="LS"``/``"UB"``: :math:`v = s_1^2/n_1 + s_2^2/n_2`;
     ``"HO"`` (equal variances): :math:`v = s_p^2 (1/n_1 + 1/n_2)`.
-``SMD`` (Hedges' g)
+``SMD`` (Hedges' g; metafor's default ``vtype="LS"``, the same in metafor 3.8 to 5.1)
     :math:`d = (m_1 - m_2)/s_p` and :math:`y = c(m)\,d` with the exact bias correction
     :math:`c(m) = \Gamma(m/2) / (\sqrt{m/2}\,\Gamma((m-1)/2))` (Hedges 1981), not its
     approximation :math:`1 - 3/(4m - 1)`. Variances: ``"LS"`` (default)
