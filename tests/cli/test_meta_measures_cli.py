@@ -143,3 +143,20 @@ def test_mh_refuses_model_options() -> None:
     result = CliRunner().invoke(app, ["meta", *args, "--method", "MH", "--mods", "ai"])
     assert result.exit_code == 2
     assert "takes none of" in result.output
+
+
+def test_irr_mantel_haenszel_cumulative_matches_metafor(tmp_path: Path) -> None:
+    ref = next(c for c in REF["cumul"] if c.get("measure") == "IRR")
+    pooled = _pool("hart1999", "MH", "IRR")
+    cols = ref["inputs"]
+    lines = ["x1i,t1i,x2i,t2i,year"]
+    for i, year in enumerate(ref["key"]):
+        lines.append(f"{cols['x1i'][i]},{cols['t1i'][i]},{cols['x2i'][i]},{cols['t2i'][i]},{year}")
+    path = tmp_path / "hart.csv"
+    path.write_text("\n".join(lines) + "\n")
+    args = ["--measure", "IRR", "--method", "MH", "--cumulative", "--order", "year"]
+    out = _json([str(path), *args])
+    np.testing.assert_allclose(out["estimate"], pooled["beta"], rtol=1e-10)
+    np.testing.assert_allclose(out["MH"], pooled["MH"], rtol=1e-10)
+    got = [r["estimate"] for r in out["cumulative"]]
+    np.testing.assert_allclose(got, ref["estimate"], rtol=1e-10)

@@ -136,14 +136,17 @@ CUMUL = REF["cumul"]
 
 
 @pytest.mark.parametrize(
-    "case", CUMUL, ids=[f"{c['kind']}-{c.get('method', '')}-{c.get('test', '')}" for c in CUMUL]
+    "case",
+    CUMUL,
+    ids=[f"{c['name']}-{c['kind']}-{c.get('method', '')}-{c.get('test', '')}" for c in CUMUL],
 )
 def test_cumul_matches_metafor(case: dict[str, Any]) -> None:
     if case["kind"] == "rma":
         res = cumul(case["yi"], case["vi"], order=case["key"], method=case["method"],
                     test=case["test"])  # fmt: skip
     else:
-        res = cumul_tables(case["kind"], **case["inputs"], order=case.get("key"))
+        res = cumul_tables(case["kind"], **case["inputs"], order=case.get("key"),
+                           measure=case.get("measure", "OR"))  # fmt: skip
     for field in ("estimate", "se", "zval", "pval", "ci_lb", "ci_ub", "Q", "Qp", "I2", "H2"):
         np.testing.assert_allclose(
             getattr(res, field), _nan(case[field]), rtol=RTOL, atol=1e-12, err_msg=field

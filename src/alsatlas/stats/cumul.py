@@ -136,7 +136,7 @@ def cumul(
 
 def cumul_tables(
     method: str,
-    ai: ArrayLike,
+    ai: ArrayLike | None = None,
     bi: ArrayLike | None = None,
     ci: ArrayLike | None = None,
     di: ArrayLike | None = None,
@@ -144,12 +144,17 @@ def cumul_tables(
     measure: str = "OR",
     n1i: ArrayLike | None = None,
     n2i: ArrayLike | None = None,
+    x1i: ArrayLike | None = None,
+    t1i: ArrayLike | None = None,
+    x2i: ArrayLike | None = None,
+    t2i: ArrayLike | None = None,
     order: ArrayLike | None = None,
     decreasing: bool = False,
     level: float = 95,
 ) -> CumulResult:
-    """Cumulative Mantel-Haenszel (``method="MH"``) or Peto (``"PETO"``) pooling of 2×2
-    tables (``cumul.rma.mh``, ``cumul.rma.peto``) with metafor's zero-cell defaults.
+    """Cumulative Mantel-Haenszel (``method="MH"``; 2×2 tables or, with ``measure="IRR"``,
+    person-time data) or Peto (``"PETO"``) pooling (``cumul.rma.mh``, ``cumul.rma.peto``)
+    with metafor's zero-cell defaults.
 
     Examples
     --------
@@ -159,11 +164,12 @@ def cumul_tables(
     """
     if method not in ("MH", "PETO"):
         raise StatsInputError(f"must be MH or PETO, got {method!r}", field="method")
-    cols: dict[str, FloatArray] = {"ai": np.asarray(ai, dtype=np.float64)}
-    for name, arr in (("bi", bi), ("ci", ci), ("di", di), ("n1i", n1i), ("n2i", n2i)):
-        if arr is not None:
-            cols[name] = np.asarray(arr, dtype=np.float64)
-    k = cols["ai"].shape[0]
+    given = {"ai": ai, "bi": bi, "ci": ci, "di": di, "n1i": n1i, "n2i": n2i, "x1i": x1i,
+             "t1i": t1i, "x2i": x2i, "t2i": t2i}  # fmt: skip
+    cols = {name: np.atleast_1d(np.asarray(arr)) for name, arr in given.items() if arr is not None}
+    if not cols:
+        raise StatsInputError("no counts given", field="ai")
+    k = int(next(iter(cols.values())).shape[0])
     idx = _order(order, k, decreasing)
     fitter: Callable[..., TablesPoolResult] = (
         (lambda **kw: rma_mh(measure, **kw)) if method == "MH" else rma_peto

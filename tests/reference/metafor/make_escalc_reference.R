@@ -160,6 +160,11 @@ for (method in c("REML", "DL", "EE")) {
 r <- rma.mh(ai = tpos, bi = tneg, ci = cpos, di = cneg, data = bcg)
 cu[[length(cu) + 1]] <- c(list(name = "bcg", kind = "MH", order = "year", inputs = cells,
                                key = bcg$year), cum_out(suppressWarnings(cumul(r, order = bcg$year))))
+r <- rma.mh(x1i = x1i, t1i = t1i, x2i = x2i, t2i = t2i, data = ha, measure = "IRR")
+cu[[length(cu) + 1]] <- c(list(name = "hart1999", kind = "MH", measure = "IRR", order = "year",
+                               inputs = list(x1i = ha$x1i, t1i = ha$t1i, x2i = ha$x2i, t2i = ha$t2i),
+                               key = ha$year),
+                          cum_out(suppressWarnings(cumul(r, order = ha$year))))
 r <- rma.peto(ai = tpos, bi = tneg, ci = cpos, di = cneg, data = bcg)
 cu[[length(cu) + 1]] <- c(list(name = "bcg", kind = "PETO", order = "input", inputs = cells),
                           cum_out(suppressWarnings(cumul(r))))
