@@ -209,10 +209,16 @@ def test_trimfill_estimators_match_metafor(case: dict[str, Any]) -> None:
 FIVENUM = REF["conv_fivenum"]
 
 
-@pytest.mark.parametrize("case", FIVENUM, ids=[f"{c['dist']}-test{c['test']}" for c in FIVENUM])
+@pytest.mark.parametrize(
+    "case",
+    FIVENUM,
+    ids=[f"{'+'.join(np.atleast_1d(c['method']))}-{c['dist']}-test{c['test']}" for c in FIVENUM],
+)
 def test_conv_fivenum_matches_metafor(case: dict[str, Any]) -> None:
-    inp = {key: _nan(values) for key, values in case["inputs"].items()}
-    res = conv_fivenum(**inp, dist=case["dist"], test=case["test"])
+    inp: dict[str, Any] = {key: _nan(values) for key, values in case["inputs"].items()}
+    names = list(np.atleast_1d(case["method"]))
+    method = names[0] if len(names) == 1 else (names[0], names[1])
+    res = conv_fivenum(**inp, method=method, dist=case["dist"], test=case["test"])
     np.testing.assert_allclose(res.mean, _nan(case["mean"]), rtol=1e-12)
     np.testing.assert_allclose(res.sd, _nan(case["sd"]), rtol=1e-12)
     np.testing.assert_allclose(res.tval, _nan(case["tval"]), rtol=1e-12)

@@ -1,7 +1,7 @@
 r"""Means and SDs from medians, quartiles and ranges (``metafor::conv.fivenum``).
 
-Its default, ``method="luo/wan/shi"`` (metafor 4.0 and later; 3.8 has no such function), which
-is the only method here. From the sample size :math:`n \ge 5` and
+Its default, ``method="luo/wan/shi"`` (metafor 4.0 and later; 3.8 has no such function), uses,
+from the sample size :math:`n \ge 5` and
 
 - **case 1** (min :math:`a`, median :math:`m`, max :math:`b`): mean by Luo et al. (2016),
   eq. 7, :math:`w = 4/(4 + n^{0.75})`, :math:`\bar x = w(a+b)/2 + (1-w)m`; SD by Wan et al.
@@ -22,6 +22,17 @@ SD and no mean). **Skewness test** (Shi et al. 2023), on by default: case 1
 row with :math:`T \ge` the critical value is skewed and gets no estimate when
 ``test=True``.
 
+Other methods (``method=`` one name, or a pair for the means and the SDs): ``"luo2016"``
+(means as above), ``"shi2020"`` (SDs of case 3 as above); ``"wan2014"``: means
+:math:`(a + 2m + b)/4`, :math:`(q_1 + m + q_3)/3`, :math:`(a + 2q_1 + 2m + 2q_3 + b)/8`, SDs
+:math:`(b-a)/\xi`, :math:`(q_3-q_1)/\eta`, :math:`\tfrac12((b-a)/\xi + (q_3-q_1)/\eta)`;
+``"hozo2005"`` (case 1 only): mean :math:`(a + 2m + b)/4` for :math:`n \le 25`, else
+:math:`m`; SD :math:`\sqrt{((a - 2m + b)^2/4 + (b - a)^2)/12}` for :math:`n \le 15`,
+:math:`(b - a)/4` for :math:`n \le 70`, else :math:`(b - a)/6`; ``"bland2015"`` (case 3
+only): mean as Wan et al.'s, SD :math:`\sqrt{(a^2 + 2q_1^2 + 2m^2 + 2q_3^2 + b^2)/16 + (a q_1 +
+q_1 m + m q_3 + q_3 b)/8 - (a + 2q_1 + 2m + 2q_3 + b)^2/64}`. A method without a formula for a
+row's case gives NaN, as metafor.
+
 ``dist="lnorm"`` assumes log-normal data (Shi et al. 2020b): the values are log-transformed,
 the SD formulas are divided by :math:`\sqrt z` with :math:`z_1 = 1.01 + 0.25/\log(n)^2`,
 :math:`z_2 = 1 + 1.58/n`, :math:`z_3 = 1 + 0.28/\log(n)^2`, and with ``transf=True`` the
@@ -34,7 +45,9 @@ Luo, D., Wan, X., Liu, J., & Tong, T. (2016). *Statistical Methods in Medical Re
 14, 135. Shi, J., Luo, D., Weng, H., et al. (2020a). *Research Synthesis Methods*, 11,
 641-654. Shi, J., Tong, T., Wang, Y., & Genton, M. G. (2020b). *Statistics and Its
 Interface*, 13, 519-531. Shi, J., Luo, D., Wan, X., et al. (2023). *Statistical Methods in
-Medical Research*, 32, 1338-1360. metafor documentation: ``help(conv.fivenum)``.
+Medical Research*, 32, 1338-1360. Hozo, S. P., Djulbegovic, B., & Hozo, I. (2005). *BMC Medical
+Research Methodology*, 5, 13. Bland, M. (2015). *International Journal of Statistics in
+Medical Research*, 4, 57-64. metafor documentation: ``help(conv.fivenum)``.
 """
 
 from __future__ import annotations
@@ -52,7 +65,10 @@ from alsatlas.stats.escalc_common import FloatArray, check_choice
 from alsatlas.stats.meta_inputs import as_float_vector
 
 DISTS: tuple[str, ...] = ("norm", "lnorm")
-METHODS_FIVENUM: tuple[str, ...] = ("luo/wan/shi",)
+#: Methods for the means and for the SDs (metafor's names; ``"luo/wan/shi"`` is the default).
+MEAN_METHODS: tuple[str, ...] = ("luo/wan/shi", "luo2016", "hozo2005", "wan2014", "bland2015")
+SD_METHODS: tuple[str, ...] = ("luo/wan/shi", "shi2020", "hozo2005", "wan2014", "bland2015")
+METHODS_FIVENUM: tuple[str, ...] = tuple(m for m in MEAN_METHODS if m in SD_METHODS)
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,7 +102,7 @@ def conv_fivenum(
     median: ArrayLike | None = None,
     q3: ArrayLike | None = None,
     max: ArrayLike | None = None,
-    method: str = "luo/wan/shi",
+    method: str | tuple[str, str] = "luo/wan/shi",
     dist: str = "norm",
     transf: bool = True,
     test: bool = True,
@@ -100,7 +116,9 @@ def conv_fivenum(
     min, q1, median, q3, max
         The reported values; NaN (or an omitted argument) marks a value not reported.
     method
-        ``"luo/wan/shi"`` (metafor's default, the only one here).
+        ``"luo/wan/shi"`` (metafor's default), ``"wan2014"``, ``"hozo2005"`` or
+        ``"bland2015"``, or a pair (mean method, SD method) from :data:`MEAN_METHODS` and
+        :data:`SD_METHODS`.
     dist
         ``"norm"`` (default) or ``"lnorm"`` (log-normal data).
     transf
@@ -120,8 +138,14 @@ def conv_fivenum(
     >>> round(float(res.mean[0]), 4), round(float(res.sd[0]), 4)
     (6.7195, 4.7871)
     """
-    check_choice(method, METHODS_FIVENUM, "method")
+    if isinstance(method, str):
+        mean_method, sd_method = check_choice(method, METHODS_FIVENUM, "method"), method
+    else:
+        mean_method = check_choice(method[0], MEAN_METHODS, "method")
+        sd_method = check_choice(method[1], SD_METHODS, "method")
     check_choice(dist, DISTS, "dist")
+    if dist == "lnorm" and (mean_method, sd_method) != ("luo/wan/shi", "luo/wan/shi"):
+        raise StatsInputError("dist='lnorm' needs method 'luo/wan/shi'", field="method")
     nn = as_float_vector(n, "n")
     k = nn.shape[0]
     given = {
@@ -213,6 +237,10 @@ def conv_fivenum(
                 sd = raw / math.sqrt(z)
                 s4 = raw**4 / (1.0 + 3.93 / n_i)
                 coef = (0.405, 0.315, 1.62, 5.04, 1.26)
+            if mean_method not in ("luo/wan/shi", "luo2016"):
+                mean = _other_mean(mean_method, n_i, mn[i], a1[i], md[i], a3[i], mx[i])
+            if sd_method != "luo/wan/shi":
+                sd = _other_sd(sd_method, n_i, mn[i], a1[i], md[i], a3[i], mx[i], xi, eta, sd)
             if lnorm and transf:
                 phi = 1.0 + coef[0] * sd**2 / n_i + coef[1] * s4 / n_i
                 phi_a = 1.0 + coef[2] * sd**2 / n_i + coef[3] * s4 / n_i
@@ -225,8 +253,73 @@ def conv_fivenum(
                 mean, sd = bt_mean, bt_sd
             means[i], sds[i] = mean, sd
     return FiveNumResult(
-        mean=means, sd=sds, tval=tval, crit=crit, sig=sig, method=method, dist=dist
+        mean=means,
+        sd=sds,
+        tval=tval,
+        crit=crit,
+        sig=sig,
+        method=mean_method if mean_method == sd_method else f"{mean_method}, {sd_method}",
+        dist=dist,
     )
 
 
-__all__ = ["DISTS", "METHODS_FIVENUM", "FiveNumResult", "conv_fivenum"]
+def _other_mean(method: str, n: float, a: float, q1: float, m: float, q3: float, b: float) -> float:
+    """Means of the methods other than Luo et al.'s (NaN where the method has no formula)."""
+    f = math.isfinite
+    case1 = f(a) and f(b) and not f(q1) and not f(q3)
+    case2 = f(q1) and f(q3) and not f(a) and not f(b)
+    if method == "hozo2005":
+        return ((a + 2.0 * m + b) / 4.0 if n <= 25 else m) if case1 else math.nan
+    if method == "wan2014" and case1:
+        return (a + 2.0 * m + b) / 4.0
+    if method == "wan2014" and case2:
+        return (q1 + m + q3) / 3.0
+    if not (case1 or case2):  # case 3: wan2014 and bland2015
+        return (a + 2.0 * q1 + 2.0 * m + 2.0 * q3 + b) / 8.0
+    return math.nan
+
+
+def _other_sd(
+    method: str,
+    n: float,
+    a: float,
+    q1: float,
+    m: float,
+    q3: float,
+    b: float,
+    xi: float,
+    eta: float,
+    default: float,
+) -> float:
+    """SDs of the methods other than Wan et al.'s / Shi et al.'s defaults."""
+    f = math.isfinite
+    case1 = f(a) and f(b) and not f(q1) and not f(q3)
+    case2 = f(q1) and f(q3) and not f(a) and not f(b)
+    case3 = not (case1 or case2)
+    if method == "shi2020":
+        return default if case3 else math.nan
+    if method == "wan2014":
+        return 0.5 * ((b - a) / xi + (q3 - q1) / eta) if case3 else default
+    if method == "hozo2005":
+        if not case1:
+            return math.nan
+        if n <= 15:
+            return math.sqrt(((a - 2.0 * m + b) ** 2 / 4.0 + (b - a) ** 2) / 12.0)
+        return (b - a) / 4.0 if n <= 70 else (b - a) / 6.0
+    if case3:  # bland2015
+        return math.sqrt(
+            (a**2 + 2.0 * q1**2 + 2.0 * m**2 + 2.0 * q3**2 + b**2) / 16.0
+            + (a * q1 + q1 * m + m * q3 + q3 * b) / 8.0
+            - (a + 2.0 * q1 + 2.0 * m + 2.0 * q3 + b) ** 2 / 64.0
+        )
+    return math.nan
+
+
+__all__ = [
+    "DISTS",
+    "MEAN_METHODS",
+    "METHODS_FIVENUM",
+    "SD_METHODS",
+    "FiveNumResult",
+    "conv_fivenum",
+]

@@ -228,12 +228,18 @@ five <- data.frame(min = c(2, NA, 2, NA, 1, 10, 0.5, 3, NA, 2),
                    q3 = c(NA, 10, 10, NA, 9, 16, 3.1, NA, 9, 6),
                    max = c(14, NA, 14, NA, 30, 19, 6.0, 12, NA, 8),
                    n = c(20, 20, 20, 20, 50, 120, 35, 4, 60, 15))
-for (dist in c("norm", "lnorm")) {
+runs <- list(list("luo/wan/shi", "norm"), list("luo/wan/shi", "lnorm"), list("wan2014", "norm"),
+             list("hozo2005", "norm"), list("bland2015", "norm"),
+             list(c("luo2016", "shi2020"), "norm"), list(c("wan2014", "bland2015"), "norm"))
+for (run in runs) {
   for (test in c(TRUE, FALSE)) {
+    method <- run[[1]]
+    dist <- run[[2]]
     r <- suppressWarnings(env$conv.fivenum(min = min, q1 = q1, median = median, q3 = q3,
                                            max = max, n = n, data = five, dist = dist,
-                                           test = test))
-    fv[[length(fv) + 1]] <- list(dist = dist, test = test, inputs = as.list(five),
+                                           test = test, method = method))
+    fv[[length(fv) + 1]] <- list(method = as.list(method), dist = dist, test = test,
+                                 inputs = as.list(five),
                                  mean = num(r$mean), sd = num(r$sd),
                                  tval = num(attr(r$mean, "tval")),
                                  crit = num(attr(r$mean, "crit")),
