@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from alsatlas.cli import app
@@ -160,3 +162,52 @@ def test_irr_mantel_haenszel_cumulative_matches_metafor(tmp_path: Path) -> None:
     np.testing.assert_allclose(out["MH"], pooled["MH"], rtol=1e-10)
     got = [r["estimate"] for r in out["cumulative"]]
     np.testing.assert_allclose(got, ref["estimate"], rtol=1e-10)
+
+
+NUMBERISH = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.floats(min_value=-2.0, max_value=300.0).map(repr),
+    st.integers(min_value=-1, max_value=60).map(str),
+    st.sampled_from(["", "NA", "0", "1", "1e308", "-0"]),
+)
+FAMILIES = {
+    "SMD": ("m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"),
+    "ROM": ("m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"),
+    "COR": ("ri", "ni"),
+    "ZCOR": ("ri", "ni"),
+    "PLO": ("xi", "ni"),
+    "IRLN": ("xi", "ti"),
+    "IRR": ("x1i", "t1i", "x2i", "t2i"),
+    "MH": ("ai", "bi", "ci", "di"),
+    "PETO": ("ai", "bi", "ci", "di"),
+}
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.sampled_from(sorted(FAMILIES)),
+    st.lists(st.lists(NUMBERISH, min_size=6, max_size=6), min_size=1, max_size=5),
+    st.booleans(),
+)
+def test_any_cells_give_a_result_or_a_located_error(
+    tmp_path: Path, family: str, rows: list[list[str]], extras: bool
+) -> None:
+    cols = FAMILIES[family]
+    path = tmp_path / "fuzz.csv"
+    body = "".join(",".join(row[: len(cols)]) + "\n" for row in rows)
+    path.write_text(",".join(cols) + "\n" + body, encoding="utf-8")
+    if family in ("MH", "PETO"):
+        args = ["--ai", "ai", "--bi", "bi", "--ci", "ci", "--di", "di", "--method", family]
+    else:
+        args = ["--measure", family]
+    if extras:
+        args += ["--cumulative", "--fsn"]
+    result = CliRunner().invoke(app, ["meta", str(path), *args, "--format", "json"])
+    if result.exit_code == 0:
+        json.loads(result.stdout)
+    else:
+        assert result.exit_code == 2, result.output
+        assert isinstance(result.exception, SystemExit), result.exception
+        assert "error:" in result.stderr

@@ -207,7 +207,7 @@ def table_effects(
     a, b, c, d = a + shift, b + shift, c + shift, d + shift
     n1 = a + b
     n2 = c + d
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):
         p1 = a / n1
         p2 = c / n2
         if measure == "OR":

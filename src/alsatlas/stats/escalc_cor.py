@@ -70,7 +70,7 @@ def escalc_cor(measure: str, ri: ArrayLike, ni: ArrayLike, *, vtype: str = "LS")
         vi = (1.0 - (r**2 if rbar is None else rbar**2)) ** 2 / (n - 1.0)
     else:
         require(n > 3, "ZCOR needs a sample size above 3", "ni")
-        with np.errstate(divide="ignore"):
+        with np.errstate(all="ignore"):
             yi = np.arctanh(r)
         vi = 1.0 / (n - 3.0)
     return finish(yi, vi, measure, np.zeros(r.shape[0], dtype=bool), "ri")

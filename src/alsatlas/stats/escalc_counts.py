@@ -122,7 +122,7 @@ def escalc_proportion(
     x, m = x + shift, m + shift
     n = x + m
     p = x / n
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):
         if measure == "PR":
             yi = p
             if vtype == "LS":
@@ -178,8 +178,9 @@ def escalc_rate(
     require(t > 0, "person-time must be positive", "ti")
     corrected = correction_mask(x == 0, to) & (shift_value > 0)
     x = x + np.where(corrected, shift_value, 0.0)
-    rate = x / t
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):
+        rate = x / t
+    with np.errstate(all="ignore"):
         if measure == "IR":
             yi, vi = rate, rate / t
         else:
@@ -228,7 +229,7 @@ def escalc_irr(
     corrected = correction_mask(((x1 == 0) | (x2 == 0)) & kept, to) & kept & (shift_value > 0)
     shift = np.where(corrected, shift_value, 0.0)
     x1, x2 = x1 + shift, x2 + shift
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):
         yi = np.log(x1 / t1) - np.log(x2 / t2)
         vi = 1.0 / x1 + 1.0 / x2
     return finish(yi, vi, "IRR", corrected, "x1i", kept if drop00 else None)

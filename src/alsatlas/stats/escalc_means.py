@@ -125,7 +125,7 @@ def escalc_means(
     require(n2 > 0, "group size must be positive", "n2i")
     n = n1 + n2
     df = n - 2.0
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):
         sdp = np.sqrt(((n1 - 1.0) * s1**2 + (n2 - 1.0) * s2**2) / df)
         if measure == "MD":
             yi = m1 - m2

@@ -73,6 +73,7 @@ def _round_up(value: float) -> float:
     return float(round(value))
 
 
+@np.errstate(all="ignore")
 def fsn(
     yi: ArrayLike,
     vi: ArrayLike | None = None,
@@ -121,10 +122,10 @@ def fsn(
         require(v > 0, "sampling variance must be positive", "vi" if vi is not None else "sei")
     pval = meanes = tgt = math.nan
     if type == "Rosenthal":
-        z_avg = abs(float(np.sum(y / np.sqrt(v)))) / math.sqrt(k)
+        z_avg = np.abs(np.sum(y / np.sqrt(v))) / np.sqrt(k)
         pval = float(special.ndtr(-z_avg))
         crit = float(special.ndtri(1.0 - alpha))
-        number = max(0.0, k * (z_avg / crit) ** 2 - k)
+        number = float(max(0.0, k * (z_avg / crit) ** 2 - k))
     elif type == "Orwin":
         meanes = float(np.sum(y / v) / np.sum(1.0 / v)) if weighted else float(np.mean(y))
         tgt = meanes / 2.0 if target is None else float(target)
@@ -136,12 +137,12 @@ def fsn(
             number = max(0.0, k * (meanes - tgt) / tgt)
     else:
         w = 1.0 / v
-        sw = float(w.sum())
-        meanes = float(np.sum(w * y)) / sw
-        zval = meanes / math.sqrt(1.0 / sw)
+        sw = np.sum(w)
+        meanes = float(np.sum(w * y) / sw)
+        zval = meanes / np.sqrt(1.0 / sw)
         crit = float(special.ndtri(1.0 - alpha / 2.0))
         pval = float(2.0 * special.ndtr(-abs(zval)))
-        number = max(0.0, k * ((float(np.sum(w * y)) / crit) ** 2 - sw) / sw)
+        number = float(max(0.0, k * ((np.sum(w * y) / crit) ** 2 - sw) / sw))
     return FsnResult(
         type=type, fsnum=_round_up(number), alpha=alpha, pval=pval, meanes=meanes, target=tgt
     )

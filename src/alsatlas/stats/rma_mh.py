@@ -168,26 +168,29 @@ def _wald(beta: float, se: float, level: float) -> tuple[float, float, float, fl
     return z, float(2.0 * special.ndtr(-abs(z))), beta - crit * se, beta + crit * se
 
 
+@np.errstate(all="ignore")
 def _heterogeneity(yi: FloatArray, vi: FloatArray, beta: float) -> tuple[float, ...]:
     k = yi.shape[0]
     if k <= 1:
         return 0.0, 1.0, 0.0, 1.0
     if not math.isfinite(beta):
         return NAN, NAN, NAN, NAN
-    qe = max(0.0, float(np.sum((yi - beta) ** 2 / vi)))
+    qe = max(0.0, np.float64(np.sum((yi - beta) ** 2 / vi)))
     return _q_summary(qe, k)
 
 
+@np.errstate(all="ignore")
 def _q_summary(qe: float, k: int) -> tuple[float, float, float, float]:
     qep = float(special.chdtrc(k - 1, qe))
     i2 = 0.0 if qe <= 0 else max(0.0, 100.0 * (qe - (k - 1)) / qe)
-    return qe, qep, i2, qe / (k - 1)
+    return qe, qep, i2, float(np.float64(qe) / (k - 1))
 
 
 def _chi2(stat: float, df: int) -> float:
     return float(special.chdtrc(df, stat)) if math.isfinite(stat) else NAN
 
 
+@np.errstate(all="ignore")
 def rma_mh(
     measure: str = "OR",
     ai: ArrayLike | None = None,
@@ -227,7 +230,8 @@ def rma_mh(
     Raises
     ------
     StatsInputError
-        Bad counts, unknown measure or rule, or no table left; the pooled estimate is NaN
+        Bad counts, a table with an empty group, unknown measure or rule, or no table left
+        (metafor returns NaN for some of these); the pooled estimate is NaN
         (not an error) when it is undefined, e.g. no events in one group across all tables.
 
     Examples
@@ -261,6 +265,7 @@ def rma_mh(
     if ai is None:
         raise StatsInputError("events of group 1 are missing", field="ai")
     a, b, c, d = table_cells(ai, bi, ci, di, n1i=n1i, n2i=n2i)
+    require((a + b > 0) & (c + d > 0), "a table has an empty group (no participants)", "ai")
     yi_all, vi_all, kept, _ = table_effects(measure, a, b, c, d, add=add1, to=to1, drop00=drop1)
     ok = kept & np.isfinite(yi_all) & np.isfinite(vi_all)
     yi, vi = yi_all[ok], vi_all[ok]
@@ -278,44 +283,44 @@ def rma_mh(
     if measure == "OR":
         R_i, S_i = (a / N) * d, (b / N) * c
         P_i, Q_i = a / N + d / N, b / N + c / N
-        R, S = float(R_i.sum()), float(S_i.sum())
+        R, S = np.float64(R_i.sum()), np.float64(S_i.sum())
         if R == 0 or S == 0:
             beta = se = NAN
         else:
-            beta = math.log(R / S)
-            se = math.sqrt(
+            beta = np.log(R / S)
+            se = np.sqrt(
                 0.5
                 * (
-                    float(np.sum(P_i * R_i)) / R**2
-                    + float(np.sum(P_i * S_i + Q_i * R_i)) / (R * S)
-                    + float(np.sum(Q_i * S_i)) / S**2
+                    np.float64(np.sum(P_i * R_i)) / R**2
+                    + np.float64(np.sum(P_i * S_i + Q_i * R_i)) / (R * S)
+                    + np.float64(np.sum(Q_i * S_i)) / S**2
                 )
             )
         if xt.sum() > 0 and yt.sum() > 0:
-            dev = abs(float(np.sum(a - (n1 / N) * xt))) - (0.5 if correct else 0.0)
-            co = dev**2 / float(np.sum((n1 / N) * (n2 / N) * (xt * (yt / N))))
+            dev = abs(np.float64(np.sum(a - (n1 / N) * xt))) - (0.5 if correct else 0.0)
+            co = dev**2 / np.float64(np.sum((n1 / N) * (n2 / N) * (xt * (yt / N))))
             with np.errstate(divide="ignore"):
-                mh = dev**2 / float(np.sum((n1 / N) * (n2 / N) * (xt * (yt / (N - 1.0)))))
+                mh = dev**2 / np.float64(np.sum((n1 / N) * (n2 / N) * (xt * (yt / (N - 1.0)))))
             cop, mhp = _chi2(co, 1), _chi2(mh, 1)
         if math.isfinite(beta):
-            bd, bdp, ta, tap, k_pos = _breslow_day(a, n1, n2, N, xt, yt, math.exp(beta))
+            bd, bdp, ta, tap, k_pos = _breslow_day(a, n1, n2, N, xt, yt, np.exp(beta))
     elif measure == "RR":
-        R = float(np.sum(a * (n2 / N)))
-        S = float(np.sum(c * (n1 / N)))
+        R = np.float64(np.sum(a * (n2 / N)))
+        S = np.float64(np.sum(c * (n1 / N)))
         if a.sum() == 0 or c.sum() == 0:
             beta = se = NAN
         else:
-            beta = math.log(R / S)
-            se = math.sqrt(float(np.sum((n1 / N) * (n2 / N) * (a + c) - (a / N) * c)) / (R * S))
+            beta = np.log(R / S)
+            se = np.sqrt(np.float64(np.sum((n1 / N) * (n2 / N) * (a + c) - (a / N) * c)) / (R * S))
     else:
-        denom = float(np.sum(n1 * (n2 / N)))
-        beta = float(np.sum(a * (n2 / N) - c * (n1 / N))) / denom
+        denom = np.float64(np.sum(n1 * (n2 / N)))
+        beta = np.float64(np.sum(a * (n2 / N) - c * (n1 / N))) / denom
         var = (
-            beta * float(np.sum(c * (n1 / N) ** 2 - a * (n2 / N) ** 2
+            beta * np.float64(np.sum(c * (n1 / N) ** 2 - a * (n2 / N) ** 2
                                 + (n1 / N) * (n2 / N) * (n2 - n1) / 2.0))
-            + float(np.sum(a * (n2 - c) / N + c * (n1 - a) / N)) / 2.0
+            + np.float64(np.sum(a * (n2 - c) / N + c * (n1 - a) / N)) / 2.0
         ) / denom**2  # fmt: skip
-        se = math.sqrt(var) if var >= 0 else NAN
+        se = np.sqrt(var) if var >= 0 else NAN
     zval, pval, lb, ub = _wald(beta, se, lev)
     qe, qep, i2, h2 = _heterogeneity(yi, vi, beta)
     return TablesPoolResult(
@@ -326,6 +331,7 @@ def rma_mh(
     )  # fmt: skip
 
 
+@np.errstate(all="ignore")
 def _breslow_day(
     a: FloatArray,
     n1: FloatArray,
@@ -351,13 +357,14 @@ def _breslow_day(
     n22 = n11 - n1[pos] - xt[pos] + N[pos]
     var = 1.0 / (1.0 / n11 + 1.0 / n12 + 1.0 / n21 + 1.0 / n22)
     resid = a[pos] - n11
-    bd = max(0.0, float(np.sum(resid**2 / var)))
-    ta = max(0.0, bd - float(np.sum(resid)) ** 2 / float(np.sum(var)))
+    bd = max(0.0, np.float64(np.sum(resid**2 / var)))
+    ta = max(0.0, bd - np.float64(np.sum(resid)) ** 2 / np.float64(np.sum(var)))
     if k_pos > 1:
         return bd, _chi2(bd, k_pos - 1), ta, _chi2(ta, k_pos - 1), k_pos
     return bd, NAN, ta, NAN, k_pos
 
 
+@np.errstate(all="ignore")
 def _mh_irr(
     x1: FloatArray,
     t1: FloatArray,
@@ -371,18 +378,18 @@ def _mh_irr(
     if x1.shape[0] == 0:
         raise StatsInputError("no study left to pool", field="x1i")
     T = t1 + t2
-    R = float(np.sum(x1 * (t2 / T)))
-    S = float(np.sum(x2 * (t1 / T)))
+    R = np.float64(np.sum(x1 * (t2 / T)))
+    S = np.float64(np.sum(x2 * (t1 / T)))
     if x1.sum() == 0 or x2.sum() == 0:
         beta = se = NAN
     else:
-        beta = math.log(R / S)
-        se = math.sqrt(float(np.sum((t1 / T) * (t2 / T) * (x1 + x2))) / (R * S))
+        beta = np.log(R / S)
+        se = np.sqrt(np.float64(np.sum((t1 / T) * (t2 / T) * (x1 + x2))) / (R * S))
     xt = x1 + x2
     mh = mhp = NAN
     if xt.sum() > 0:
-        dev = abs(float(np.sum(x1 - xt * (t1 / T)))) - (0.5 if correct else 0.0)
-        mh = dev**2 / float(np.sum(xt * (t1 / T) * (t2 / T)))
+        dev = abs(np.float64(np.sum(x1 - xt * (t1 / T)))) - (0.5 if correct else 0.0)
+        mh = dev**2 / np.float64(np.sum(xt * (t1 / T) * (t2 / T)))
         mhp = _chi2(mh, 1)
     zval, pval, lb, ub = _wald(beta, se, lev)
     qe, qep, i2, h2 = _heterogeneity(yi, vi, beta)
@@ -394,6 +401,7 @@ def _mh_irr(
     )  # fmt: skip
 
 
+@np.errstate(all="ignore")
 def rma_peto(
     ai: ArrayLike,
     bi: ArrayLike | None = None,
@@ -432,6 +440,7 @@ def rma_peto(
     for rule in (to1, to2):
         correction_mask(np.zeros(1, dtype=bool), str(rule))
     a, b, c, d = table_cells(ai, bi, ci, di, n1i=n1i, n2i=n2i)
+    require((a + b > 0) & (c + d > 0), "a table has an empty group (no participants)", "ai")
     yi_all, vi_all, kept, _ = table_effects("PETO", a, b, c, d, add=add1, to=to1, drop00=drop1)
     ok = kept & np.isfinite(yi_all) & np.isfinite(vi_all)
     yi, vi = yi_all[ok], vi_all[ok]
@@ -446,15 +455,15 @@ def rma_peto(
     with np.errstate(divide="ignore", invalid="ignore"):
         V = xt * yt * (n1 / N) * (n2 / N) / (N - 1.0)
     V = np.where(np.isfinite(V), V, 0.0)
-    sum_v = float(V.sum())
+    sum_v = np.float64(V.sum())
     require(np.asarray([sum_v > 0]), "no table has events and non-events; Peto's OR is "
             "undefined", "ai")  # fmt: skip
-    beta = float(np.sum(a - E)) / sum_v
-    se = math.sqrt(1.0 / sum_v)
+    beta = np.float64(np.sum(a - E)) / sum_v
+    se = np.sqrt(1.0 / sum_v)
     zval, pval, lb, ub = _wald(beta, se, lev)
     pos = V > 0
     k_pos = int(pos.sum())
-    qe = max(0.0, float(np.sum((a - E)[pos] ** 2 / V[pos])) - float(np.sum(a - E)) ** 2 / sum_v)
+    qe = float(max(0.0, np.sum((a - E)[pos] ** 2 / V[pos]) - np.sum(a - E) ** 2 / sum_v))
     k_yi = int(yi.shape[0])
     if k_pos > 1:
         qe, qep, i2, h2 = _q_summary(qe, k_yi)
