@@ -140,6 +140,14 @@ def test_errors_are_one_line(args: list[str], message: str) -> None:
     assert "Traceback" not in result.output
 
 
+def test_cumulative_refuses_moderators() -> None:
+    result = CliRunner().invoke(
+        app, ["meta", str(NORMAND), "--measure", "MD", "--mods", "n1i", "--cumulative"]
+    )
+    assert result.exit_code == 2
+    assert "without moderators" in result.output
+
+
 def test_mh_refuses_model_options() -> None:
     args = [str(TRIALS), "--ai", "ai", "--bi", "bi", "--ci", "ci", "--di", "di"]
     result = CliRunner().invoke(app, ["meta", *args, "--method", "MH", "--mods", "ai"])

@@ -715,6 +715,11 @@ def _add_extras(
 
     if extras["order"] is not None and not extras["cumulative"]:
         raise AlsatlasInputError("--order only orders --cumulative", field="--order")
+    if extras["cumulative"] and payload.get("terms"):
+        raise AlsatlasInputError(
+            "--cumulative is for models without moderators (as metafor's cumul)",
+            field="--cumulative",
+        )
     if extras["cumulative"]:
         key = table.text(extras["order"]) if extras["order"] is not None else None
         payload["cumulative"] = cumulative(
