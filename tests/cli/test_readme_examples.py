@@ -41,7 +41,7 @@ def test_readme_meta_example_runs(
 
 
 def test_there_are_readme_meta_examples() -> None:
-    assert len(_meta_examples()) == 2
+    assert len(_meta_examples()) == 4
 
 
 def test_studies_rows_are_evidence_records() -> None:
@@ -67,3 +67,17 @@ def test_trials_are_the_r_dat_bcg_counts() -> None:
     )
     for key in ("ai", "bi", "ci", "di"):
         assert [int(r[key]) for r in rows] == bcg[key]
+
+
+def test_normand1999_is_the_r_dat_normand1999() -> None:
+    escalc = json.loads(
+        (ROOT / "tests" / "reference" / "metafor" / "escalc_reference.json").read_text()
+    )["escalc"]
+    ref = next(c for c in escalc if c["name"] == "normand1999")["inputs"]
+    rows = list(
+        csv.DictReader(
+            (ROOT / "examples" / "normand1999.csv").read_text(encoding="utf-8").splitlines()
+        )
+    )
+    for key in ("m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"):
+        assert [float(r[key]) for r in rows] == ref[key]

@@ -87,7 +87,7 @@ def test_too_few_studies() -> None:
 
 @pytest.mark.parametrize(
     ("kwargs", "pattern"),
-    [({"estimator": "Q0"}, "unknown estimator"), ({"side": "up"}, "side must be")],
+    [({"estimator": "Q1"}, "unknown estimator"), ({"side": "up"}, "side must be")],
 )
 def test_bad_options(kwargs: dict[str, Any], pattern: str) -> None:
     data = DATASETS["bcg"]

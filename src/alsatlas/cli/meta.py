@@ -7,7 +7,13 @@ Inputs, one of:
 - ``--estimate COL --ci-lb COL --ci-ub COL``: reported estimates with CIs; add ``--log`` for
   ratio measures (HR, RR, OR), which are pooled on the log scale;
 - 2×2 tables: ``--ai --bi --ci --di`` (events and non-events) or ``--events1 --n1 --events2
-  --n2`` (events and group sizes) with ``--measure OR|RR|RD|PETO`` (metafor's zero-cell rule).
+  --n2`` (events and group sizes) with ``--measure OR|RR|RD|PETO|AS`` (metafor's zero-cell
+  rule);
+- ``--measure MD|SMD|SMDH|ROM|COR|ZCOR|PR|PLO|PAS|IR|IRLN|IRR`` from columns named as
+  metafor's arguments, or mapped with ``--col`` (:mod:`alsatlas.cli.meta_measures`).
+
+``--method MH|PETO`` pools 2×2 tables by Mantel-Haenszel or Peto instead of ``rma``;
+``--cumulative`` (ordered by ``--order``) and ``--fsn`` add ``cumul`` and fail-safe N.
 
 The model is ``rma(yi, vi, method, test, mods)``; ``--subgroup`` adds one model per subgroup
 and the test of subgroup differences (``QM`` of the meta-regression on the subgroup factor,
@@ -36,6 +42,7 @@ from rich.table import Table
 
 from alsatlas.cli.app import app
 from alsatlas.cli.console import DataConsole
+from alsatlas.cli.meta_measures import POOLING_METHODS, column_map, is_column_measure
 from alsatlas.errors import AlsatlasInputError, StatsInputError
 from alsatlas.figures.forest import forest_plot
 from alsatlas.figures.funnel import funnel_plot
@@ -571,10 +578,16 @@ def meta(
     measure: str | None = typer.Option(
         None,
         "--measure",
-        help="OR, RR, RD or PETO for 2x2 tables (default OR); otherwise the measure's name "
-        "(HR, RR, OR, ... mark --yi values as log ratios).",
+        help="OR, RR, RD, PETO or AS for 2x2 tables (default OR); MD, SMD, SMDH, ROM, COR, "
+        "ZCOR, PR, PLO, PAS, IR, IRLN or IRR from columns (see --col); otherwise the "
+        "measure's name (HR, RR, OR, ... mark --yi values as log ratios).",
     ),
-    method: str = typer.Option("REML", "--method", help="tau^2 estimator (metafor's names)."),
+    col: list[str] | None = typer.Option(
+        None, "--col", help="ARG=COLUMN: column for metafor's argument ARG (e.g. m1i=mean_t)."
+    ),
+    method: str = typer.Option(
+        "REML", "--method", help="tau^2 estimator (metafor's names), or MH / PETO for 2x2 tables."
+    ),
     test: str = typer.Option("z", "--test", help="z, t or knha (Hartung-Knapp)."),
     mods: list[str] | None = typer.Option(
         None, "--mods", help="Moderator column(s); repeat or separate with commas."
@@ -590,6 +603,9 @@ def meta(
         "--diagnostics",
         help="Add leave-one-out, influence, regtest, ranktest and trim-and-fill.",
     ),
+    cumulative: bool = typer.Option(False, "--cumulative", help="Add cumulative meta-analysis."),
+    order: str | None = typer.Option(None, "--order", help="Column to order --cumulative by."),
+    fsn: bool = typer.Option(False, "--fsn", help="Add fail-safe N (Rosenthal, Orwin, Rosenberg)."),
 ) -> None:
     """Meta-analysis of a CSV file (metafor's rma with its defaults: REML, z test)."""
     err = DataConsole(stderr=True, highlight=False, soft_wrap=True)
@@ -599,29 +615,35 @@ def meta(
                 f"must be table or json, got {output_format!r}", field="--format"
             )
         table = read_csv_table(file)
-        eff = effect_input(
-            table,
-            yi=yi,
-            vi=vi,
-            sei=sei,
-            estimate=estimate,
-            ci_lb=ci_lb,
-            ci_ub=ci_ub,
-            log=log,
-            cells={
-                "ai": ai,
-                "bi": bi,
-                "ci": ci,
-                "di": di,
-                "events1": events1,
-                "n1": n1,
-                "events2": events2,
-                "n2": n2,
-            },
-            measure=measure,
-            level=level,
-        )
+        cells = {"ai": ai, "bi": bi, "ci": ci, "di": di, "events1": events1, "n1": n1,
+                 "events2": events2, "n2": n2}  # fmt: skip
         labels = table.text(label) if label is not None else [f"Row {line}" for line in table.lines]
+        extras = {"cumulative": cumulative, "order": order, "fsn": fsn, "labels": labels}
+        if method.upper() in POOLING_METHODS:
+            if mods or subgroup or diagnostics or forest or funnel:
+                raise AlsatlasInputError(
+                    "--method MH/PETO takes none of --mods, --subgroup, --diagnostics, "
+                    "--forest, --funnel",
+                    field="--method",
+                )
+            from alsatlas.cli.meta_measures import pooled_tables
+
+            pooled, counts, tables_eff = pooled_tables(
+                table, method.upper(), measure, cells, column_map(col), level
+            )
+            _add_extras(table, pooled, tables_eff, extras, method.upper(), test, level, counts)
+            _emit(pooled, labels, output_format)
+            return
+        other_inputs = (yi, vi, sei, estimate, ci_lb, ci_ub, *cells.values())
+        if is_column_measure(measure) and all(v is None for v in other_inputs):
+            from alsatlas.cli.meta_measures import measure_input
+
+            assert measure is not None
+            eff = measure_input(table, measure, column_map(col))
+        else:
+            eff = effect_input(table, yi=yi, vi=vi, sei=sei, estimate=estimate, ci_lb=ci_lb,
+                               ci_ub=ci_ub, log=log, cells=cells, measure=measure,
+                               level=level)  # fmt: skip
         mod_names = _mod_columns(mods)
         mod_matrix = np.column_stack([table.numeric(c) for c in mod_names]) if mod_names else None
         fit = _fit(table, eff, method=method, test=test, mods=mod_matrix, level=level)
@@ -671,14 +693,56 @@ def meta(
                 else _fit(table, eff, method=method, test=test, level=level)
             )
             funnel_plot(base, trimfill=tf, ratio=eff.ratio, effect_label=eff.measure, path=funnel)
-        if output_format == "json":
-            sys.stdout.write(json.dumps(_json_ready(payload), indent=2, allow_nan=False) + "\n")
-        else:
-            width = None if sys.stdout.isatty() else 160
-            _print_tables(DataConsole(highlight=False, width=width), payload, labels)
+        _add_extras(table, payload, eff, extras, method, test, level, None)
+        _emit(payload, labels, output_format)
     except AlsatlasInputError as exc:
         err.print(f"error: {exc.message}", markup=False)
         raise typer.Exit(code=2) from None
+
+
+def _add_extras(
+    table: CsvTable,
+    payload: dict[str, Any],
+    eff: EffectInput,
+    extras: dict[str, Any],
+    method: str,
+    test: str,
+    level: float,
+    counts: dict[str, Any] | None,
+) -> None:
+    """``--cumulative`` and ``--fsn`` results into the payload."""
+    from alsatlas.cli.meta_measures import cumulative, fail_safe
+
+    if extras["order"] is not None and not extras["cumulative"]:
+        raise AlsatlasInputError("--order only orders --cumulative", field="--order")
+    if extras["cumulative"] and payload.get("terms"):
+        raise AlsatlasInputError(
+            "--cumulative is for models without moderators (as metafor's cumul)",
+            field="--cumulative",
+        )
+    if extras["cumulative"]:
+        key = table.text(extras["order"]) if extras["order"] is not None else None
+        payload["cumulative"] = cumulative(
+            eff, key, extras["labels"], method=method, test=test, level=level, counts=counts,
+            measure=payload["measure"],
+        )  # fmt: skip
+    if extras["fsn"]:
+        payload["fsn"] = fail_safe(eff)
+
+
+def _emit(payload: dict[str, Any], labels: list[str], output_format: str) -> None:
+    if output_format == "json":
+        sys.stdout.write(json.dumps(_json_ready(payload), indent=2, allow_nan=False) + "\n")
+        return
+    from alsatlas.cli.meta_measures import print_extras, print_pooled
+
+    width = None if sys.stdout.isatty() else 160
+    console = DataConsole(highlight=False, width=width)
+    if payload.get("method") in POOLING_METHODS:
+        print_pooled(console, payload)
+    else:
+        _print_tables(console, payload, labels)
+    print_extras(console, payload)
 
 
 def _json_ready(value: Any) -> Any:

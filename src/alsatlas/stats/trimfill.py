@@ -1,4 +1,4 @@
-r"""Duval and Tweedie's trim-and-fill method (``metafor::trimfill``, estimators L0 and R0).
+r"""Duval and Tweedie's trim-and-fill method (``metafor::trimfill``, estimators L0, R0, Q0).
 
 The algorithm, as metafor 3.8 runs it for a model without moderators:
 
@@ -15,7 +15,8 @@ The algorithm, as metafor 3.8 runs it for a model without moderators:
 
    .. math::
        L_0 = \frac{4 S_r - k(k+1)}{2k - 1}, \qquad
-       R_0 = \gamma^* - 1 = k - \max_{r_i<0}|r_i| - 1,
+       R_0 = \gamma^* - 1 = k - \max_{r_i<0}|r_i| - 1, \qquad
+       Q_0 = k - \tfrac12 - \sqrt{2k^2 - 4S_r + \tfrac14},
 
    rounded (half to even, as R) and truncated at 0.
 3. **Fill** the :math:`k_0` largest studies mirrored about :math:`\hat\theta`,
@@ -25,7 +26,10 @@ The algorithm, as metafor 3.8 runs it for a model without moderators:
 Standard errors of :math:`k_0` (Duval & Tweedie 2000b):
 :math:`\mathrm{se}(L_0) = 4\sqrt{\mathrm{Var}(S_r)}/(2k-1)` with
 :math:`\mathrm{Var}(S_r) = \{k(k+1)(2k+1) + 10L_0^3 + 27L_0^2 + 17L_0 - 18kL_0^2 - 18kL_0 +
-6k^2L_0\}/24` (at the unrounded :math:`L_0`), and :math:`\mathrm{se}(R_0) = \sqrt{2R_0 + 2}`.
+6k^2L_0\}/24` (at the unrounded :math:`L_0`), :math:`\mathrm{se}(R_0) = \sqrt{2R_0 + 2}`,
+and :math:`\mathrm{se}(Q_0) = 2\sqrt{\mathrm{Var}(S_r)}/\sqrt{(k-\tfrac12)^2 - Q_0(2k - Q_0 -
+1)}` with :math:`\mathrm{Var}(S_r)` at the unrounded :math:`Q_0` (Duval & Tweedie 2000b;
+metafor's formulas).
 For R0 metafor also reports :math:`p = 0.5^{k_0 + 1}`, the probability of :math:`R_0 \ge k_0`
 under no missing studies.
 
@@ -51,7 +55,7 @@ from alsatlas.errors import StatsInputError
 from alsatlas.stats.meta_inputs import FloatArray, check_meta_inputs
 from alsatlas.stats.rma import RMAResult, fit_rma
 
-ESTIMATORS: tuple[str, ...] = ("L0", "R0")
+ESTIMATORS: tuple[str, ...] = ("L0", "R0", "Q0")
 SIDES: tuple[str, ...] = ("left", "right")
 
 
@@ -136,7 +140,7 @@ def trimfill(
     test
         Test of the refitted model (``"z"`` default, ``"t"``, ``"knha"``).
     estimator
-        ``"L0"`` (default) or ``"R0"``.
+        ``"L0"`` (default), ``"R0"`` or ``"Q0"``.
     side
         ``"left"`` or ``"right"``; chosen from the sign of the Egger-type slope when None.
     level
@@ -152,8 +156,8 @@ def trimfill(
     ------
     StatsInputError
         Bad ``yi``/``vi``, an unknown estimator or side, fewer than 3 studies, no
-        convergence within ``maxiter``, or an R0 estimate that is undefined (no study below
-        the centre).
+        convergence within ``maxiter``, or an R0 or Q0 estimate that is undefined (no study
+        below the centre; a negative root for Q0).
     """
     if estimator not in ESTIMATORS:
         raise StatsInputError(
@@ -213,7 +217,16 @@ def trimfill(
             se_k0 = math.sqrt(2.0 * max(0.0, k0_raw) + 2.0)
         else:
             s_r = float(np.sum(signed[signed > 0]))
-            k0_raw = (4.0 * s_r - k * (k + 1)) / (2.0 * k - 1.0)
+            if estimator == "L0":
+                k0_raw = (4.0 * s_r - k * (k + 1)) / (2.0 * k - 1.0)
+            else:
+                radicand = 2.0 * k * k - 4.0 * s_r + 0.25
+                if radicand < 0:
+                    raise StatsInputError(
+                        "Q0 is undefined for these data (negative root); use L0 or R0",
+                        field="estimator",
+                    )
+                k0_raw = k - 0.5 - math.sqrt(radicand)
             var_sr = (
                 k * (k + 1) * (2 * k + 1)
                 + 10 * k0_raw**3
@@ -223,7 +236,15 @@ def trimfill(
                 - 18 * k * k0_raw
                 + 6 * k**2 * k0_raw
             ) / 24.0
-            se_k0 = 4.0 * math.sqrt(var_sr) / (2.0 * k - 1.0) if var_sr >= 0 else math.nan
+            if estimator == "L0":
+                se_k0 = 4.0 * math.sqrt(var_sr) / (2.0 * k - 1.0) if var_sr >= 0 else math.nan
+            else:
+                denom = (k - 0.5) ** 2 - k0_raw * (2.0 * k - k0_raw - 1.0)
+                se_k0 = (
+                    2.0 * math.sqrt(var_sr) / math.sqrt(denom)
+                    if var_sr >= 0 and denom > 0
+                    else math.nan
+                )
         k0 = max(0, round(k0_raw))
         se_k0 = max(0.0, se_k0) if not math.isnan(se_k0) else se_k0
 

@@ -76,7 +76,7 @@ class MetaRequest(BaseModel):
     measure: str | None = Field(
         default=None,
         description="HR, RR, OR, SIR or IRR for ratio estimates (pooled on the log scale); "
-        "OR, RR, RD or PETO for 2x2 tables",
+        "OR, RR, RD, PETO or AS for 2x2 tables",
     )
     method: Literal["EE", "FE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM", "PMM"] = "REML"
     test: Literal["z", "t", "knha"] = "z"
