@@ -315,3 +315,38 @@ def test_column_options_are_refused_with_a_harmonised_table(tmp_path: Path, flag
     result = CliRunner().invoke(app, ["mr", "--harmonised", str(path), flag, "FOO"])
     assert result.exit_code == 2
     assert f"{flag} is not used with --harmonised" in result.output
+
+
+def test_too_few_variants_for_a_method_names_the_input_and_writes_nothing(tmp_path: Path) -> None:
+    # found by the reader fuzz suite: the error named no file, and --harmonised-out was left
+    path = tmp_path / "two.tsv"
+    path.write_text(
+        "SNP\tbeta.exposure\tse.exposure\tbeta.outcome\tse.outcome\n"
+        "rs1\t0.1\t0.01\t0.2\t0.05\nrs2\t0.2\t0.02\t0.3\t0.05\n"
+    )
+    result = CliRunner().invoke(app, ["mr", "--harmonised", str(path), "--methods", "egger"])
+    assert result.exit_code == 2
+    assert str(path) in result.output and "egger needs at least 3 variants" in result.output
+
+
+def test_an_exposure_with_no_usable_row_is_blamed_not_the_outcome(tmp_path: Path) -> None:
+    exposure = tmp_path / "exposure.tsv"
+    exposure.write_text("SNP\tA1\tA2\tBETA\tSE\nrs1\tA\tG\tx\t0.1\nrs2\tC\tT\t0.2\t-1\n")
+    outcome = tmp_path / "outcome.tsv"
+    outcome.write_text("SNP\tA1\tA2\tBETA\tSE\nrs1\tA\tG\t0.1\t0.1\n")
+    out = tmp_path / "h.tsv"
+    result = CliRunner().invoke(
+        app,
+        [
+            "mr",
+            "--exposure",
+            str(exposure),
+            "--outcome",
+            str(outcome),
+            "--harmonised-out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 2
+    assert str(exposure) in result.output and "no usable instrument" in result.output
+    assert not out.exists()

@@ -582,6 +582,13 @@ def mr_command(
                     exposure, overrides=_parse_overrides(exposure_column, "--exposure-column")
                 )
                 exposure_label = exposure.name
+                if exp.data.height == 0:
+                    why = ", ".join(f"{n} {r}" for r, n in exp.report.reasons.items() if n)
+                    raise AlsatlasInputError(
+                        f"no usable instrument: all {exp.report.n_rows} row(s) were dropped"
+                        + (f" ({why})" if why else ""),
+                        file=str(exposure),
+                    )
             else:
                 assert exposure_set is not None
                 chosen = select_exposure_set(exposure_set)
@@ -640,10 +647,21 @@ def mr_command(
                 exposure_label=exposure_label,
                 outcome_label=outcome.name,
             )
+        try:
+            report_obj, payload = run_analysis(h, **analysis)
+        except AlsatlasInputError as exc:
+            if exc.file is None:  # say which input left too few usable variants
+                given = harmonised_in or (
+                    f"{exposure or exposure_set} -> {outcome}" if example is None else example
+                )
+                raise AlsatlasInputError(
+                    exc.reason, file=str(given), row=exc.row, field=exc.field
+                ) from None
+            raise
+        # outputs only once the analysis has succeeded: a failed run leaves no file behind
         if harmonised_out is not None:
             with atomic_path(harmonised_out) as tmp:
                 h.data.write_csv(tmp, separator="\t", null_value="NA")
-        report_obj, payload = run_analysis(h, **analysis)
         if inputs:
             payload["inputs"] = inputs
         if plots is not None:
