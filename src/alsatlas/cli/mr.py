@@ -651,11 +651,15 @@ def mr_command(
             report_obj, payload = run_analysis(h, **analysis)
         except AlsatlasInputError as exc:
             if exc.file is None:  # say which input left too few usable variants
-                given = harmonised_in or (
-                    f"{exposure or exposure_set} -> {outcome}" if example is None else example
+                named = (
+                    str(harmonised_in)
+                    if harmonised_in is not None
+                    else (
+                        f"{exposure or exposure_set} -> {outcome}" if example is None else example
+                    )
                 )
                 raise AlsatlasInputError(
-                    exc.reason, file=str(given), row=exc.row, field=exc.field
+                    exc.reason, file=named, row=exc.row, field=exc.field
                 ) from None
             raise
         # outputs only once the analysis has succeeded: a failed run leaves no file behind
