@@ -7,7 +7,10 @@ The hierarchy, drawn as a tree::
         ├── EvidenceError           an evidence file or record breaks the schema or a rule
         ├── SumstatsError           a GWAS summary-statistics file cannot be read or mapped
         └── StatsInputError         arrays handed to an estimator are unusable (k too small,
-                                    non-positive variances, NaN, mismatched lengths)
+            │                       non-positive variances, NaN, mismatched lengths)
+            └── DegenerateFitError  the data leave one estimator undefined (MR-Egger when every
+                                    variant has the same |beta.exposure|): that method gives
+                                    no estimate, with this reason, and the others go on
 """
 
 from __future__ import annotations
@@ -72,9 +75,14 @@ class StatsInputError(AlsatlasInputError):
     """Arrays handed to an estimator are unusable (k too small, bad variances, NaN, lengths)."""
 
 
+class DegenerateFitError(StatsInputError):
+    """The data leave one estimator undefined (e.g. MR-Egger's slope when Sxx = 0)."""
+
+
 __all__ = [
     "AlsatlasError",
     "AlsatlasInputError",
+    "DegenerateFitError",
     "EvidenceError",
     "StatsInputError",
     "SumstatsError",

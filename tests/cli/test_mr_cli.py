@@ -350,3 +350,50 @@ def test_an_exposure_with_no_usable_row_is_blamed_not_the_outcome(tmp_path: Path
     assert result.exit_code == 2
     assert str(exposure) in result.output and "no usable instrument" in result.output
     assert not out.exists()
+
+
+def test_a_repeated_variant_in_a_harmonised_table_counts_once(tmp_path: Path) -> None:
+    path = tmp_path / "dup.tsv"
+    path.write_text(
+        "SNP\tbeta.exposure\tse.exposure\tbeta.outcome\tse.outcome\n"
+        "rs1\t0.1\t0.01\t0.2\t0.05\nrs1\t0.1\t0.01\t0.2\t0.05\n"
+        "rs3\t0.3\t0.02\t0.5\t0.1\nrs4\t0.2\t0.02\t0.4\t0.1\n"
+    )
+    result = CliRunner().invoke(
+        app, ["mr", "--harmonised", str(path), "--methods", "ivw", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 repeated variant(s) left out" in result.output and "line 3, rs1" in result.output
+    body = json.loads(result.output[result.output.index("{") :])
+    assert body["nsnp"] == 3 and body["harmonisation"]["duplicate variants"] == 1
+
+
+def test_equal_exposure_effects_leave_only_egger_undefined(tmp_path: Path) -> None:
+    # every |beta.exposure| equal: MR-Egger's Sxx is 0 (was a ZeroDivisionError traceback)
+    path = tmp_path / "same.tsv"
+    path.write_text(
+        "SNP\tbeta.exposure\tse.exposure\tbeta.outcome\tse.outcome\n"
+        "rs1\t0.1\t0.01\t0.2\t0.05\nrs2\t-0.1\t0.01\t0.2\t0.05\n"
+        "rs3\t0.1\t0.02\t0.5\t0.1\nrs4\t0.1\t0.02\t0.4\t0.1\n"
+    )
+    for methods in ("ivw", "ivw,egger"):
+        result = CliRunner().invoke(
+            app, ["mr", "--harmonised", str(path), "--methods", methods, "--format", "json"]
+        )
+        assert result.exit_code == 0, result.output
+        body = json.loads(result.output[result.output.index("{") :])
+        assert [r["method"] for r in body["results"]] == ["ivw"]
+        assert body["egger_intercept"] is None
+    assert dict(body["skipped"])["egger"].startswith("MR-Egger is undefined")
+
+
+def test_a_negative_standard_error_names_file_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "neg.tsv"
+    path.write_text(
+        "SNP\tbeta.exposure\tse.exposure\tbeta.outcome\tse.outcome\n"
+        "rs1\t0.1\t0.01\t0.2\t0.05\nrs2\t0.1\t-0.01\t0.2\t0.05\n"
+    )
+    result = CliRunner().invoke(app, ["mr", "--harmonised", str(path)])
+    assert result.exit_code == 2
+    assert str(path) in result.output and "'se.exposure'" in result.output
+    assert "line 3" in result.output and "row 0" not in result.output

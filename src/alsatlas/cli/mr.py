@@ -191,7 +191,16 @@ def _print_table(out: Console, payload: dict[str, Any]) -> None:
 
 
 def _warn_non_numeric(h: HarmonisedData, file: str, err: Console) -> None:
-    """One warning line for cells that are not numbers (their rows are left out of the MR)."""
+    """One warning line for cells that are not numbers and one for repeated variants (their
+    rows are left out of the MR)."""
+    if h.duplicates:
+        snp, line = h.duplicates[0]
+        err.print(
+            Text(
+                f"warning: {file}: {len(h.duplicates)} repeated variant(s) left out, the first "
+                f"row of each kept (first: line {line}, {snp})"
+            )
+        )
     if not h.non_numeric:
         return
     column, line, value = h.non_numeric[0]

@@ -119,7 +119,12 @@ def print_extras(out: Console, payload: dict[str, Any]) -> None:
                 o = alleles.get(label)
                 mark = ""
                 if o:
-                    mark = f"yes ({_pair(o, 'exposure')}, outcome {_pair(o, 'outcome')})"
+                    known = any(o.get(f"effect_allele.{side}") for side in ("exposure", "outcome"))
+                    mark = (
+                        f"yes ({_pair(o, 'exposure')}, outcome {_pair(o, 'outcome')})"
+                        if known
+                        else "yes"
+                    )
                 t.add_row(label, f"{r:.4g}", "NA" if p is None else f"{p:.3g}", mark)
             out.print(t)
         if presso.get("distortion_coefficient") is not None:

@@ -466,6 +466,8 @@ class HarmonisedData:
     outcome: str = ""
     non_numeric: tuple[tuple[str, int, str], ...] = ()
     """Cells of a table harmonised elsewhere that are not numbers: (column, line, value)."""
+    duplicates: tuple[tuple[str, int], ...] = ()
+    """Rows of a table harmonised elsewhere left out as repeats of a variant: (SNP, line)."""
 
     @property
     def kept(self) -> pl.DataFrame:
@@ -492,6 +494,7 @@ class HarmonisedData:
                 "ambiguous": int(d.get_column("ambiguous").sum()),
                 "mr_keep": int(d.get_column("mr_keep").sum()),
                 "non-numeric cells": len(self.non_numeric),
+                "duplicate variants": len(self.duplicates),
             }
         taken = Counter(d.get_column("action_taken").to_list())
         return {
@@ -632,7 +635,28 @@ def read_harmonised(path: str | Path, *, exposure_id: str | None = None) -> Harm
         if "mr_keep" in frame.columns
         else np.ones(frame.height, dtype=np.bool_)
     )
+    for column in ("se.exposure", "se.outcome"):
+        se = out.get_column(column).to_numpy()
+        bad = np.flatnonzero(finite & ~(se > 0))
+        if bad.size:
+            raise SumstatsError(
+                f"line {lines[bad[0]]}: a standard error must be positive, got {se[bad[0]]:g}",
+                file=file,
+                field=column,
+            )
     keep = in_file & finite
+    first_line: dict[str, int] = {}
+    repeats: list[tuple[str, int]] = []
+    for i, (snp, line) in enumerate(zip(out.get_column("SNP").to_list(), lines, strict=True)):
+        if not keep[i]:
+            continue
+        if snp in first_line:  # a variant counted twice would weigh twice: keep the first
+            keep[i] = False
+            bad_rows[line] = f"duplicate of line {first_line[snp]} (variant {snp})"
+            repeats.append((snp, line))
+        else:
+            first_line[snp] = line
+    duplicates = tuple(repeats)
     reason = [
         ""
         if k
@@ -664,6 +688,7 @@ def read_harmonised(path: str | Path, *, exposure_id: str | None = None) -> Harm
         exposure=label("exposure"),
         outcome=label("outcome") or label("id.outcome"),
         non_numeric=non_numeric,
+        duplicates=duplicates,
     )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from alsatlas.errors import DegenerateFitError
 from alsatlas.genetics.mr.inference import Distribution, confidence_limits, pvalue
 from alsatlas.genetics.mr.inputs import MRArrays, as_mr_arrays
 from alsatlas.genetics.mr.results import EggerIntercept, MRMethodResult
@@ -54,6 +55,11 @@ def egger_fit(d: MRArrays) -> EggerFit:
     ybar = float(np.sum(w * o.by)) / sw
     xc = o.bx - xbar
     sxx = float(np.sum(w * xc * xc))
+    if not sxx > 1e-12 * float(np.sum(w * o.bx * o.bx)):
+        raise DegenerateFitError(
+            "MR-Egger is undefined: every variant has the same |beta.exposure| (Sxx = 0)",
+            field="beta.exposure",
+        )
     slope = float(np.sum(w * xc * (o.by - ybar))) / sxx
     intercept = ybar - slope * xbar
     resid = o.by - intercept - slope * o.bx

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from numpy.typing import ArrayLike
 
+from alsatlas.errors import DegenerateFitError
 from alsatlas.genetics.mr.egger import egger_fit
 from alsatlas.genetics.mr.inference import chi2_sf
 from alsatlas.genetics.mr.inputs import MRArrays, as_mr_arrays
@@ -22,7 +23,10 @@ def heterogeneity_from_arrays(d: MRArrays) -> Heterogeneity:
     ivw_q = _cochran(q_ivw, d.k - 1)
     if d.k < 3:
         return Heterogeneity(ivw=ivw_q, egger=None, rucker=None)
-    q_egger = egger_fit(d).q
+    try:
+        q_egger = egger_fit(d).q
+    except DegenerateFitError:  # no Egger fit, so no Egger Q nor Rücker's difference
+        return Heterogeneity(ivw=ivw_q, egger=None, rucker=None)
     diff = q_ivw - q_egger
     rucker = RuckerQ(
         Q_ivw=q_ivw,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from numpy.typing import ArrayLike
 
-from alsatlas.errors import StatsInputError
+from alsatlas.errors import DegenerateFitError, StatsInputError
 from alsatlas.genetics.mr.conventions import (
     DEFAULT_SEED,
     METHOD_IDS,
@@ -191,25 +192,34 @@ def _run_independent(
     alpha: float,
     presso_options: dict[str, Any],
     raps_options: dict[str, Any],
+    degenerate: dict[str, str],
 ) -> tuple[list[MRMethodResult], EggerIntercept | None, Heterogeneity | None, PressoResult | None]:
+    """Run ``chosen``; a method the data leave undefined is left out, its reason put in
+    ``degenerate``."""
     results: list[MRMethodResult] = []
     intercept: EggerIntercept | None = None
     presso: PressoResult | None = None
     for m in chosen:
-        if m == "egger":
-            slope, intercept = egger_from_arrays(d, distribution=c.egger_distribution, alpha=alpha)
-            results.append(slope)
-        elif m == "presso":
-            presso = presso_from_arrays(
-                d, n_distribution=presso_n_distribution, rng=seed, **presso_options
-            )
-            results.append(presso.outlier_corrected or presso.raw)
-        elif m == "raps":
-            results.append(raps_result(raps_from_arrays(d, **raps_options), d.k, alpha=alpha))
-        else:
-            results.append(_ESTIMATORS[m](d, c, seed, n_boot, alpha))
+        try:
+            if m == "egger":
+                slope, intercept = egger_from_arrays(
+                    d, distribution=c.egger_distribution, alpha=alpha
+                )
+                results.append(slope)
+            elif m == "presso":
+                presso = presso_from_arrays(
+                    d, n_distribution=presso_n_distribution, rng=seed, **presso_options
+                )
+                results.append(presso.outlier_corrected or presso.raw)
+            elif m == "raps":
+                results.append(raps_result(raps_from_arrays(d, **raps_options), d.k, alpha=alpha))
+            else:
+                results.append(_ESTIMATORS[m](d, c, seed, n_boot, alpha))
+        except DegenerateFitError as exc:  # this method has no estimate; the others go on
+            degenerate[m] = exc.reason
     if intercept is None and d.k >= 3:
-        intercept = egger_from_arrays(d, distribution=c.egger_distribution, alpha=alpha)[1]
+        with contextlib.suppress(DegenerateFitError):
+            intercept = egger_from_arrays(d, distribution=c.egger_distribution, alpha=alpha)[1]
     het = heterogeneity_from_arrays(d) if d.k >= 2 else None
     return results, intercept, het, presso
 
@@ -345,7 +355,16 @@ def run_mr(
     _check_requested(chosen, d.k, correlated, presso_n_distribution)
     if rho is None:
         results, intercept, het, presso = _run_independent(
-            d, chosen, c, s, nb, presso_n_distribution, alpha, presso_options, raps_options
+            d,
+            chosen,
+            c,
+            s,
+            nb,
+            presso_n_distribution,
+            alpha,
+            presso_options,
+            raps_options,
+            skipped,
         )
         fstat = f_statistics(d.bx, d.bxse)
     else:
