@@ -114,3 +114,31 @@ def test_gosh_matches_metafor_subset_by_subset(case: str) -> None:
         # On the boundary (exact root tau2 = 0) metafor's Fisher scoring stops at tau2 of
         # order 1e-12, which shows as I2 of order 1e-10 percent: an absolute allowance.
         _close(getattr(res, name), ref[name], atol=1e-8 if name == "I2" else 1e-10)
+
+
+def test_gosh_random_sample_is_seeded_and_each_row_is_its_subsets_fit() -> None:
+    d = DATA["hackshaw1998"]
+    fit = rma(d["yi"], d["vi"])
+    a = gosh(fit, subsets=400, seed=3, chunk_elements=500)
+    b = gosh(fit, subsets=400, seed=3)
+    assert not a.exact and a.n == 400
+    np.testing.assert_array_equal(a.incl_packed, b.incl_packed)
+    np.testing.assert_allclose(a.estimate, b.estimate, rtol=1e-12)  # chunking: ulps
+    assert np.all(np.diff(a.k) >= 0)  # ordered by size, as metafor
+    incl = a.included()
+    np.testing.assert_array_equal(incl.sum(axis=1), a.k)
+    yi, vi = np.asarray(d["yi"]), np.asarray(d["vi"])
+    for row in (0, 150, 399):
+        one = rma(yi[incl[row]], vi[incl[row]])
+        assert a.estimate[row] == pytest.approx(one.estimate, rel=1e-9)
+        assert a.I2[row] == pytest.approx(one.I2, rel=1e-9, abs=1e-9)
+        assert a.QE[row] == pytest.approx(one.QE, rel=1e-9)
+    assert not np.array_equal(gosh(fit, subsets=400, seed=4).incl_packed, a.incl_packed)
+
+
+def test_gosh_refuses_moderators_and_tiny_subsets() -> None:
+    d = DATA["bcg"]
+    with pytest.raises(StatsInputError, match="without moderators"):
+        gosh(rma(d["yi"], d["vi"], mods=np.asarray(d["ablat"])))
+    with pytest.raises(StatsInputError, match=">= 2"):
+        gosh(rma(d["yi"], d["vi"]), subsets=1)

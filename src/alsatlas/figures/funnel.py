@@ -9,22 +9,37 @@ trim-and-fill analysis the filled studies are drawn as open markers and the line
 filled model's estimate, as ``funnel(trimfill(...))`` does. Ratio measures are drawn on a log
 axis with ratio-scale ticks.
 
+With ``levels`` (e.g. ``(90, 95, 99)``) the plot is contour-enhanced (Peters et al. 2008;
+``funnel(fit, level = c(90, 95, 99), shade = ..., refline = 0)``): instead of the triangle,
+shaded bands :math:`r \pm z_{1-\alpha/2}\,\mathrm{se}` around the reference value
+:math:`r` (``refline``, 0: no effect) mark where a study's two-sided p-value against
+:math:`r` falls (see :mod:`alsatlas.stats.funnel_contours`); the standard-error axis runs to
+1.1 times the largest SE, as in metafor.
+
 SVG ids: ``funnel-observed`` (observed markers), ``funnel-filled`` (filled markers),
-``funnel-region`` (the triangle) and ``funnel-estimate`` (the vertical line).
+``funnel-region`` (the triangle) and ``funnel-estimate`` (the vertical line); with contours,
+``funnel-contour-L`` (the band of level L, e.g. ``funnel-contour-95``), ``funnel-outside``
+(the area beyond the widest contour) and ``funnel-refline``.
 
 References
 ----------
+Peters, J. L., Sutton, A. J., Jones, D. R., Abrams, K. R., & Rushton, L. (2008).
+Contour-enhanced meta-analysis funnel plots help distinguish publication bias from other
+causes of asymmetry. *Journal of Clinical Epidemiology*, 61, 991-996.
 Sterne, J. A. C., & Egger, M. (2001). Funnel plots for detecting bias in meta-analysis:
 guidelines on choice of axis. *Journal of Clinical Epidemiology*, 54, 1046-1055.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import Polygon
+from matplotlib.patches import Patch, Polygon, Rectangle
 from scipy import special
 
 from alsatlas.errors import AlsatlasInputError
@@ -38,8 +53,84 @@ from alsatlas.figures.style import (
     finish_plot,
     padded_range,
 )
+from alsatlas.stats.funnel_contours import funnel_contours
 from alsatlas.stats.rma import RMAResult
 from alsatlas.stats.trimfill import TrimFillResult
+
+#: Fill of the area beyond the widest contour, then of the bands from the widest inwards.
+CONTOUR_OUTSIDE = "#BDBDBD"
+CONTOUR_SHADES: tuple[str, ...] = ("#D9D9D9", "#EFEFEF", "#FFFFFF")
+
+
+def _p_text(alpha: float) -> str:
+    return f"{alpha:.3f}".rstrip("0").rstrip(".")
+
+
+def _draw_contours(
+    ax: Axes, levels: Sequence[float], refline: float, se_max: float, ratio: bool
+) -> tuple[list[float], list[Artist]]:
+    """Bands of a contour-enhanced funnel; returns their x extent and legend entries."""
+    grid = np.array([0.0, se_max])
+    contours = funnel_contours(grid, levels, refline=refline)
+    widest = contours[0]
+    lo_all, hi_all = (float(widest.lower[1]), float(widest.upper[1]))
+    pad = 0.6 * (hi_all - lo_all)
+
+    def tx(v: float) -> float:
+        return float(np.exp(v)) if ratio else v
+
+    ax.add_patch(
+        Rectangle(
+            (tx(lo_all - pad), 0.0),
+            tx(hi_all + pad) - tx(lo_all - pad),
+            se_max,
+            facecolor=CONTOUR_OUTSIDE,
+            edgecolor="none",
+            zorder=0,
+            gid="funnel-outside",
+        )
+    )
+    shades = [CONTOUR_SHADES[-1]] if len(contours) == 1 else list(CONTOUR_SHADES)
+    while len(shades) < len(contours):
+        shades.insert(0, CONTOUR_SHADES[0])
+    shades = shades[-len(contours) :]
+    legend: list[Artist] = [
+        Patch(
+            facecolor=CONTOUR_OUTSIDE,
+            edgecolor="#999999",
+            label=f"p < {_p_text(1 - contours[0].level / 100)}",
+        )
+    ]
+    for i, (contour, shade) in enumerate(zip(contours, shades, strict=True)):
+        alpha = 1 - contour.level / 100
+        points = [
+            (tx(float(contour.lower[1])), se_max),
+            (tx(refline), 0.0),
+            (tx(float(contour.upper[1])), se_max),
+        ]
+        ax.add_patch(
+            Polygon(
+                points,
+                closed=True,
+                facecolor=shade,
+                edgecolor="#777777",
+                lw=0.6,
+                ls=":",
+                zorder=0,
+                gid=f"funnel-contour-{contour.level:g}",
+            )
+        )
+        inner = contours[i + 1] if i + 1 < len(contours) else None
+        label = (
+            f"{_p_text(alpha)} < p < {_p_text(1 - inner.level / 100)}"
+            if inner is not None
+            else f"p > {_p_text(alpha)}"
+        )
+        legend.append(Patch(facecolor=shade, edgecolor="#999999", label=label))
+    ax.plot(
+        [tx(refline)] * 2, [0.0, se_max], color="#555555", lw=0.8, ls="--", gid="funnel-refline"
+    )
+    return [tx(lo_all), tx(hi_all)], legend
 
 
 def funnel_plot(
@@ -49,6 +140,8 @@ def funnel_plot(
     ratio: bool = False,
     effect_label: str = "Estimate",
     level: float = 95,
+    levels: Sequence[float] | None = None,
+    refline: float = 0.0,
     title: str | None = None,
     path: str | Path | None = None,
 ) -> Figure:
@@ -67,6 +160,11 @@ def funnel_plot(
         Name of the measure for the x-axis label.
     level
         Level of the pseudo-confidence region, in percent.
+    levels
+        Contour levels in percent (e.g. ``(90, 95, 99)``): draw a contour-enhanced funnel
+        around ``refline`` instead of the pseudo-confidence region.
+    refline
+        Reference value of the contours on the analysis scale (0: no effect).
     title
         Figure title.
     path
@@ -93,25 +191,32 @@ def funnel_plot(
         filled_y = trimfill.yi[trimfill.fill]
         filled_se = np.sqrt(trimfill.vi[trimfill.fill])
     z = float(special.ndtri(1.0 - (1.0 - level / 100.0) / 2.0))
-    se_max = float(max(np.max(sei), np.max(filled_se, initial=0.0))) * 1.05
+    se_max = float(max(np.max(sei), np.max(filled_se, initial=0.0))) * (
+        1.05 if levels is None else 1.1
+    )
 
     def tx(values: np.ndarray) -> np.ndarray:
         return np.exp(values) if ratio else values
 
     fig = Figure(figsize=(6.0, 4.8))
     ax = fig.add_subplot()
-    region_x = tx(np.array([centre - z * se_max, centre, centre + z * se_max]))
-    region = Polygon(
-        [(region_x[0], se_max), (region_x[1], 0.0), (region_x[2], se_max)],
-        closed=True,
-        facecolor=REGION_COLOUR,
-        edgecolor="#999999",
-        lw=0.8,
-        ls="--",
-        zorder=0,
-        gid="funnel-region",
-    )
-    ax.add_patch(region)
+    legend: list[Artist] = []
+    if levels is not None:
+        extent, legend = _draw_contours(ax, levels, refline, se_max, ratio)
+        region_x = np.array(extent)
+    else:
+        region_x = tx(np.array([centre - z * se_max, centre, centre + z * se_max]))
+        region = Polygon(
+            [(region_x[0], se_max), (region_x[1], 0.0), (region_x[2], se_max)],
+            closed=True,
+            facecolor=REGION_COLOUR,
+            edgecolor="#999999",
+            lw=0.8,
+            ls="--",
+            zorder=0,
+            gid="funnel-region",
+        )
+        ax.add_patch(region)
     ax.plot(
         [float(tx(np.array(centre)))] * 2,
         [0.0, se_max],
@@ -135,11 +240,14 @@ def funnel_plot(
             label="Filled studies (trim and fill)",
         )
         filled.set_gid("funnel-filled")
+        legend = [*legend, observed, filled]
+    if legend:
         ax.legend(
+            handles=legend,
             fontsize=FONT_SIZE - 1,
             loc="lower center",
             bbox_to_anchor=(0.5, 1.0),
-            ncols=2,
+            ncols=min(len(legend), 4),
             frameon=False,
         )
     xs = [*tx(yi).tolist(), *tx(filled_y).tolist(), *region_x.tolist()]

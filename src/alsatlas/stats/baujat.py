@@ -68,11 +68,11 @@ def _deleted_predictions(fit: RMAResult) -> tuple[FloatArray, FloatArray]:
             mask[np.arange(stop - start), rows] = False
             y = np.broadcast_to(fit.yi, mask.shape)
             v = np.broadcast_to(fit.vi, mask.shape)
-            res = rma_batch(
+            batch = rma_batch(
                 y, v, method=fit.method, test=fit.test, level=fit.level, mask=mask, confint=False
             )
-            pred[start:stop] = res.estimate
-            var[start:stop] = res.se**2
+            pred[start:stop] = batch.estimate
+            var[start:stop] = batch.se**2
         return pred, var
     keep = np.ones(k, dtype=bool)
     for i in range(k):

@@ -132,9 +132,7 @@ def _random_chunks(k: int, n: int, rows: int, seed: int | None) -> Iterator[Bool
         yield ranks < m[:, None]
 
 
-def _closed_form(
-    y: FloatArray, v: FloatArray, incl: BoolArray, dl: bool
-) -> tuple[FloatArray, ...]:
+def _closed_form(y: FloatArray, v: FloatArray, incl: BoolArray, dl: bool) -> tuple[FloatArray, ...]:
     mask = incl.astype(np.float64)
     m = mask.sum(axis=1)
     w = mask / v[None, :]
@@ -156,9 +154,7 @@ def _closed_form(
     return np.where(multi, q, 0.0), i2, h2, tau2, est
 
 
-def _batch(
-    y: FloatArray, v: FloatArray, incl: BoolArray, method: str
-) -> tuple[FloatArray, ...]:
+def _batch(y: FloatArray, v: FloatArray, incl: BoolArray, method: str) -> tuple[FloatArray, ...]:
     c = incl.shape[0]
     m = incl.sum(axis=1)
     q = np.zeros(c)
