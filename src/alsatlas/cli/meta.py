@@ -19,7 +19,9 @@ The model is ``rma(yi, vi, method, test, mods)``; ``--subgroup`` adds one model 
 and the test of subgroup differences (``QM`` of the meta-regression on the subgroup factor,
 as ``rma(yi, vi, mods = ~ factor(g))``). ``--diagnostics`` adds leave-one-out, influence,
 Egger-type regression (``rma`` and classic ``lm``), Begg's rank test and trim-and-fill (L0)
-for the model without moderators. ``--forest``/``--funnel`` write figures (SVG or PNG).
+for the model without moderators. ``--forest``/``--funnel`` write figures (SVG or PNG);
+``--baujat``, ``--radial``, ``--labbe``, ``--gosh`` and ``--funnel-contours`` the diagnostic
+plots of :mod:`alsatlas.cli.meta_plots`.
 
 Errors in the file (missing column, empty or non-numeric cell, impossible CI or count) name
 the file, the line (the header is line 1) and the column, and exit with status 2.
@@ -40,6 +42,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from alsatlas.cli import meta_plots
 from alsatlas.cli.app import app
 from alsatlas.cli.console import DataConsole
 from alsatlas.cli.meta_measures import POOLING_METHODS, column_map, is_column_measure
@@ -598,6 +601,19 @@ def meta(
     output_format: str = typer.Option("table", "--format", help="table or json."),
     forest: Path | None = typer.Option(None, "--forest", help="Write a forest plot (.svg/.png)."),
     funnel: Path | None = typer.Option(None, "--funnel", help="Write a funnel plot (.svg/.png)."),
+    funnel_contours: bool = typer.Option(
+        False, "--funnel-contours", help="Contour-enhanced funnel (90/95/99%, around 0)."
+    ),
+    funnel_levels: str | None = typer.Option(
+        None, "--funnel-levels", help="Contour levels of the funnel, e.g. 90,95,99."
+    ),
+    baujat: Path | None = typer.Option(None, "--baujat", help="Write a Baujat plot."),
+    radial: Path | None = typer.Option(None, "--radial", help="Write a radial (Galbraith) plot."),
+    labbe: Path | None = typer.Option(None, "--labbe", help="Write a L'Abbe plot (2x2 input)."),
+    gosh: Path | None = typer.Option(None, "--gosh", help="Write a GOSH plot (subset fits)."),
+    gosh_subsets: int | None = typer.Option(
+        None, "--gosh-subsets", help="Most GOSH subsets (default 1e6; above it a seeded sample)."
+    ),
     diagnostics: bool = typer.Option(
         False,
         "--diagnostics",
@@ -620,10 +636,10 @@ def meta(
         labels = table.text(label) if label is not None else [f"Row {line}" for line in table.lines]
         extras = {"cumulative": cumulative, "order": order, "fsn": fsn, "labels": labels}
         if method.upper() in POOLING_METHODS:
-            if mods or subgroup or diagnostics or forest or funnel:
+            if any((mods, subgroup, diagnostics, forest, funnel, baujat, radial, labbe, gosh)):
                 raise AlsatlasInputError(
                     "--method MH/PETO takes none of --mods, --subgroup, --diagnostics, "
-                    "--forest, --funnel",
+                    "--forest, --funnel, --baujat, --radial, --labbe, --gosh",
                     field="--method",
                 )
             from alsatlas.cli.meta_measures import pooled_tables
@@ -686,13 +702,20 @@ def meta(
                 level=level,
                 path=forest,
             )
+        levels = meta_plots.funnel_levels(funnel_levels, funnel_contours, funnel)
         if funnel is not None:
             base = (
                 overall
                 if overall is not None
                 else _fit(table, eff, method=method, test=test, level=level)
             )
-            funnel_plot(base, trimfill=tf, ratio=eff.ratio, effect_label=eff.measure, path=funnel)
+            funnel_plot(base, trimfill=tf, ratio=eff.ratio, effect_label=eff.measure, path=funnel,
+                        levels=levels)  # fmt: skip
+        meta_plots.write_plots(
+            meta_plots.PlotRequest(baujat, radial, labbe, gosh, gosh_subsets), table=table,
+            eff=eff, fit=fit, labels=labels, cells=cells,
+            base=lambda: overall or _fit(table, eff, method=method, test=test, level=level),
+        )  # fmt: skip
         _add_extras(table, payload, eff, extras, method, test, level, None)
         _emit(payload, labels, output_format)
     except AlsatlasInputError as exc:
