@@ -85,3 +85,9 @@ def test_labbe_needs_two_by_two(tmp_path: Path) -> None:
     assert code == 2
     assert "--labbe" in output and "2x2 columns" in output
     assert not (tmp_path / "l.svg").exists()
+
+
+def test_pooling_methods_refuse_plots(tmp_path: Path) -> None:
+    code, output = _run(TRIALS, *TWO_BY_TWO, "--method", "MH", "--gosh", str(tmp_path / "g.svg"))
+    assert code == 2
+    assert "--gosh" in output and "MH/PETO" in output
