@@ -36,7 +36,9 @@ def write_trait(
         beta = beta + 0.3 * causal_from
     p = 2.0 * stats.norm.sf(np.abs(beta / se))
     eaf = rng.uniform(0.05, 0.45, n_snps)
-    lines = ["variant_id\teffect_allele\tother_allele\tbeta\tstandard_error\tp_value\teffect_allele_frequency"]
+    lines = [
+        "variant_id\teffect_allele\tother_allele\tbeta\tstandard_error\tp_value\teffect_allele_frequency"
+    ]
     swap = rng.random(n_snps) < 0.2
     for i in range(n_snps):
         ea, oa = ALLELES[i % len(ALLELES)]

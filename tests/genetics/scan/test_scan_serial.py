@@ -1,0 +1,162 @@
+"""Serial scans: agreement with `alsatlas mr` on a single pair, adjusted p-values, resuming an
+interrupted scan, bad files recorded per pair, refusal of a foreign results file."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from conftest import ScanCase
+from typer.testing import CliRunner
+
+from alsatlas.cli import app
+from alsatlas.errors import AlsatlasInputError
+from alsatlas.genetics.scan import ScanParams, expand_sources, plan_pairs, run_scan
+from alsatlas.genetics.scan.store import META_COMPLETE, META_KEY
+from alsatlas.stats.multiple_testing import p_adjust
+
+
+def test_serial_scan_covers_every_pair(scan_case: ScanCase) -> None:
+    r = scan_case.serial
+    keys = set(r.select("exposure_source", "outcome_source", "direction").rows())
+    assert keys == {p.key for p in scan_case.pairs}
+    ok = r.filter(pl.col("status") == "ok")
+    assert set(ok.get_column("method")) == {"ivw", "egger", "weighted_median"}
+    # the shipped ALS set's variants are absent from the synthetic files
+    als_set = r.filter(pl.col("exposure_source") == "set:ieu-a-1085")
+    assert set(als_set.get_column("status")) == {"no_variants"}
+    assert als_set.get_column("reason")[0].startswith("none of the")
+    assert pl.read_parquet_metadata(scan_case.root / "serial.parquet")[META_COMPLETE] == "true"
+
+
+def test_pair_matches_alsatlas_mr(scan_case: ScanCase, tmp_path: Path) -> None:
+    """With every exposure row as instrument (p ≤ 1), a scan pair equals `alsatlas mr`."""
+    exposure = scan_case.root / "immune" / "cell001.tsv"
+    outcome = scan_case.root / "als" / "als000.tsv"
+    pairs = plan_pairs(
+        expand_sources([str(exposure)], role="e"), expand_sources([str(outcome)], role="o")
+    )
+    out = tmp_path / "one.parquet"
+    run_scan(pairs, ScanParams(methods=("ivw", "egger"), instrument_p=1.0), out, workers=0)
+    got = pl.read_parquet(out)
+    res = CliRunner().invoke(
+        app,
+        ["mr", "--exposure", str(exposure), "--outcome", str(outcome), "--methods", "ivw,egger"]
+        + ["--format", "json"],
+    )
+    assert res.exit_code == 0, res.output
+    want = {r["method"]: r for r in json.loads(res.stdout)["results"]}
+    for row in got.iter_rows(named=True):
+        for col in ("b", "se", "pval", "nsnp"):
+            assert row[col] == want[row["method"]][col]
+
+
+def test_adjusted_p_values_per_method(scan_case: ScanCase) -> None:
+    ok = scan_case.serial.filter(pl.col("status") == "ok")
+    for method in ("ivw", "egger", "weighted_median"):
+        rows = ok.filter(pl.col("method") == method)
+        p = rows.get_column("pval").to_numpy()
+        np.testing.assert_array_equal(rows.get_column("p_bh").to_numpy(), p_adjust(p, "BH"))
+        bonf = p_adjust(p, "bonferroni")
+        np.testing.assert_array_equal(rows.get_column("p_bonferroni").to_numpy(), bonf)
+    failed = scan_case.serial.filter(pl.col("status") != "ok")
+    assert failed.get_column("p_bh").null_count() == failed.height
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_interrupted_scan_resumes_where_it_stopped(scan_case: ScanCase, tmp_path: Path) -> None:
+    out = tmp_path / "resume.parquet"
+    calls: list[int] = []
+
+    def stop_after_two_chunks(done: int, total: int) -> None:
+        calls.append(done)
+        if len(calls) == 3:
+            raise _Stop
+
+    with pytest.raises(_Stop):
+        run_scan(
+            scan_case.pairs,
+            scan_case.params,
+            out,
+            workers=1,
+            chunk_size=3,
+            progress=stop_after_two_chunks,
+            flush_seconds=0.0,
+        )
+    partial = pl.read_parquet(out)
+    assert pl.read_parquet_metadata(out)[META_COMPLETE] == "false"
+    n_partial = partial.select("exposure_source", "outcome_source", "direction").unique().height
+    assert n_partial == 6  # two whole chunks of three pairs
+    assert partial.get_column("p_bh").null_count() == partial.height
+    summary = run_scan(scan_case.pairs, scan_case.params, out, workers=1, chunk_size=3)
+    assert summary.n_skipped == 6 and summary.n_run == len(scan_case.pairs) - 6
+    assert pl.read_parquet(out).equals(scan_case.serial)
+
+
+def test_bad_files_fail_their_pairs_only(scan_case: ScanCase, tmp_path: Path) -> None:
+    folder = tmp_path / "inputs"
+    shutil.copytree(scan_case.root / "immune", folder)
+    (folder / "broken.tsv").write_text("this is not\ta summary statistics file\n1\t2\n")
+    good_outcome = scan_case.root / "als" / "als000.tsv"
+    truncated = tmp_path / "truncated.tsv.gz"
+    truncated.write_bytes(gzip.compress(good_outcome.read_bytes())[:300])
+    pairs = plan_pairs(
+        expand_sources([str(folder)], role="e"),
+        expand_sources([str(good_outcome), str(truncated)], role="o"),
+    )
+    out = tmp_path / "bad.parquet"
+    summary = run_scan(pairs, scan_case.params, out, workers=1)
+    r = pl.read_parquet(out)
+    failed = r.filter(pl.col("status") == "error")
+    broken = failed.filter(pl.col("exposure") == "broken.tsv")
+    assert broken.height == 2
+    assert all("broken.tsv" in reason for reason in broken.get_column("reason"))
+    cut = failed.filter(pl.col("outcome") == "truncated.tsv.gz")
+    assert cut.height == 7  # every exposure, the broken one included
+    reasons = cut.filter(pl.col("exposure") != "broken.tsv").get_column("reason").to_list()
+    assert len(reasons) == 6 and all("truncated.tsv.gz" in reason for reason in reasons)
+    assert summary.n_error == 7 + 1
+    good = r.filter((pl.col("outcome") == "als000.tsv") & (pl.col("exposure") != "broken.tsv"))
+    assert set(good.get_column("status")) == {"ok"}
+    assert pl.read_parquet_metadata(out)[META_COMPLETE] == "true"
+
+
+def test_refuses_other_settings_and_foreign_files(scan_case: ScanCase, tmp_path: Path) -> None:
+    out = tmp_path / "r.parquet"
+    shutil.copy(scan_case.root / "serial.parquet", out)
+    with pytest.raises(AlsatlasInputError, match="other settings"):
+        run_scan(scan_case.pairs, ScanParams(seed=7), out, workers=1)
+    foreign = tmp_path / "foreign.parquet"
+    pl.DataFrame({"a": [1]}).write_parquet(foreign)
+    with pytest.raises(AlsatlasInputError, match="not a results file"):
+        run_scan(scan_case.pairs, scan_case.params, foreign, workers=1)
+    summary = run_scan(scan_case.pairs, scan_case.params, out, workers=1)
+    assert summary.n_run == 0 and summary.n_skipped == len(scan_case.pairs)
+    assert pl.read_parquet_metadata(out)[META_KEY] == scan_case.params.to_json()
+
+
+def test_cli_scan_table_figure_and_errors(scan_case: ScanCase, tmp_path: Path) -> None:
+    out = tmp_path / "cli.parquet"
+    args = ["mr", "scan", "--exposures", *scan_case.exposures, "--outcomes", *scan_case.outcomes]
+    res = CliRunner().invoke(app, [*args, "--out", str(out), "--workers", "1", "--both-directions"])
+    assert res.exit_code == 0, res.output
+    assert "MR scan: " in res.stdout and "Benjamini-Hochberg" in res.stdout
+    assert pl.read_parquet(out).equals(scan_case.serial)
+    svg = out.with_suffix(".svg").read_text()
+    assert 'id="scan-volcano' in svg and "-log10 p" in svg
+    bad = CliRunner().invoke(app, [*args, "--out", str(out), "--methods", "nonsense"])
+    assert bad.exit_code == 2 and "unknown method" in bad.stderr
+    none = CliRunner().invoke(
+        app,
+        ["mr", "scan", "--exposures", "set:RA", "--outcomes"]
+        + ["set:ALS", "--out", str(tmp_path / "x.parquet")],
+    )
+    assert none.exit_code == 2 and "no pair" in none.stderr
