@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperCommand
 
@@ -24,7 +23,7 @@ class MultiValueCommand(TyperCommand):
     """A command whose :data:`MULTI_OPTIONS` take every value up to the next option
     (``--exposures a b c`` is read as ``--exposures a --exposures b --exposures c``)."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         spread: list[str] = []
         current: str | None = None
         for arg in args:

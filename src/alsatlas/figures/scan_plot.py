@@ -26,7 +26,7 @@ DIRECTION_COLOURS: dict[str, str] = {"forward": "#0072B2", "reverse": "#D55E00"}
 
 
 def _neglog(p: np.ndarray) -> np.ndarray:
-    return -np.log10(np.clip(p, 1e-300, 1.0))
+    return np.asarray(-np.log10(np.clip(p, 1e-300, 1.0)), dtype=np.float64)
 
 
 def scan_plot(

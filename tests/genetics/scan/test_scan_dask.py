@@ -12,7 +12,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -116,8 +115,11 @@ def test_cli_on_scheduler_started_here(scan_case: ScanCase, tmp_path: Path) -> N
         _dask("scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"), **quiet
     )
     worker = subprocess.Popen(
-        _dask("worker", address, "--no-nanny", "--nthreads", "1", "--no-dashboard")
-        + ["--host", "127.0.0.1"],
+        [
+            *_dask("worker", address, "--no-nanny", "--nthreads", "1", "--no-dashboard"),
+            "--host",
+            "127.0.0.1",
+        ],
         **quiet,
     )
     try:

@@ -46,8 +46,17 @@ def test_pair_matches_alsatlas_mr(scan_case: ScanCase, tmp_path: Path) -> None:
     got = pl.read_parquet(out)
     res = CliRunner().invoke(
         app,
-        ["mr", "--exposure", str(exposure), "--outcome", str(outcome), "--methods", "ivw,egger"]
-        + ["--format", "json"],
+        [
+            "mr",
+            "--exposure",
+            str(exposure),
+            "--outcome",
+            str(outcome),
+            "--methods",
+            "ivw,egger",
+            "--format",
+            "json",
+        ],
     )
     assert res.exit_code == 0, res.output
     want = {r["method"]: r for r in json.loads(res.stdout)["results"]}
@@ -156,7 +165,15 @@ def test_cli_scan_table_figure_and_errors(scan_case: ScanCase, tmp_path: Path) -
     assert bad.exit_code == 2 and "unknown method" in bad.stderr
     none = CliRunner().invoke(
         app,
-        ["mr", "scan", "--exposures", "set:RA", "--outcomes"]
-        + ["set:ALS", "--out", str(tmp_path / "x.parquet")],
+        [
+            "mr",
+            "scan",
+            "--exposures",
+            "set:RA",
+            "--outcomes",
+            "set:ALS",
+            "--out",
+            str(tmp_path / "x.parquet"),
+        ],
     )
     assert none.exit_code == 2 and "no pair" in none.stderr

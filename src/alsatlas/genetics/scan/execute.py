@@ -114,7 +114,7 @@ def _on_cluster(
         for i, chunk in enumerate(chunks)
     }
     try:
-        for future in as_completed(list(futures)):
+        for future in as_completed(list(futures)):  # type: ignore[no-untyped-call]
             try:
                 yield future.result()
             except Exception as exc:  # e.g. KilledWorker after repeated worker deaths
@@ -244,14 +244,14 @@ def _connect(scheduler: str | None, n_workers: int, owned: list[Any]) -> tuple[A
 
     if scheduler is not None:
         try:
-            client = Client(scheduler, timeout=30)
+            client = Client(scheduler, timeout=30)  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError) as exc:
             raise AlsatlasInputError(
                 f"cannot reach the Dask scheduler: {exc}", field="scheduler"
             ) from exc
         owned.append(client)
         return client, f"scheduler {scheduler}"
-    cluster = LocalCluster(
+    cluster = LocalCluster(  # type: ignore[no-untyped-call]
         n_workers=n_workers,
         threads_per_worker=1,
         processes=True,
@@ -260,7 +260,7 @@ def _connect(scheduler: str | None, n_workers: int, owned: list[Any]) -> tuple[A
         silence_logs=logging.ERROR,
     )
     owned.append(cluster)
-    client = Client(cluster)
+    client = Client(cluster)  # type: ignore[no-untyped-call]
     owned.append(client)
     return client, f"local cluster ({n_workers} workers)"
 
