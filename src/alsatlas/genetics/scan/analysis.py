@@ -73,7 +73,7 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=128)
 def _instruments_cached(
     key: str, kind: str, instrument_p: float | None, stamp: tuple[int, int]
 ) -> tuple[pl.DataFrame, int]:
