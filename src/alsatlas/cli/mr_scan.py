@@ -167,12 +167,16 @@ def _report(stdout: Any, err: Any, summary: Any, params: Any, plot: Path | None,
         ok = results.filter((pl.col("status") == "ok") & (pl.col("method") == method))
     best = ok.sort("pval", nulls_last=True).head(top)
     table = Table(title=f"MR scan: {summary.n_pairs} pairs, method {method}", title_justify="left")
-    for col in ("direction", "exposure", "outcome", "nsnp", "b", "se", "p", "p BH", "p Bonf."):
+    both = results.get_column("direction").n_unique() > 1
+    columns = ("direction",) * both + ("exposure", "outcome", "nsnp", "b", "se", "p", "p BH")
+    for col in (*columns, "p Bonf."):
         text = col in ("direction", "exposure", "outcome")
-        table.add_column(col, justify="left" if text else "right", overflow="fold")
+        table.add_column(
+            col, justify="left" if text else "right", overflow="fold", no_wrap=not text
+        )
     for r in best.iter_rows(named=True):
         table.add_row(
-            r["direction"],
+            *([r["direction"]] if both else []),
             r["exposure"],
             r["outcome"],
             str(r["nsnp"]),

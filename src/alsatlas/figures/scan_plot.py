@@ -118,7 +118,7 @@ def scan_plot(
     caption = f"{n} pairs; dashed: Bonferroni {alpha:g}/{n}"
     if passing.any():
         caption += f"; dotted: Benjamini-Hochberg {alpha:g} ({int(passing.sum())} pass)"
-    fig.text(0.01, 0.005, caption, fontsize=FONT_SIZE - 1, color="#555555")
+    fig.text(0.01, -0.04, caption, fontsize=FONT_SIZE - 1, color="#555555")
     if title:
         fig.suptitle(title, fontsize=FONT_SIZE + 1, fontweight="bold")
     literal_text(fig)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import shlex
 import shutil
 from pathlib import Path
 
@@ -177,3 +178,36 @@ def test_cli_scan_table_figure_and_errors(scan_case: ScanCase, tmp_path: Path) -
         ],
     )
     assert none.exit_code == 2 and "no pair" in none.stderr
+
+
+def test_readme_scan_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = Path(__file__).resolve().parents[3]
+    text = (root / "README.md").read_text(encoding="utf-8").replace("\\\n", " ")
+    lines = [ln for ln in text.splitlines() if ln.startswith(".venv/bin/alsatlas mr scan ")]
+    assert len(lines) == 1
+    argv = shlex.split(lines[0].split("alsatlas", 1)[1])
+    argv = [str(root / a) if a.startswith("src/") else a for a in argv]
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(app, argv)
+    assert res.exit_code == 0, res.output
+    ok = pl.read_parquet(tmp_path / "scan.parquet").filter(pl.col("status") == "ok")
+    # BMI → CHD (TwoSampleMR vignette files): the same estimate as `alsatlas mr` on the pair
+    ivw = ok.filter(pl.col("method") == "ivw").row(0, named=True)
+    exposure, outcome = argv[argv.index("--exposures") + 1], argv[argv.index("--outcomes") + 1]
+    single = CliRunner().invoke(
+        app,
+        [
+            "mr",
+            "--exposure",
+            exposure,
+            "--outcome",
+            outcome,
+            "--methods",
+            "ivw",
+            "--format",
+            "json",
+        ],
+    )
+    want = json.loads(single.stdout)["results"][0]
+    assert ivw["nsnp"] == want["nsnp"] == 79 and ivw["b"] == want["b"]
+    assert (tmp_path / "scan.svg").is_file()

@@ -76,22 +76,23 @@ def _describe(exc: BaseException) -> str:
 @lru_cache(maxsize=128)
 def _instruments_cached(
     key: str, kind: str, instrument_p: float | None, stamp: tuple[int, int]
-) -> tuple[pl.DataFrame, int]:
+) -> tuple[pl.DataFrame, str]:
     from alsatlas.genetics.instruments import load_exposure_set
     from alsatlas.genetics.sumstats import read_sumstats
 
-    if kind == "set":
-        data = load_exposure_set(key[len(SET_PREFIX) :]).data
-        return data, data.height
-    data = read_sumstats(key).data
-    n_rows = data.height
-    if instrument_p is not None:
+    read = load_exposure_set(key[len(SET_PREFIX) :]) if kind == "set" else read_sumstats(key)
+    data, report = read.data, read.report
+    dropped = "; ".join(f"{n} {why}" for why, n in sorted(report.reasons.items()))
+    note = f"{report.n_kept} of {report.n_rows} rows valid" + (f" ({dropped})" if dropped else "")
+    if kind == "file" and instrument_p is not None:
         data = data.filter(pl.col("pval") <= instrument_p)
-    return data, n_rows
+        note += f", none with p ≤ {instrument_p:g}"
+    return data, note
 
 
-def exposure_instruments(source: ScanSource, params: ScanParams) -> tuple[pl.DataFrame, int]:
-    """Instruments of an exposure (canonical sumstats columns) and the rows they came from.
+def exposure_instruments(source: ScanSource, params: ScanParams) -> tuple[pl.DataFrame, str]:
+    """Instruments of an exposure (canonical sumstats columns), and a note of how they were
+    selected (rows read, dropped, the p-value threshold) for a pair left without instruments.
 
     Kept per process for files unchanged since (path, size and modification time), so a worker
     reads an exposure used by many pairs once.
@@ -145,19 +146,14 @@ def _status_row(pair: ScanPair, status: str, reason: str, **counts: int) -> dict
 
 
 def _analyse(
-    pair: ScanPair, exposure: pl.DataFrame, n_rows: int, outcome: pl.DataFrame, params: ScanParams
+    pair: ScanPair, exposure: pl.DataFrame, note: str, outcome: pl.DataFrame, params: ScanParams
 ) -> list[dict[str, Any]]:
     from alsatlas.genetics.harmonise import harmonise
     from alsatlas.genetics.mr import run_mr
 
     n_instruments = exposure.height
     if n_instruments == 0:
-        threshold = f"p ≤ {params.instrument_p:g}" if params.instrument_p is not None else "valid"
-        return [
-            _status_row(
-                pair, "no_instruments", f"no {threshold} row among {n_rows}", n_instruments=0
-            )
-        ]
+        return [_status_row(pair, "no_instruments", f"no instrument: {note}", n_instruments=0)]
     h = harmonise(
         exposure,
         outcome,
@@ -216,7 +212,7 @@ def run_chunk(pairs: Sequence[ScanPair], params: ScanParams) -> pl.DataFrame:
     from alsatlas.genetics.lookup import lookup_variants
 
     rows: list[dict[str, Any]] = []
-    loaded: dict[ScanPair, tuple[pl.DataFrame, int]] = {}
+    loaded: dict[ScanPair, tuple[pl.DataFrame, str]] = {}
     for pair in pairs:
         try:
             loaded[pair] = exposure_instruments(pair.exposure, params)
@@ -238,9 +234,9 @@ def run_chunk(pairs: Sequence[ScanPair], params: ScanParams) -> pl.DataFrame:
             reason = _describe(exc)
             rows += [_status_row(p, "error", reason) for p in loaded]
         else:
-            for pair, (data, n_rows) in loaded.items():
+            for pair, (data, note) in loaded.items():
                 try:
-                    rows += _analyse(pair, data, n_rows, outcome, params)
+                    rows += _analyse(pair, data, note, outcome, params)
                 except Exception as exc:
                     rows.append(_status_row(pair, "error", _describe(exc)))
     return pl.DataFrame(rows, schema=RESULT_SCHEMA) if rows else empty_results()
