@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -50,3 +52,12 @@ def test_pairs_both_directions_without_self_or_set_outcomes(tmp_path: Path) -> N
     chunks = chunk_pairs(pairs, 2)
     assert sum(len(c) for c in chunks) == len(pairs)
     assert all(len({p.outcome.key for p in c}) == 1 and len(c) <= 2 for c in chunks)
+
+
+def test_dask_is_imported_only_by_a_cluster_scan() -> None:
+    code = (
+        "import sys, alsatlas.cli, alsatlas.genetics.scan; "
+        "print(sorted(m for m in ('dask', 'distributed') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
