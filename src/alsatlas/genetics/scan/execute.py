@@ -258,6 +258,8 @@ def _connect(scheduler: str | None, n_workers: int, owned: list[Any]) -> tuple[A
         host="127.0.0.1",
         dashboard_address=None,
         silence_logs=logging.ERROR,
+        # one polars thread pool per core, not per worker and core
+        env={"POLARS_MAX_THREADS": str(max(1, default_workers() // n_workers))},
     )
     owned.append(cluster)
     client = Client(cluster)  # type: ignore[no-untyped-call]
