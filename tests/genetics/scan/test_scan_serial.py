@@ -137,6 +137,12 @@ def test_bad_files_fail_their_pairs_only(scan_case: ScanCase, tmp_path: Path) ->
     good = r.filter((pl.col("outcome") == "als000.tsv") & (pl.col("exposure") != "broken.tsv"))
     assert set(good.get_column("status")) == {"ok"}
     assert pl.read_parquet_metadata(out)[META_COMPLETE] == "true"
+    # once the files are mended, a second run retries the failed pairs only
+    shutil.copy(folder / "cell000.tsv", folder / "broken.tsv")
+    shutil.copy(good_outcome, truncated)
+    again = run_scan(pairs, scan_case.params, out, workers=1)
+    assert (again.n_run, again.n_error) == (8, 0)
+    assert set(pl.read_parquet(out).get_column("status")) == {"ok"}
 
 
 def test_refuses_other_settings_and_foreign_files(scan_case: ScanCase, tmp_path: Path) -> None:
