@@ -77,6 +77,12 @@ def scan_command(
     instrument_p: float = typer.Option(
         5e-8, "--instrument-p", help="Instruments of an exposure file: rows with p at most this."
     ),
+    instrument_window_kb: float | None = typer.Option(
+        None,
+        "--instrument-window-kb",
+        help="Prune exposure-file instruments to one per window (kb; 10000 as TwoSampleMR "
+        "clump_kb); for genome-wide files. Default: rows used as given.",
+    ),
     seed: int | None = typer.Option(None, help="Seed of bootstrap streams."),
     convention: str = typer.Option("twosamplemr", help="twosamplemr or mendelianrandomization."),
     action: int = typer.Option(2, help="Harmonisation action 1, 2 or 3."),
@@ -111,6 +117,10 @@ def scan_command(
             raise AlsatlasInputError("--action must be 1, 2 or 3", field="action")
         if not 0.0 < instrument_p <= 1.0:
             raise AlsatlasInputError("--instrument-p must lie in (0, 1]", field="instrument-p")
+        if instrument_window_kb is not None and instrument_window_kb <= 0:
+            raise AlsatlasInputError(
+                "--instrument-window-kb must be positive", field="instrument-window-kb"
+            )
         convention_defaults(convention)
         params = ScanParams(
             methods=_methods(methods),
@@ -118,6 +128,7 @@ def scan_command(
             seed=seed,
             action=action,
             instrument_p=instrument_p,
+            instrument_window_kb=instrument_window_kb,
         )
         exp = expand_sources(exposures, role="exposures")
         outc = expand_sources(outcomes, role="outcomes")

@@ -217,3 +217,33 @@ def test_readme_scan_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     want = json.loads(single.stdout)["results"][0]
     assert ivw["nsnp"] == want["nsnp"] == 79 and ivw["b"] == want["b"]
     assert (tmp_path / "scan.svg").is_file()
+
+
+def test_instrument_window_prunes_genome_wide_exposures(tmp_path: Path) -> None:
+    header = "variant_id\tchromosome\tbase_pair_location\teffect_allele\tother_allele\tbeta\t"
+    header += "standard_error\tp_value\n"
+    rows = [  # rs2 lies 1 Mb from rs1, a stronger signal: pruned by a 10,000 kb window
+        ("rs1", "1", 1_000_000, 0.08, 0.01, 1e-10),
+        ("rs2", "1", 2_000_000, 0.07, 0.01, 1e-9),
+        ("rs3", "2", 1_000_000, 0.09, 0.01, 1e-12),
+        ("rs4", "3", 5_000_000, -0.07, 0.01, 1e-9),
+        ("rs5", "4", 5_000_000, 0.01, 0.01, 0.5),
+    ]
+    exposure = tmp_path / "x.tsv"
+    exposure.write_text(
+        header + "".join(f"{r[0]}\t{r[1]}\t{r[2]}\tA\tG\t{r[3]}\t{r[4]}\t{r[5]}\n" for r in rows)
+    )
+    outcome = tmp_path / "y.tsv"
+    outcome.write_text(
+        header + "".join(f"{r[0]}\t{r[1]}\t{r[2]}\tA\tG\t0.01\t0.02\t0.6\n" for r in rows)
+    )
+    pairs = plan_pairs(
+        expand_sources([str(exposure)], role="e"), expand_sources([str(outcome)], role="o")
+    )
+    counts = {}
+    for window in (None, 10_000.0):
+        out = tmp_path / f"w{window}.parquet"
+        params = ScanParams(methods=("ivw",), instrument_window_kb=window)
+        run_scan(pairs, params, out, workers=1)
+        counts[window] = pl.read_parquet(out).get_column("n_instruments")[0]
+    assert counts == {None: 4, 10_000.0: 3}

@@ -5,7 +5,9 @@ otherwise): only :class:`~alsatlas.genetics.scan.plan.ScanPair` paths and
 :class:`~alsatlas.genetics.scan.plan.ScanParams` come in, a small table of results goes out.
 
 Per pair, with the library's own steps: exposure instruments from
-:func:`~alsatlas.genetics.sumstats.read_sumstats` (rows with p ≤ ``instrument_p``) or
+:func:`~alsatlas.genetics.sumstats.read_sumstats` (rows with p ≤ ``instrument_p``, pruned by
+distance with :func:`~alsatlas.genetics.instrument_select.select_instruments` when a window is
+set) or
 :func:`~alsatlas.genetics.instruments.load_exposure_set`; the outcome rows of every instrument
 of the chunk in one streamed :func:`~alsatlas.genetics.lookup.lookup_variants` (a chunk holds one
 outcome); :func:`~alsatlas.genetics.harmonise.harmonise`; then
@@ -75,7 +77,11 @@ def _describe(exc: BaseException) -> str:
 
 @lru_cache(maxsize=128)
 def _instruments_cached(
-    key: str, kind: str, instrument_p: float | None, stamp: tuple[int, int]
+    key: str,
+    kind: str,
+    instrument_p: float | None,
+    window_kb: float | None,
+    stamp: tuple[int, int],
 ) -> tuple[pl.DataFrame, str]:
     from alsatlas.genetics.instruments import load_exposure_set
     from alsatlas.genetics.sumstats import read_sumstats
@@ -87,6 +93,10 @@ def _instruments_cached(
     if kind == "file" and instrument_p is not None:
         data = data.filter(pl.col("pval") <= instrument_p)
         note += f", none with p ≤ {instrument_p:g}"
+        if window_kb is not None and data.height:
+            from alsatlas.genetics.instrument_select import select_instruments
+
+            data = select_instruments(read, p=instrument_p, window_kb=window_kb).data
     return data, note
 
 
@@ -106,7 +116,9 @@ def exposure_instruments(source: ScanSource, params: ScanParams) -> tuple[pl.Dat
                 f"cannot read file: {exc.strerror or exc}", file=source.key
             ) from exc
         stamp = (st.st_size, st.st_mtime_ns)
-    return _instruments_cached(source.key, source.kind, params.instrument_p, stamp)
+    return _instruments_cached(
+        source.key, source.kind, params.instrument_p, params.instrument_window_kb, stamp
+    )
 
 
 def _applicable(methods: Sequence[str], k: int) -> list[str]:

@@ -88,8 +88,13 @@ class ScanParams:
         TwoSampleMR harmonisation action (1, 2 or 3).
     instrument_p
         Instruments of an exposure *file* are its rows with p ≤ this (None keeps every row);
-        shipped sets are used as shipped. No LD clumping is done here: give clumped instrument
-        files, or files whose significant rows are independent.
+        shipped sets are used as shipped.
+    instrument_window_kb
+        With a threshold, prune an exposure file's instruments by distance:
+        :func:`alsatlas.genetics.instrument_select.select_instruments` (p < threshold, one
+        variant per window, as ``alsatlas mr --both-directions``; TwoSampleMR's ``clump_kb`` is
+        10,000). None uses the rows as they are: right for clumped instrument files, not for
+        genome-wide files.
     """
 
     methods: tuple[str, ...] | None = None
@@ -97,6 +102,7 @@ class ScanParams:
     seed: int | None = None
     action: int = 2
     instrument_p: float | None = DEFAULT_INSTRUMENT_P
+    instrument_window_kb: float | None = None
 
     def to_json(self) -> str:
         """Canonical JSON form, stored in the results file."""
