@@ -3,8 +3,9 @@
 The shape of Orrù et al. 2020 (731 immune-cell GWAS, PMID 32929287) against van Rheenen et al.
 2021 ALS (about 10.6 M variants): synthetic GWAS-SSF files, gzip, with ``--rows`` variants each
 (default 10,600,000), written by ``scan_synthetic.py`` (no download). Each immune-cell file has
-about 15 genome-wide significant variants (its instruments: p ≤ 5e-8, one per 10,000 kb) and serves as the outcome
-of the reverse direction (ALS → immune cell); the ALS file holds 15 significant variants.
+about 15 genome-wide significant variants (its instruments: p ≤ 5e-8, one per 10,000 kb) and
+serves as the outcome of the reverse direction (ALS → immune cell); the ALS file holds 15
+significant variants.
 
 Printed: the time to write the files (not part of the scan), the scan's total wall time, and the
 peak memory, both of the whole process tree (this process + Dask workers, RSS summed, sampled
