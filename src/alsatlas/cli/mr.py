@@ -8,6 +8,9 @@ Inputs, one of:
   alias or OpenGWAS id; ``--list-sets`` lists them);
 - ``--harmonised FILE``: a table already harmonised, with TwoSampleMR column names;
 - ``--example bmi|t2d|cholesterol``: the shipped van Rheenen 2021 ALS look-ups (offline).
+
+``alsatlas mr scan`` (:mod:`alsatlas.cli.mr_scan`) runs every exposure × outcome pair of many
+files; ``mr`` is a command group whose own options run the single analysis above.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from alsatlas.atomic import atomic_path, ensure_dir
 from alsatlas.cli.app import app
 from alsatlas.cli.console import DataConsole
 from alsatlas.cli.mr_extras import print_extras
+from alsatlas.cli.mr_scan import MultiValueCommand, scan_command
 from alsatlas.errors import AlsatlasInputError
 from alsatlas.genetics.columns import ColumnMapping
 from alsatlas.genetics.examples import EXAMPLES, example_path
@@ -376,8 +380,14 @@ def run_analysis(
     return report, payload
 
 
-@app.command("mr")
+mr_app = typer.Typer(add_completion=False)
+app.add_typer(mr_app, name="mr")
+mr_app.command("scan", cls=MultiValueCommand)(scan_command)
+
+
+@mr_app.callback(invoke_without_command=True)
 def mr_command(
+    ctx: typer.Context,
     exposure: Path | None = typer.Option(None, help="Exposure instruments (sumstats file)."),
     exposure_set: str | None = typer.Option(
         None,
@@ -479,7 +489,12 @@ def mr_command(
         help="Distance pruning window (kb) for --both-directions (TwoSampleMR clump_kb).",
     ),
 ) -> None:
-    """Two-sample Mendelian randomization: harmonise, estimate, report."""
+    """Two-sample Mendelian randomization: harmonise, estimate, report.
+
+    'alsatlas mr scan --help' runs many exposure × outcome pairs at once.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     out = DataConsole()
     err = DataConsole(stderr=True)
     try:
