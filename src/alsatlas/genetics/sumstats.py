@@ -28,12 +28,12 @@ row (the first is kept). Nothing is dropped silently.
 
 from __future__ import annotations
 
-import gzip
+import csv
 import math
 import re
 import zlib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +44,13 @@ from scipy import special
 
 from alsatlas.errors import SumstatsError
 from alsatlas.genetics.columns import ColumnMapping, detect_columns
+from alsatlas.genetics.textstream import (
+    BOM,
+    DEFAULT_BLOCK_BYTES,
+    DEFAULT_LIMITS,
+    Limits,
+    RecordBlocks,
+)
 
 Z_975 = 1.959963984540054
 """Φ⁻¹(0.975), the half-width multiplier of a normal 95% CI."""
@@ -104,6 +111,8 @@ class LoadReport:
         Up to 20 dropped rows with line numbers.
     derived
         What was derived → number of rows (e.g. ``"se from p-value"``).
+    index
+        The index folder the rows were read from (``alsatlas sumstats index``), if any.
     """
 
     file: str
@@ -113,6 +122,7 @@ class LoadReport:
     reasons: Mapping[str, int] = field(default_factory=dict)
     examples: tuple[InvalidRow, ...] = ()
     derived: Mapping[str, int] = field(default_factory=dict)
+    index: str | None = None
 
     @property
     def n_dropped(self) -> int:
@@ -130,6 +140,7 @@ class LoadReport:
             "reasons": dict(self.reasons),
             "examples": [{"line": e.line, "reason": e.reason} for e in self.examples],
             "derived": dict(self.derived),
+            **({"index": self.index} if self.index is not None else {}),
         }
 
 
@@ -152,13 +163,17 @@ class Sumstats:
         return self.data.rename({c: f"{c}.{side}" for c in self.data.columns if c not in keep})
 
 
-def read_bytes(path: str | Path) -> bytes:
+def read_bytes(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> bytes:
     """The contents of ``path``, gzip-decompressed when it starts with the gzip magic bytes.
+
+    Used for small tables only (harmonised tables, shipped sets); the decompressed size is
+    capped as in :mod:`alsatlas.genetics.textstream`.
 
     Raises
     ------
     SumstatsError
-        The file cannot be opened, or is a corrupt or truncated gzip stream.
+        The file cannot be opened, is a corrupt or truncated gzip stream, or expands beyond the
+        limits.
     """
     name = str(path)
     try:
@@ -166,15 +181,52 @@ def read_bytes(path: str | Path) -> bytes:
     except OSError as exc:
         raise SumstatsError(f"cannot read file: {exc.strerror or exc}", file=name) from exc
     if raw[:2] == _GZIP_MAGIC:
+        cap = min(
+            limits.max_decompressed_bytes,
+            max(limits.expansion_floor_bytes, int(limits.max_expansion * len(raw))),
+        )
+        decomp = zlib.decompressobj(wbits=31)
+        parts: list[bytes] = []
+        size = 0
+        rest = raw
         try:
-            return gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as exc:
+            while rest:
+                out = decomp.decompress(rest, cap + 1 - size)
+                parts.append(out)
+                size += len(out)
+                if size > cap:
+                    raise SumstatsError(
+                        f"the data expand to more than {cap:,} bytes: a decompression bomb?",
+                        file=name,
+                    )
+                if decomp.eof:
+                    rest = decomp.unused_data
+                    decomp = zlib.decompressobj(wbits=31)
+                else:
+                    rest = decomp.unconsumed_tail
+                    if not rest:
+                        raise SumstatsError("corrupt or truncated gzip data", file=name)
+        except zlib.error as exc:
             raise SumstatsError(f"corrupt or truncated gzip data: {exc}", file=name) from exc
+        return b"".join(parts)
     return raw
 
 
-def read_sumstats(path: str | Path, *, overrides: Mapping[str, str] | None = None) -> Sumstats:
-    """Read a summary-statistics file (plain or gzip) into a :class:`Sumstats`.
+def read_sumstats(
+    path: str | Path,
+    *,
+    overrides: Mapping[str, str] | None = None,
+    use_index: bool = True,
+    block_bytes: int = DEFAULT_BLOCK_BYTES,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Sumstats:
+    """Read a summary-statistics file (plain, gzip or bgzip) into a :class:`Sumstats`.
+
+    The file is streamed in blocks of whole records (:mod:`alsatlas.genetics.textstream`);
+    each block is checked and converted on its own, so memory holds the kept rows and one
+    block. When an up-to-date index built by ``alsatlas sumstats index`` lies beside the file
+    (or ``path`` is the index folder itself) and ``use_index`` is true, the table is read from
+    it and :attr:`LoadReport.index` names it.
 
     Parameters
     ----------
@@ -183,61 +235,138 @@ def read_sumstats(path: str | Path, *, overrides: Mapping[str, str] | None = Non
     overrides
         Role → exact column name, for columns that auto-detection gets wrong or finds ambiguous
         (roles: :data:`alsatlas.genetics.columns.ROLES`).
+    use_index
+        Read from the index when one matches the file.
+    block_bytes, limits
+        Block size and caps of the streamed read.
 
     Raises
     ------
     SumstatsError
         Unreadable file, no header, ambiguous or missing required columns, no valid row.
     """
-    return parse_sumstats(read_bytes(path), source=str(path), overrides=overrides)
+    if use_index:
+        from alsatlas.genetics.sumstats_index import find_index
+
+        index = find_index(path, overrides=overrides)
+        if index is not None:
+            return index.read_all()
+    with RecordBlocks(path, block_bytes=block_bytes, limits=limits) as blocks:
+        return _read_stream(blocks, source=str(path), overrides=overrides)
+
+
+def parse_sumstats(
+    data: bytes, *, source: str, overrides: Mapping[str, str] | None = None
+) -> Sumstats:
+    """Parse summary-statistics bytes (plain or gzip; header line first) held in memory.
+
+    See :func:`read_sumstats`; ``source`` names the data in messages and in the report.
+    """
+    with RecordBlocks(data, name=source) as blocks:
+        return _read_stream(blocks, source=source, overrides=overrides)
+
+
+@dataclass(frozen=True)
+class Header:
+    """The header of a summary-statistics table and what follows from it."""
+
+    names: list[str]
+    sep: str
+    mapping: ColumnMapping
+    line: int
+    """Line number of the header (1 unless ``##`` comment lines come first)."""
+    text: bytes
+    """The header record as in the file, ending with a newline."""
 
 
 def split_header(data: bytes, *, source: str) -> tuple[list[str], str, bytes]:
     """Header names, the separator (``\\t``, ``,`` or ``" "`` for runs of blanks) and the body.
+
+    Leading blank lines, a UTF-8 byte-order mark and ``##`` comment lines (as in an
+    instrument-set file's provenance) are skipped. Header fields may be double-quoted.
 
     Raises
     ------
     SumstatsError
         Empty file, a header that is not text, or a header with fewer than two columns.
     """
-    data = data.lstrip(b"\r\n")
-    end = data.find(b"\n")
+    names, sep, body, _, _ = _split_header(data, source=source)
+    return names, sep, body
+
+
+def _split_header(data: bytes, *, source: str) -> tuple[list[str], str, bytes, int, bytes]:
+    """As :func:`split_header`, plus the header's line number and its raw text."""
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
+    line = 1
+    while True:
+        end = data.find(b"\n")
+        first = data if end < 0 else data[:end]
+        if first.strip(b"\r\t ") == b"" and end >= 0:
+            data, line = data[end + 1 :], line + 1
+            continue
+        if first.startswith(b"##") and end >= 0:
+            data, line = data[end + 1 :], line + 1
+            continue
+        break
     header_bytes, body = (data, b"") if end < 0 else (data[:end], data[end + 1 :])
     try:
         header_text = header_bytes.decode("utf-8").rstrip("\r")
     except UnicodeDecodeError as exc:
-        raise SumstatsError("the header line is not UTF-8 text", file=source, row=1) from exc
+        raise SumstatsError("the header line is not UTF-8 text", file=source, row=line) from exc
     if not header_text.strip():
-        raise SumstatsError("empty file: no header line", file=source, row=1)
+        raise SumstatsError("empty file: no header line", file=source, row=line)
     if "\t" in header_text:
         sep = "\t"
     elif "," in header_text:
         sep = ","
     else:
         sep = " "
-    names = [n.strip().strip('"') for n in _split_fields(header_text, sep)]
+    if sep == " ":
+        fields = header_text.split()
+    else:
+        try:
+            fields = next(csv.reader([header_text], delimiter=sep, strict=False))
+        except (csv.Error, StopIteration) as exc:
+            raise SumstatsError(f"cannot split the header: {exc}", file=source, row=line) from exc
+    names = [n.strip().strip('"') for n in fields]
     if len(names) < 2:
         raise SumstatsError(
             "the header has fewer than two columns; expected a tab-, comma- or "
             "space-separated table",
             file=source,
-            row=1,
+            row=line,
         )
-    return names, sep, body
+    return names, sep, body, line, header_bytes.rstrip(b"\r") + b"\n"
 
 
-def _split_fields(text: str, sep: str) -> list[str]:
-    return text.split() if sep == " " else text.split(sep)
+def read_header(
+    blocks: RecordBlocks, *, source: str, overrides: Mapping[str, str] | None = None
+) -> tuple[Header, bytes, Iterator[bytes]]:
+    """Read the header from a block stream: the header, the rest of its block, the iterator.
 
-
-def parse_sumstats(
-    data: bytes, *, source: str, overrides: Mapping[str, str] | None = None
-) -> Sumstats:
-    """Parse already-decompressed summary-statistics bytes (header line first).
-
-    See :func:`read_sumstats`; ``source`` names the data in messages and in the report.
+    Raises
+    ------
+    SumstatsError
+        Empty file, bad header (see :func:`split_header`), harmonised table, unmappable columns.
     """
-    names, sep, body = split_header(data, source=source)
+    it = iter(blocks)
+    pending = b""
+    for block in it:
+        pending += block
+        stripped = pending.lstrip(b"\r\n\t ")
+        if not stripped:
+            continue
+        # wait until the header record (after any ## lines) is complete
+        probe = stripped
+        while probe.startswith(b"##") and b"\n" in probe:
+            probe = probe[probe.find(b"\n") + 1 :].lstrip(b"\r\n\t ")
+        if not probe or b"\n" not in probe:
+            continue
+        break
+    if not pending.strip():
+        raise SumstatsError("empty file: no header line", file=source, row=1)
+    names, sep, body, line, text = _split_header(pending, source=source)
     sides = {n.rsplit(".", 1)[-1] for n in names if n.endswith((".exposure", ".outcome"))}
     if sides == {"exposure", "outcome"} and not overrides:
         raise SumstatsError(
@@ -246,32 +375,138 @@ def parse_sumstats(
             file=source,
         )
     mapping = detect_columns(names, overrides=overrides, file=source)
-    raw, lines, structural = _parse_body(body, names, sep, source=source)
-    n_rows = raw.height + len(structural)
-    table, dropped, derived = _canonical(raw, lines, mapping)
+    header = Header(names=names, sep=sep, mapping=mapping, line=line, text=text)
+    return header, body, it
+
+
+@dataclass
+class _Tally:
+    """Running counts of one streamed read."""
+
+    n_rows: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+    examples: list[InvalidRow] = field(default_factory=list)
+    derived: Counter[str] = field(default_factory=Counter)
+
+    def add(self, block: ParsedBlock) -> None:
+        self.n_rows += block.n_rows
+        self.reasons.update(reason for _, reason in block.dropped)
+        self.derived.update(block.derived)
+        room = _MAX_EXAMPLES - len(self.examples)
+        for line, reason in block.dropped[:room]:
+            self.examples.append(
+                InvalidRow(line=line, reason=reason, text=_line_text(block.body, line, block.first))
+            )
+
+
+@dataclass(frozen=True)
+class ParsedBlock:
+    """One block of records, checked and converted to canonical columns."""
+
+    table: pl.DataFrame
+    dropped: list[tuple[int, str]]
+    derived: dict[str, int]
+    n_rows: int
+    body: bytes
+    first: int
+    """Line number of the first line of ``body``."""
+
+
+def parse_block(body: bytes, header: Header, *, first_line: int, source: str) -> ParsedBlock:
+    """Check and convert one block of whole records (see the module docstring for the rules).
+
+    Duplicate variant ids are removed within the block only; the caller removes those that
+    repeat across blocks.
+    """
+    raw, lines, structural = _parse_body(
+        body, header.names, header.sep, source=source, first_line=first_line
+    )
+    table, dropped, derived = _canonical(raw, lines, header.mapping)
     all_dropped = structural + dropped
     all_dropped.sort(key=lambda r: r[0])
-    reasons = Counter(reason for _, reason in all_dropped)
-    examples = tuple(
-        InvalidRow(line=line, reason=reason, text=_line_text(body, line))
-        for line, reason in all_dropped[:_MAX_EXAMPLES]
+    return ParsedBlock(
+        table=table,
+        dropped=all_dropped,
+        derived=derived,
+        n_rows=raw.height + len(structural),
+        body=body,
+        first=first_line,
     )
+
+
+def iter_blocks(
+    blocks: RecordBlocks, *, source: str, overrides: Mapping[str, str] | None = None
+) -> tuple[Header, Iterator[tuple[bytes, int]]]:
+    """The header, then (body, first line number) for each block of records."""
+    header, body, it = read_header(blocks, source=source, overrides=overrides)
+    first = header.line + 1
+
+    def gen() -> Iterator[tuple[bytes, int]]:
+        nonlocal first
+        current = body
+        while True:
+            if current:
+                yield current, first
+                first += current.count(b"\n")
+            nxt = next(it, None)
+            if nxt is None:
+                return
+            current = nxt
+
+    return header, gen()
+
+
+def _read_stream(
+    blocks: RecordBlocks, *, source: str, overrides: Mapping[str, str] | None
+) -> Sumstats:
+    header, parts = iter_blocks(blocks, source=source, overrides=overrides)
+    tally = _Tally()
+    tables: list[pl.DataFrame] = []
+    for body, first in parts:
+        parsed = parse_block(body, header, first_line=first, source=source)
+        tally.add(parsed)
+        if parsed.table.height:
+            tables.append(parsed.table)
+    return finish(tables, header, tally_reasons=tally, source=source)
+
+
+def finish(
+    tables: list[pl.DataFrame], header: Header, *, tally_reasons: _Tally, source: str
+) -> Sumstats:
+    """Concatenate block tables, drop ids repeated across blocks, and build the report."""
+    tally = tally_reasons
+    if tables:
+        table = pl.concat(tables, how="vertical", rechunk=True)
+    else:
+        table = pl.DataFrame(schema=CANONICAL_SCHEMA)
+    if len(tables) > 1:
+        first = table.get_column("SNP").is_first_distinct()
+        if not first.all():
+            dup_lines = table.filter(~first).get_column("line").to_list()
+            tally.reasons["duplicate variant id (first kept)"] += len(dup_lines)
+            room = _MAX_EXAMPLES - len(tally.examples)
+            tally.examples.extend(
+                InvalidRow(line=int(n), reason="duplicate variant id (first kept)", text="")
+                for n in dup_lines[: max(room, 0)]
+            )
+            tally.examples.sort(key=lambda e: e.line)
+            table = table.filter(first)
     report = LoadReport(
         file=source,
-        format=mapping.format,
-        n_rows=n_rows,
+        format=header.mapping.format,
+        n_rows=tally.n_rows,
         n_kept=table.height,
-        reasons=dict(reasons),
-        examples=examples,
-        derived=derived,
+        reasons=dict(tally.reasons),
+        examples=tuple(tally.examples),
+        derived=dict(tally.derived),
     )
-    return Sumstats(data=table, mapping=mapping, report=report)
+    return Sumstats(data=table, mapping=header.mapping, report=report)
 
 
-def _line_text(body: bytes, line: int) -> str:
-    """Text of file line ``line`` (header = 1), cut to 200 characters."""
+def _line_text(body: bytes, line: int, first: int = 2) -> str:
+    """Text of file line ``line``, ``body`` starting at line ``first``; cut to 200 characters."""
     start = 0
-    for _ in range(line - 2):
+    for _ in range(line - first):
         nxt = body.find(b"\n", start)
         if nxt < 0:
             return ""
@@ -282,10 +517,16 @@ def _line_text(body: bytes, line: int) -> str:
 
 
 def _parse_body(
-    body: bytes, names: list[str], sep: str, *, source: str
+    body: bytes, names: list[str], sep: str, *, source: str, first_line: int = 2
 ) -> tuple[pl.DataFrame, npt.NDArray[np.int64], list[tuple[int, str]]]:
-    """Split the body into rows of strings; rows with the wrong field count are reported."""
-    body = body.replace(b"\r\n", b"\n").replace(b'"', b"")
+    """Split the body into rows of strings; rows with the wrong field count are reported.
+
+    Fields may be double-quoted (RFC 4180): separators and newlines inside quotes do not split,
+    ``""`` inside quotes is one quote. Line numbers are those of the file (a record spanning
+    several lines is numbered by its first).
+    """
+    body = body.replace(b"\r\n", b"\n")
+    quoted = b'"' in body
     if sep == " ":
         body = re.sub(rb"[ \t]+", b" ", body)
         body = re.sub(rb"(?m)^ | $", b"", body)
@@ -293,12 +534,21 @@ def _parse_body(
         body += b"\n"
     sep_byte = sep.encode()
     arr = np.frombuffer(body, dtype=np.uint8)
-    newlines = np.flatnonzero(arr == 10)
-    starts = np.concatenate(([0], newlines[:-1] + 1)) if newlines.size else newlines
+    all_newlines = np.flatnonzero(arr == 10)
     sep_positions = np.flatnonzero(arr == sep_byte[0])
+    if quoted:
+        parity = np.cumsum(arr == 34) & 1
+        newlines = all_newlines[parity[all_newlines] == 0]
+        sep_positions = sep_positions[parity[sep_positions] == 0]
+    else:
+        newlines = all_newlines
+    starts = np.concatenate(([0], newlines[:-1] + 1)) if newlines.size else newlines
     fields = np.searchsorted(sep_positions, newlines) - np.searchsorted(sep_positions, starts) + 1
     lengths = newlines - starts
-    line_numbers = np.arange(2, 2 + newlines.size, dtype=np.int64)
+    if quoted:
+        line_numbers = first_line + np.searchsorted(all_newlines, starts).astype(np.int64)
+    else:
+        line_numbers = np.arange(first_line, first_line + newlines.size, dtype=np.int64)
     blank = lengths == 0
     bad = (fields != len(names)) & ~blank
     structural = [
@@ -319,16 +569,21 @@ def _parse_body(
             new_columns=names,
             separator=sep,
             infer_schema=False,
-            quote_char=None,
+            quote_char='"' if quoted else None,
             null_values=list(NULL_VALUES),
             encoding="utf8-lossy",
+            truncate_ragged_lines=quoted,
         )
     except (pl.exceptions.PolarsError, ValueError) as exc:
-        raise SumstatsError(f"cannot parse the table: {exc}", file=source) from exc
+        raise SumstatsError(
+            f"cannot parse the table: {exc}", file=source, row=int(line_numbers[good][0])
+        ) from exc
     if frame.height != int(good.sum()):
         raise SumstatsError(
-            f"parsed {frame.height} rows but the file has {int(good.sum())} well-formed lines",
+            f"parsed {frame.height} rows but the block has {int(good.sum())} well-formed "
+            "records (a stray double quote?)",
             file=source,
+            row=int(line_numbers[good][0]),
         )
     return frame, line_numbers[good], structural
 
@@ -517,6 +772,12 @@ def _canonical(
 __all__ = [
     "CANONICAL_COLUMNS",
     "CANONICAL_SCHEMA",
+    "Header",
+    "ParsedBlock",
+    "finish",
+    "iter_blocks",
+    "parse_block",
+    "read_header",
     "NULL_VALUES",
     "Z_975",
     "InvalidRow",
