@@ -44,7 +44,7 @@ from alsatlas.genetics.instruments import (
     load_exposure_set,
     select_exposure_set,
 )
-from alsatlas.genetics.lookup import lookup_variants
+from alsatlas.genetics.lookup import explain_no_match, lookup_variants
 from alsatlas.genetics.sumstats import LoadReport, Sumstats, read_sumstats
 
 PROGRESS_MIN_BYTES = 16 << 20
@@ -105,6 +105,15 @@ def _lookup_outcome(
             )
     else:
         result = lookup_variants(path, snps, by=by, overrides=overrides)
+    if result.index is not None:
+        err.print(f"using index {result.index} for {path}")
+    if result.sumstats.data.height == 0 and snps:
+        raise AlsatlasInputError(
+            f"none of the {len(set(snps))} instruments was found in the outcome file "
+            f"(matched by {'chromosome:position' if by == 'chrpos' else 'variant id'}): "
+            + explain_no_match(snps, result.sample_keys, by=by),
+            file=str(path),
+        )
     return result.sumstats, result.missing
 
 
@@ -605,6 +614,8 @@ def mr_command(
                 exp = read_sumstats(
                     exposure, overrides=_parse_overrides(exposure_column, "--exposure-column")
                 )
+                if exp.report.index is not None:
+                    err.print(f"using index {exp.report.index} for {exposure}")
                 exposure_label = exposure.name
                 if exp.data.height == 0:
                     why = ", ".join(f"{n} {r}" for r, n in exp.report.reasons.items() if n)

@@ -291,3 +291,55 @@ __all__ = [
     "ProgressCallback",
     "lookup_variants",
 ]
+
+
+_CHRPOS = re.compile(r"^(?:chr)?[0-9XYMT]{1,2}[:_]\d+", re.IGNORECASE)
+_RSID = re.compile(r"^rs\d+$", re.IGNORECASE)
+
+
+def explain_no_match(
+    wanted: Iterable[str], file_keys: Iterable[str], *, by: Literal["snp", "chrpos"] = "snp"
+) -> str:
+    """Why none of ``wanted`` was found among keys like ``file_keys``: samples and a likely cause.
+
+    Causes checked, in order: quote characters left in keys, ``chr:pos`` ids on one side and
+    rsids on the other, rsids differing only in letter case (``RS123`` vs ``rs123``), and, for
+    ``chr:pos`` keys on both sides, a different genome build.
+    """
+    want = [w for w in wanted if w][:SAMPLE_KEYS]
+    have = [k for k in file_keys if k][:SAMPLE_KEYS]
+    shown = (
+        f"instruments look like {', '.join(want) or '(none)'}; "
+        f"the file's keys look like {', '.join(have) or '(none)'}"
+    )
+
+    def share(keys: list[str], pattern: re.Pattern[str]) -> bool:
+        return bool(keys) and sum(bool(pattern.match(k)) for k in keys) * 2 > len(keys)
+
+    if any('"' in k or "'" in k for k in want + have):
+        cause = "quote characters are part of the keys (a quoted CSV read without quoting?)"
+    elif share(want, _RSID) and share(have, _CHRPOS):
+        cause = (
+            "the file names variants by chromosome:position, the instruments by rsid; "
+            "match by position (--match chrpos) with the same genome build"
+        )
+    elif share(want, _CHRPOS) and share(have, _RSID):
+        cause = "the instruments are chromosome:position ids, the file uses rsids"
+    elif (
+        share(want, _RSID)
+        and share(have, _RSID)
+        and any(k[:2] != k[:2].lower() for k in want + have)
+        and any(k[:2] == k[:2].lower() for k in want + have)
+    ):
+        cause = "rsids differ in letter case (RS123 vs rs123)"
+    elif by == "chrpos" or (share(want, _CHRPOS) and share(have, _CHRPOS)):
+        cause = (
+            "positions may be on different genome builds (GRCh37 vs GRCh38); lift one over "
+            "or match by rsid"
+        )
+    else:
+        cause = "the two files may cover different variants, or a column was mis-detected"
+    return f"{shown}. Likely cause: {cause}"
+
+
+__all__ += ["explain_no_match"]

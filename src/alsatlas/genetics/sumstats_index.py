@@ -252,8 +252,9 @@ class SumstatsIndex:
                 .filter(pl.col("pos").is_in(list(positions)))
                 .collect()
                 .filter(
-                    pl.concat_str([pl.col("chr"), pl.lit(":"), pl.col("pos").cast(pl.String)])
-                    .is_in(wanted)
+                    pl.concat_str(
+                        [pl.col("chr"), pl.lit(":"), pl.col("pos").cast(pl.String)]
+                    ).is_in(wanted)
                 )
             )
             present = set(
@@ -295,7 +296,8 @@ class SumstatsIndex:
         """First ``n`` variant ids and ``chr:pos`` keys in file order (for messages)."""
         head = self.scan().select("SNP", "chr", "pos", "line").sort("line").head(n).collect()
         ids = head.get_column("SNP").to_list()
-        chrpos = [f"{c}:{p}" for c, p in zip(head["chr"].to_list(), head["pos"].to_list())]
+        pairs = zip(head["chr"].to_list(), head["pos"].to_list(), strict=True)
+        chrpos = [f"{c}:{p}" for c, p in pairs]
         return ids, chrpos
 
 

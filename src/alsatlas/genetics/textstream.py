@@ -338,7 +338,9 @@ class RecordBlocks:
             self.name = name or str(source)
             try:
                 if path.is_dir():
-                    raise SumstatsError("is a folder, not a summary-statistics file", file=self.name)
+                    raise SumstatsError(
+                        "is a folder, not a summary-statistics file", file=self.name
+                    )
                 self._reader = _BlockReader(path, block_bytes, limits)
             except OSError as exc:
                 raise SumstatsError(
