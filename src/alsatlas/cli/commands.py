@@ -60,4 +60,8 @@ COMMANDS: dict[str, CommandEntry] = {
         ("alsatlas.cli.genes",),
         "Gene-set questions: ALS genes and immune-system genes.",
     ),
+    "sumstats": CommandEntry(
+        ("alsatlas.cli.sumstats",),
+        "Summary-statistics files: index once, select instruments.",
+    ),
 }

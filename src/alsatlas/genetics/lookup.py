@@ -30,7 +30,7 @@ import polars as pl
 
 from alsatlas.errors import SumstatsError
 from alsatlas.genetics.columns import ColumnMapping
-from alsatlas.genetics.sumstats import Sumstats, parse_sumstats, read_header
+from alsatlas.genetics.sumstats import Sumstats, normalise_rsid, parse_records, read_header
 from alsatlas.genetics.textstream import DEFAULT_BLOCK_BYTES, DEFAULT_LIMITS, Limits, RecordBlocks
 
 ProgressCallback = Callable[[int, int], None]
@@ -164,12 +164,17 @@ def lookup_variants(
                 sample_keys=tuple(chrpos if by == "chrpos" else ids),
                 index=str(index.folder),
             )
-    wanted = sorted({v.strip() for v in variants if v and v.strip()})
+    wanted = sorted({normalise_rsid(v.strip()) for v in variants if v and v.strip()})
     if by == "chrpos":
         wanted = sorted({re.sub(r"^(?i:chr)", "", v).upper() for v in wanted})
-    wanted_series = pl.Series(wanted, dtype=pl.String)
+        as_written = wanted
+    else:
+        # the file may write RS123; the canonical id is rs123
+        as_written = sorted(set(wanted) | {"RS" + v[2:] for v in wanted if _RSID.match(v)})
+    wanted_series = pl.Series(as_written, dtype=pl.String)
 
     hits: list[bytes] = []
+    hit_lines: list[int] = []
     rows = 0
     samples: list[str] = []
     with RecordBlocks(path, block_bytes=block_bytes, limits=limits) as blocks:
@@ -178,20 +183,22 @@ def lookup_variants(
         sep = header.sep
         space_sep = sep == " "
         block: bytes | None = body
+        first = header.line + 1
         while block is not None:
             if block:
                 if space_sep:
                     block = re.sub(rb"(?m)^[ \t]+", b"", re.sub(rb"[ \t]+", b" ", block))
                 rows, hits = _scan_block(
-                    block, sep, key_idx, wanted_series, rows, hits, file, samples
+                    block, sep, key_idx, wanted_series, rows, hits, file, samples, hit_lines, first
                 )
+                first += block.count(b"\n")
             if progress is not None:
                 progress(blocks.position(), blocks.total)
             block = next(rest, None)
         if progress is not None:
             progress(blocks.total, blocks.total)
 
-    found = parse_sumstats(header.text + b"".join(hits), source=file, overrides=overrides)
+    found = parse_records(header, hits, hit_lines, source=file, overrides=overrides)
     if by == "snp":
         present = set(found.data.get_column("SNP").to_list())
     else:
@@ -222,8 +229,14 @@ def _scan_block(
     hits: list[bytes],
     file: str,
     samples: list[str] | None = None,
+    hit_lines: list[int] | None = None,
+    first_line: int = 2,
 ) -> tuple[int, list[bytes]]:
-    """Append the records of ``block`` whose key is wanted; return the updated record count."""
+    """Append the records of ``block`` whose key is wanted; return the updated record count.
+
+    With ``hit_lines``, the file line number of each appended record is appended there
+    (``block`` starting at line ``first_line``).
+    """
     keys = _block_keys(block, sep, key_idx, file)
     if samples is not None and len(samples) < SAMPLE_KEYS:
         samples.extend(k for k in keys.head(SAMPLE_KEYS - len(samples)).to_list() if k)
@@ -233,13 +246,20 @@ def _scan_block(
         return rows, hits
     matched = np.flatnonzero(mask.to_numpy())
     if len(key_idx) == 1 and b'"' not in block:
-        lines = _lines_by_search(block, sep.encode(), key_idx[0], keys.gather(matched).to_list())
-        if lines is not None:
-            hits.extend(lines)
+        found = _lines_by_search(block, sep.encode(), key_idx[0], keys.gather(matched).to_list())
+        if found is not None:
+            line, pos = first_line, 0
+            for start, text in found:
+                if hit_lines is not None:
+                    line += block.count(b"\n", pos, start)
+                    pos = start
+                    hit_lines.append(line)
+                hits.append(text)
             return rows, hits
     # composite keys, or a key that could not be located: index every record
     arr = np.frombuffer(block, dtype=np.uint8)
-    newlines = np.flatnonzero(arr == 10)
+    all_newlines = np.flatnonzero(arr == 10)
+    newlines = all_newlines
     if b'"' in block:
         newlines = newlines[(np.cumsum(arr == 34)[newlines] & 1) == 0]
     if keys.len() != newlines.size:
@@ -249,16 +269,20 @@ def _scan_block(
     for i in matched:
         start = 0 if i == 0 else int(newlines[i - 1]) + 1
         hits.append(block[start : int(newlines[i]) + 1])
+        if hit_lines is not None:
+            hit_lines.append(first_line + int(np.searchsorted(all_newlines, start)))
     return rows, hits
 
 
-def _lines_by_search(block: bytes, sep: bytes, column: int, keys: list[str]) -> list[bytes] | None:
-    """Whole lines holding ``keys`` in field ``column``, found in order by substring search.
+def _lines_by_search(
+    block: bytes, sep: bytes, column: int, keys: list[str]
+) -> list[tuple[int, bytes]] | None:
+    """(start offset, whole line) holding ``keys`` in field ``column``, found by substring search.
 
     The matched keys come in file order, so one forward pass over the block finds them all.
     Returns ``None`` when a key cannot be located (the caller then indexes every line).
     """
-    out: list[bytes] = []
+    out: list[tuple[int, bytes]] = []
     pos = 0
     boundary = (sep[0], 10, 13)
     for key in keys:
@@ -279,7 +303,7 @@ def _lines_by_search(block: bytes, sep: bytes, column: int, keys: list[str]) -> 
                 if column < len(fields) and fields[column] == needle:
                     break
             pos = idx + 1
-        out.append(line)
+        out.append((line_start, line))
         pos = line_end
     return out
 

@@ -34,7 +34,7 @@ import re
 import zlib
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -380,7 +380,7 @@ def read_header(
 
 
 @dataclass
-class _Tally:
+class Tally:
     """Running counts of one streamed read."""
 
     n_rows: int = 0
@@ -460,7 +460,7 @@ def _read_stream(
     blocks: RecordBlocks, *, source: str, overrides: Mapping[str, str] | None
 ) -> Sumstats:
     header, parts = iter_blocks(blocks, source=source, overrides=overrides)
-    tally = _Tally()
+    tally = Tally()
     tables: list[pl.DataFrame] = []
     for body, first in parts:
         parsed = parse_block(body, header, first_line=first, source=source)
@@ -471,7 +471,7 @@ def _read_stream(
 
 
 def finish(
-    tables: list[pl.DataFrame], header: Header, *, tally_reasons: _Tally, source: str
+    tables: list[pl.DataFrame], header: Header, *, tally_reasons: Tally, source: str
 ) -> Sumstats:
     """Concatenate block tables, drop ids repeated across blocks, and build the report."""
     tally = tally_reasons
@@ -501,6 +501,41 @@ def finish(
         derived=dict(tally.derived),
     )
     return Sumstats(data=table, mapping=header.mapping, report=report)
+
+
+def parse_records(
+    header: Header,
+    records: list[bytes],
+    lines: list[int],
+    *,
+    source: str,
+    overrides: Mapping[str, str] | None = None,
+) -> Sumstats:
+    """Read records picked out of a file (each ending with a newline) with full checks.
+
+    ``lines`` holds each record's line number in the file; the result and its report use them.
+    """
+    picked = parse_sumstats(header.text + b"".join(records), source=source, overrides=overrides)
+    if not records:
+        return picked
+    starts = np.cumsum([2] + [r.count(b"\n") for r in records[:-1]])
+    original = dict(zip(starts.tolist(), lines, strict=True))
+    data = picked.data.with_columns(pl.col("line").replace_strict(original, return_dtype=pl.Int64))
+    examples = tuple(
+        InvalidRow(line=original.get(e.line, e.line), reason=e.reason, text=e.text)
+        for e in picked.report.examples
+    )
+    report = replace(picked.report, examples=examples)
+    return Sumstats(data=data, mapping=picked.mapping, report=report)
+
+
+_RS_ID = re.compile(r"^(?i:rs)(\d+)$")
+
+
+def normalise_rsid(variant: str) -> str:
+    """``RS123`` / ``Rs123`` → ``rs123``; any other id unchanged."""
+    m = _RS_ID.match(variant)
+    return f"rs{m.group(1)}" if m else variant
 
 
 def _line_text(body: bytes, line: int, first: int = 2) -> str:
@@ -629,8 +664,8 @@ def _canonical(
             return pl.Series([None] * n, dtype=pl.String)
         return raw.get_column(column).str.strip_chars()
 
-    # variant id
-    snp = text(col("snp"))
+    # variant id (rs ids in lower case: RS123 -> rs123)
+    snp = text(col("snp")).str.replace(r"^(?i:rs)(\d+)$", "rs${1}")
     chrom = text(col("chr")).str.replace(r"^(?i:chr)", "").str.to_uppercase()
     pos_values, pos_bad = _as_float(raw, col("pos"))
     if col("snp") is None:
@@ -779,9 +814,12 @@ __all__ = [
     "LoadReport",
     "ParsedBlock",
     "Sumstats",
+    "Tally",
     "finish",
     "iter_blocks",
+    "normalise_rsid",
     "parse_block",
+    "parse_records",
     "parse_sumstats",
     "read_bytes",
     "read_header",
