@@ -173,11 +173,16 @@ def select_by_p(
             if block:
                 if header.sep == " ":
                     block = re.sub(rb"(?m)^[ \t]+", b"", re.sub(rb"[ \t]+", b" ", block))
-                starts, ends = _record_spans(block)
+                quoted = b'"' in block
+                n_lines = block.count(b"\n")
                 mask = None
                 if pcols is not None:
                     mask = _block_mask(block, header, pcols[0], pcols[1], p_threshold, file)
-                    if mask is not None and mask.len() != starts.size:
+                    if mask is not None and not quoted and mask.len() != n_lines:
+                        mask = None  # blank lines: let the full parser count them
+                if mask is not None and (quoted or mask.any()):
+                    starts, ends = _record_spans(block)
+                    if mask.len() != starts.size:
                         mask = None
                 if mask is None:
                     parsed = parse_block(block, header, first_line=first, source=file)
@@ -187,11 +192,13 @@ def select_by_p(
                     if keep.height:
                         tables.append(keep)
                 else:
-                    rows += int(starts.size - np.count_nonzero(ends - starts <= 1))
-                    all_nl = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
-                    for i in np.flatnonzero(mask.to_numpy()):
-                        hits.append(block[int(starts[i]) : int(ends[i])])
-                        hit_lines.append(first + int(np.searchsorted(all_nl, starts[i])))
+                    rows += mask.len()
+                    hit_idx = np.flatnonzero(mask.to_numpy())
+                    if hit_idx.size:
+                        all_nl = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
+                        for i in hit_idx:
+                            hits.append(block[int(starts[i]) : int(ends[i])])
+                            hit_lines.append(first + int(np.searchsorted(all_nl, starts[i])))
                 first += block.count(b"\n")
             if progress is not None:
                 progress(blocks.position(), blocks.total)

@@ -22,11 +22,14 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from alsatlas.errors import SumstatsError
@@ -37,13 +40,15 @@ from alsatlas.genetics.sumstats import (
     InvalidRow,
     LoadReport,
     Sumstats,
+    normalise_rsid,
 )
 
 SUFFIX = ".alsatlas-index"
 """Name of the default index folder: the file name plus this suffix."""
 DATA_FILE = "data.parquet"
 META_FILE = "index.json"
-FORMAT_VERSION = 1
+STORE_DIR = "lookup"
+FORMAT_VERSION = 2
 ROW_GROUP_ROWS = 16384
 """Rows per Parquet row group (measured best for 1,000-SNP look-ups among 4k–256k)."""
 
@@ -90,6 +95,8 @@ def build_index(
         .sort(["rsnum", "SNP"], nulls_last=True)
         .select(["rsnum", *CANONICAL_COLUMNS])
     )
+    first = ss.data.head(5)
+    ss = replace(ss, data=first)  # let the unsorted table go
     meta: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "source": str(source.resolve()),
@@ -121,6 +128,13 @@ def build_index(
     meta_path.unlink(missing_ok=True)
     with atomic_path(target / DATA_FILE) as tmp:
         data.write_parquet(tmp, row_group_size=ROW_GROUP_ROWS, statistics=True)
+    meta["store"] = _write_store(target / STORE_DIR, data)
+    meta["sample_keys"] = {
+        "snp": first.get_column("SNP").to_list(),
+        "chrpos": [
+            f"{c}:{p}" for c, p in zip(first["chr"].to_list(), first["pos"].to_list(), strict=True)
+        ],
+    }
     with atomic_path(meta_path) as tmp:
         Path(tmp).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     return SumstatsIndex(target, meta)
@@ -172,6 +186,119 @@ def find_index(
     if dict(index.meta.get("overrides") or {}) != dict(overrides or {}):
         return None
     return index
+
+
+_NUMERIC = ("pos", "beta", "se", "eaf", "pval", "samplesize", "ncase", "ncontrol", "line")
+_TEXT = ("chr", "effect_allele", "other_allele")
+
+
+def _write_text_column(folder: Path, name: str, values: pl.Series) -> None:
+    """A string column as ``name.off.npy`` (int64 offsets, n + 1) and ``name.bytes.npy``."""
+    filled = values.fill_null("")
+    lengths = filled.str.len_bytes().cast(pl.Int64).to_numpy()
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    joined = filled.str.join("").item() if len(filled) else ""
+    np.save(folder / f"{name}.off.npy", offsets)
+    np.save(folder / f"{name}.bytes.npy", np.frombuffer(joined.encode(), dtype=np.uint8))
+    np.save(folder / f"{name}.null.npy", values.is_null().to_numpy())
+
+
+def _write_store(folder: Path, data: pl.DataFrame) -> dict[str, Any]:
+    """Memory-mappable columns for random access, in the Parquet file's row order.
+
+    ``rsnum.npy`` holds the sorted rs numbers (a prefix of the rows: rows without one come
+    last); ``chrpos_key.npy`` the sorted keys ``chr code · 2³² + pos`` and ``chrpos_row.npy``
+    the matching rows.
+    """
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    rsnum = data.get_column("rsnum").drop_nulls().to_numpy().astype(np.int64)
+    np.save(folder / "rsnum.npy", rsnum)
+    for name in _NUMERIC:
+        col = data.get_column(name)
+        arr = (
+            col.fill_null(-1).to_numpy().astype(np.int64)
+            if name in ("pos", "line")
+            else col.cast(pl.Float64).fill_null(np.nan).to_numpy().astype(np.float64)
+        )
+        np.save(folder / f"{name}.npy", arr)
+    np.save(folder / "pos.null.npy", data.get_column("pos").is_null().to_numpy())
+    for name in ("SNP", *_TEXT):
+        _write_text_column(folder, name, data.get_column(name))
+    chroms = sorted(set(data.get_column("chr").drop_nulls().to_list()))
+    code = {c: i + 1 for i, c in enumerate(chroms)}
+    chr_codes = data.get_column("chr").replace_strict(code, default=0, return_dtype=pl.Int64)
+    key = (chr_codes.to_numpy() << 32) + data.get_column("pos").fill_null(0).to_numpy()
+    order = np.argsort(key, kind="stable")
+    np.save(folder / "chrpos_key.npy", key[order])
+    np.save(folder / "chrpos_row.npy", order.astype(np.int64))
+    return {"rows": data.height, "rs_rows": int(rsnum.size), "chroms": chroms}
+
+
+class _Store:
+    """The memory-mapped look-up columns of an index."""
+
+    def __init__(self, folder: Path, meta: dict[str, Any]) -> None:
+        self.folder = folder
+        self.meta = meta
+
+    def _np(self, name: str) -> npt.NDArray[Any]:
+        out: npt.NDArray[Any] = np.load(self.folder / f"{name}.npy", mmap_mode="r")
+        return out
+
+    def _text(self, name: str, rows: npt.NDArray[np.int64]) -> list[str | None]:
+        off = self._np(f"{name}.off")
+        data = self._np(f"{name}.bytes")
+        nulls = self._np(f"{name}.null")
+        out: list[str | None] = []
+        for r in rows.tolist():
+            if nulls[r]:
+                out.append(None)
+            else:
+                out.append(bytes(data[off[r] : off[r + 1]]).decode())
+        return out
+
+    def rows_for_rsnums(self, nums: list[int]) -> npt.NDArray[np.int64]:
+        keys = self._np("rsnum")
+        want = np.unique(np.asarray(nums, dtype=np.int64))
+        pos = np.searchsorted(keys, want)
+        ok = pos < keys.size
+        ok[ok] = keys[pos[ok]] == want[ok]
+        return np.asarray(pos[ok], dtype=np.int64)
+
+    def rows_for_chrpos(self, pairs: list[tuple[str, int]]) -> npt.NDArray[np.int64]:
+        code = {c: i + 1 for i, c in enumerate(self.meta["chroms"])}
+        want = np.unique(
+            np.array([(code[c] << 32) + p for c, p in pairs if c in code], dtype=np.int64)
+        )
+        keys = self._np("chrpos_key")
+        rows = self._np("chrpos_row")
+        lo = np.searchsorted(keys, want, side="left")
+        hi = np.searchsorted(keys, want, side="right")
+        picked = [rows[a:b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True) if b > a]
+        if not picked:
+            return np.zeros(0, dtype=np.int64)
+        return np.asarray(np.sort(np.concatenate(picked)), dtype=np.int64)
+
+    def take(self, rows: npt.NDArray[np.int64]) -> pl.DataFrame:
+        """Canonical columns of ``rows``."""
+        rows = np.sort(rows)
+        cols: dict[str, Any] = {}
+        for name in ("SNP", *_TEXT):
+            cols[name] = pl.Series(self._text(name, rows), dtype=pl.String)
+        for name in _NUMERIC:
+            values = np.asarray(self._np(name)[rows])
+            if name == "pos":
+                keep = pl.Series(~np.asarray(self._np("pos.null")[rows]))
+                cols[name] = pl.Series(values).zip_with(
+                    keep, pl.Series([None] * len(rows), dtype=pl.Int64)
+                )
+            else:
+                cols[name] = pl.Series(values)
+        frame = pl.DataFrame(cols)
+        return frame.select(CANONICAL_COLUMNS).cast(CANONICAL_SCHEMA)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -239,24 +366,28 @@ class SumstatsIndex:
         ``variants`` are ids (``rs`` ids matched case-insensitively on their number) or, with
         ``by="chrpos"``, ``chr:pos`` strings (a leading ``chr`` ignored).
         """
-        wanted = sorted({v.strip() for v in variants if v and v.strip()})
+        wanted = sorted({normalise_rsid(v.strip()) for v in variants if v and v.strip()})
+        store = self.store
         if by == "chrpos":
             wanted = sorted({re.sub(r"^(?i:chr)", "", v).upper() for v in wanted})
-            positions: dict[int, set[str]] = {}
+            pairs: list[tuple[str, int]] = []
             for key in wanted:
                 chrom, _, pos = key.rpartition(":")
                 if chrom and pos.isdigit():
-                    positions.setdefault(int(pos), set()).add(chrom)
-            found = (
-                self.scan()
-                .filter(pl.col("pos").is_in(list(positions)))
-                .collect()
-                .filter(
-                    pl.concat_str(
-                        [pl.col("chr"), pl.lit(":"), pl.col("pos").cast(pl.String)]
-                    ).is_in(wanted)
+                    pairs.append((chrom, int(pos)))
+            if store is not None:
+                found = store.take(store.rows_for_chrpos(pairs))
+            else:
+                found = (
+                    self.scan()
+                    .filter(pl.col("pos").is_in([p for _, p in pairs]))
+                    .collect()
+                    .filter(
+                        pl.concat_str(
+                            [pl.col("chr"), pl.lit(":"), pl.col("pos").cast(pl.String)]
+                        ).is_in(wanted)
+                    )
                 )
-            )
             present = set(
                 found.select(
                     pl.concat_str([pl.col("chr"), pl.lit(":"), pl.col("pos").cast(pl.String)])
@@ -273,17 +404,19 @@ class SumstatsIndex:
                     nums.append(int(m.group(1)))
                 else:
                     others.append(v)
-            cond = pl.col("rsnum").is_in(nums)
-            if others:
-                cond = cond | pl.col("SNP").is_in(others)
-            found = self.scan().filter(cond).collect()
-            found_ids = set(found.get_column("SNP").to_list())
-            found_nums = set(found.get_column("rsnum").drop_nulls().to_list())
-            present = {
-                v
-                for v in wanted
-                if v in found_ids or ((m := _RS.match(v)) and int(m.group(1)) in found_nums)
-            }
+            if store is not None:
+                parts = [store.take(store.rows_for_rsnums(nums))]
+                if others:
+                    parts.append(
+                        self.scan().filter(pl.col("SNP").is_in(others)).collect().drop("rsnum")
+                    )
+                found = pl.concat(parts) if len(parts) > 1 else parts[0]
+            else:
+                cond = pl.col("rsnum").is_in(nums)
+                if others:
+                    cond = cond | pl.col("SNP").is_in(others)
+                found = self.scan().filter(cond).collect()
+            present = set(found.get_column("SNP").to_list())
         missing = tuple(v for v in wanted if v not in present)
         return self._wrap(found.sort("line"), subset=True), missing
 
@@ -292,8 +425,18 @@ class SumstatsIndex:
         data = self.scan().filter(pl.col("pval") <= p_threshold).collect().sort("line")
         return self._wrap(data, subset=True)
 
+    @property
+    def store(self) -> _Store | None:
+        """The memory-mapped look-up columns, when the index has them."""
+        info = self.meta.get("store")
+        folder = self.folder / STORE_DIR
+        return _Store(folder, info) if info and folder.is_dir() else None
+
     def sample_keys(self, n: int = 5) -> tuple[list[str], list[str]]:
         """First ``n`` variant ids and ``chr:pos`` keys in file order (for messages)."""
+        saved = self.meta.get("sample_keys")
+        if saved and n <= len(saved["snp"]):
+            return list(saved["snp"][:n]), list(saved["chrpos"][:n])
         head = self.scan().select("SNP", "chr", "pos", "line").sort("line").head(n).collect()
         ids = head.get_column("SNP").to_list()
         pairs = zip(head["chr"].to_list(), head["pos"].to_list(), strict=True)
