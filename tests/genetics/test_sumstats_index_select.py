@@ -168,3 +168,34 @@ def test_cli_instruments_input_errors(extra: list[str], message: str) -> None:
     result = CliRunner().invoke(app, ["sumstats", "instruments", str(REF / "assoc.tsv"), *extra])
     assert result.exit_code == 2
     assert message in result.output and "Traceback" not in result.output
+
+
+def test_query_sumstats_one_entry_point(tmp_path: Path) -> None:
+    from alsatlas.genetics.sumstats_index import query_sumstats
+
+    path = _ssf(tmp_path)
+    text = query_sumstats(path, p_threshold=1e-6)
+    assert text.report.index is None
+    build_index(path)
+    indexed = query_sumstats(path, p_threshold=1e-6)
+    assert indexed.report.index is not None and indexed.data.equals(text.data)
+    found = query_sumstats(path, variants=["rs1", "rs8"])
+    assert found.data.get_column("SNP").to_list() == ["rs1", "rs8"]
+    assert query_sumstats(path).data.height == 3000
+    with pytest.raises(Exception, match="not both"):
+        query_sumstats(path, variants=["rs1"], p_threshold=0.1)
+
+
+def test_index_folder_elsewhere_is_given_in_place_of_the_file(tmp_path: Path) -> None:
+    exposure = ROOT / "src/alsatlas/data/genetics/twosamplemr_vignette_bmi_ieu-a-2_exposure.tsv"
+    outcome = ROOT / "src/alsatlas/data/genetics/twosamplemr_vignette_chd_ieu-a-7_outcome.tsv"
+    folder = tmp_path / "chd-index"
+    runner = CliRunner()
+    built = runner.invoke(app, ["sumstats", "index", str(outcome), "--out", str(folder)])
+    assert built.exit_code == 0, built.output
+    assert find_index(outcome) is None  # not beside the file
+    result = runner.invoke(
+        app, ["mr", "--exposure", str(exposure), "--outcome", str(folder), "--methods", "ivw"]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"using index {folder}" in result.stderr

@@ -247,3 +247,18 @@ def test_fuzz_arbitrary_bytes_read_or_clear_error(body: bytes) -> None:
             assert ss.report.n_kept + ss.report.n_dropped == ss.report.n_rows
             blocks = RecordBlocks(source, name="fuzz.tsv", block_bytes=16)
             assert b"".join(blocks).count(b"\n") >= ss.report.n_rows
+
+
+@pytest.mark.parametrize("role", ["--exposure", "--outcome", "--harmonised"])
+def test_cli_mr_refuses_a_gzip_bomb_with_one_line(tmp_path: Path, role: str) -> None:
+    bomb = tmp_path / "bomb.tsv.gz"
+    bomb.write_bytes(_zeros_gzip(300 << 20))  # 300 MiB of zeros from ~300 KB
+    args = ["mr", role, str(bomb)]
+    if role == "--exposure":
+        args += ["--outcome", str(TSV_OUTCOME)]
+    elif role == "--outcome":
+        args = ["mr", "--exposure", str(TSV_EXPOSURE), "--outcome", str(bomb)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "bomb.tsv.gz" in result.output and "Traceback" not in result.output
+    assert ("longer than" in result.output) or ("decompression bomb" in result.output)

@@ -163,11 +163,16 @@ class Sumstats:
         return self.data.rename({c: f"{c}.{side}" for c in self.data.columns if c not in keep})
 
 
-def read_bytes(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> bytes:
+READ_BYTES_LIMITS = Limits(expansion_floor_bytes=256 << 20)
+"""Caps of :func:`read_bytes`, which holds the whole text: expansion checked past 256 MiB."""
+
+
+def read_bytes(path: str | Path, *, limits: Limits = READ_BYTES_LIMITS) -> bytes:
     """The contents of ``path``, gzip-decompressed when it starts with the gzip magic bytes.
 
     Used for small tables only (harmonised tables, shipped sets); the decompressed size is
-    capped as in :mod:`alsatlas.genetics.textstream`.
+    capped as in :mod:`alsatlas.genetics.textstream` (beyond 256 MiB, at 200 times the stored
+    size).
 
     Raises
     ------

@@ -444,9 +444,40 @@ class SumstatsIndex:
         return ids, chrpos
 
 
-def with_index_note(ss: Sumstats, folder: Path) -> Sumstats:
-    """``ss`` with its report naming ``folder`` as the index read."""
-    return replace(ss, report=replace(ss.report, index=str(folder)))
+def query_sumstats(
+    path: str | Path,
+    *,
+    variants: Iterable[str] | None = None,
+    p_threshold: float | None = None,
+    by: Literal["snp", "chrpos"] = "snp",
+    overrides: Mapping[str, str] | None = None,
+) -> Sumstats:
+    """Rows of a summary-statistics file or index folder: the one entry point for scans.
+
+    With ``variants``: those variants (:func:`alsatlas.genetics.lookup.lookup_variants`); with
+    ``p_threshold``: the rows with ``p ≤ p_threshold``
+    (:func:`alsatlas.genetics.select.select_by_p`); with neither: every row
+    (:func:`alsatlas.genetics.sumstats.read_sumstats`). An up-to-date index is used when there
+    is one, and the returned report's ``index`` then names it; otherwise the text is streamed.
+
+    Raises
+    ------
+    SumstatsError
+        Unreadable or unmappable input; both ``variants`` and ``p_threshold`` given.
+    """
+    if variants is not None and p_threshold is not None:
+        raise SumstatsError("give variants or a p threshold, not both", file=str(path))
+    if variants is not None:
+        from alsatlas.genetics.lookup import lookup_variants
+
+        return lookup_variants(path, variants, by=by, overrides=overrides).sumstats
+    if p_threshold is not None:
+        from alsatlas.genetics.select import select_by_p
+
+        return select_by_p(path, p_threshold, overrides=overrides).sumstats
+    from alsatlas.genetics.sumstats import read_sumstats
+
+    return read_sumstats(path, overrides=overrides)
 
 
 __all__ = [
@@ -459,4 +490,5 @@ __all__ = [
     "default_index_dir",
     "find_index",
     "open_index",
+    "query_sumstats",
 ]
