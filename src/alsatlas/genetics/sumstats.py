@@ -1,9 +1,17 @@
 """Reading GWAS summary statistics into one canonical table, with a report of every dropped row.
 
 Input: GWAS-SSF (GWAS Catalog) or a common variant of it (PLINK2 ``.glm``, METAL, REGENIE,
-SAIGE, BOLT-LMM, TwoSampleMR-formatted tables), tab-, comma- or whitespace-separated, plain or
-gzip (recognised by its magic bytes ``1f 8b``, whatever the file name). Columns are mapped by
+SAIGE, BOLT-LMM, TwoSampleMR-formatted tables), tab-, comma- or whitespace-separated, plain,
+gzip or bgzip (recognised by its magic bytes ``1f 8b``, whatever the file name). Fields may be
+double-quoted as RFC 4180 and R's ``write.csv`` write them (a quoted field may hold the
+separator, a newline or ``""``); a UTF-8 byte-order mark, CRLF line ends and leading ``##``
+comment lines are accepted. Columns are mapped by
 :func:`alsatlas.genetics.columns.detect_columns`.
+
+Every path (full read, look-up, instrument selection, index build) streams the file through
+:class:`alsatlas.genetics.textstream.RecordBlocks`: blocks of whole records, parsed and checked
+one at a time, with capped record length and decompressed size. A full read holds the kept rows
+and one block; ``rs`` ids are written in lower case (``RS123`` → ``rs123``).
 
 Output columns (TwoSampleMR names without the ``.exposure``/``.outcome`` suffix): ``SNP``,
 ``chr``, ``pos``, ``effect_allele``, ``other_allele``, ``beta``, ``se``, ``eaf``, ``pval``,
