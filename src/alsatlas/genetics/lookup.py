@@ -191,10 +191,10 @@ def lookup_variants(
                 rows, hits = _scan_block(
                     block, sep, key_idx, wanted_series, rows, hits, file, samples, hit_lines, first
                 )
-                first += block.count(b"\n")
             if progress is not None:
                 progress(blocks.position(), blocks.total)
             block = next(rest, None)
+            first = blocks.line  # the first line of the block just received
         if progress is not None:
             progress(blocks.total, blocks.total)
 

@@ -174,11 +174,10 @@ def select_by_p(
                 if header.sep == " ":
                     block = re.sub(rb"(?m)^[ \t]+", b"", re.sub(rb"[ \t]+", b" ", block))
                 quoted = b'"' in block
-                n_lines = block.count(b"\n")
                 mask = None
                 if pcols is not None:
                     mask = _block_mask(block, header, pcols[0], pcols[1], p_threshold, file)
-                    if mask is not None and not quoted and mask.len() != n_lines:
+                    if mask is not None and not quoted and mask.len() != blocks.line_count(block):
                         mask = None  # blank lines: let the full parser count them
                 if mask is not None and (quoted or mask.any()):
                     starts, ends = _record_spans(block)
@@ -199,10 +198,10 @@ def select_by_p(
                         for i in hit_idx:
                             hits.append(block[int(starts[i]) : int(ends[i])])
                             hit_lines.append(first + int(np.searchsorted(all_nl, starts[i])))
-                first += block.count(b"\n")
             if progress is not None:
                 progress(blocks.position(), blocks.total)
             block = next(rest, None)
+            first = blocks.line  # the first line of the block just received
     if hits:
         picked = parse_records(header, hits, hit_lines, source=file, overrides=overrides)
         tables.append(picked.data)

@@ -452,19 +452,12 @@ def iter_blocks(
 ) -> tuple[Header, Iterator[tuple[bytes, int]]]:
     """The header, then (body, first line number) for each block of records."""
     header, body, it = read_header(blocks, source=source, overrides=overrides)
-    first = header.line + 1
 
     def gen() -> Iterator[tuple[bytes, int]]:
-        nonlocal first
-        current = body
-        while True:
-            if current:
-                yield current, first
-                first += current.count(b"\n")
-            nxt = next(it, None)
-            if nxt is None:
-                return
-            current = nxt
+        if body:
+            yield body, header.line + 1
+        for block in it:
+            yield block, blocks.line  # the first line of the block being handed out
 
     return header, gen()
 

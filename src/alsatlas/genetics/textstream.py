@@ -65,6 +65,10 @@ BOM = b"\xef\xbb\xbf"
 Readinto = Callable[[memoryview], "int | None"]
 
 
+class LineTooLong(SumstatsError):
+    """A line longer than the cap; :class:`RecordBlocks` adds its line number."""
+
+
 @dataclass(frozen=True)
 class Limits:
     """Caps on one read; see the module docstring."""
@@ -140,7 +144,6 @@ def _line_blocks(
     buf = bytearray(size)
     carry = 0
     total = 0
-    lines = 0
     ratio_cap = max(limits.expansion_floor_bytes, int(limits.max_expansion * stored_bytes))
     while True:
         filled = carry
@@ -172,18 +175,15 @@ def _line_blocks(
         cut = buf.rfind(b"\n", 0, filled)
         if cut < 0:
             if filled >= limits.max_line_bytes:
-                raise SumstatsError(
+                raise LineTooLong(
                     f"line longer than {limits.max_line_bytes:,} bytes (no line break): not a "
                     "text table, or a damaged file",
                     file=name,
-                    row=lines + 1,
                 )
             carry = filled
             buf.extend(bytes(min(len(buf), limits.max_line_bytes)))
             continue
-        block = bytes(buf[: cut + 1])
-        lines += block.count(b"\n")
-        yield block
+        yield bytes(buf[: cut + 1])
         carry = filled - cut - 1
         buf[:carry] = buf[cut + 1 : filled]
 
@@ -349,10 +349,16 @@ class RecordBlocks:
             self.total = self._reader.total
             self._raw = iter(self._reader)
         self._first = True
+        self._last = b""
+        self._last_lines = 0
 
     def position(self) -> int:
         """Bytes of the stored source consumed so far."""
         return self._reader.position() if self._reader is not None else self.total
+
+    def line_count(self, block: bytes) -> int:
+        """Newlines in ``block`` (counted once, when the block was handed out)."""
+        return self._last_lines if block is self._last else block.count(b"\n")
 
     def close(self) -> None:
         """Stop background decompression, if any."""
@@ -366,6 +372,12 @@ class RecordBlocks:
         self.close()
 
     def __iter__(self) -> Iterator[bytes]:
+        try:
+            yield from self._records()
+        except LineTooLong as exc:
+            raise SumstatsError(exc.reason, file=exc.file, row=self.line) from None
+
+    def _records(self) -> Iterator[bytes]:
         rest = b""
         for chunk in self._raw:
             if self._first:
@@ -387,8 +399,9 @@ class RecordBlocks:
             block, rest = data[:cut], data[cut:]
             if b"\r" in block:
                 block = block.replace(b"\r\n", b"\n")
+            self._last, self._last_lines = block, block.count(b"\n")
             yield block
-            self.line += block.count(b"\n")
+            self.line += self._last_lines
         if self._first:
             return
         if rest:
@@ -402,8 +415,9 @@ class RecordBlocks:
                 rest = rest.replace(b"\r\n", b"\n")
             if not rest.endswith(b"\n"):
                 rest += b"\n"
+            self._last, self._last_lines = rest, rest.count(b"\n")
             yield rest
-            self.line += rest.count(b"\n")
+            self.line += self._last_lines
 
 
 __all__ = [
