@@ -262,3 +262,17 @@ def test_cli_mr_refuses_a_gzip_bomb_with_one_line(tmp_path: Path, role: str) -> 
     assert result.exit_code == 2, result.output
     assert "bomb.tsv.gz" in result.output and "Traceback" not in result.output
     assert ("longer than" in result.output) or ("decompression bomb" in result.output)
+
+
+def test_duplicate_ids_across_blocks_keep_the_first(tmp_path: Path) -> None:
+    rows = [f"rs{i}\tA\tG\t0.{i % 9 + 1}\t0.01" for i in range(200)]
+    rows.append("rs3\tC\tT\t0.5\t0.01")  # repeats line 5, far away in another block
+    path = tmp_path / "dups.tsv"
+    path.write_text("SNP\teffect_allele\tother_allele\tbeta\tse\n" + "\n".join(rows) + "\n")
+    whole = read_sumstats(path, use_index=False)
+    small = read_sumstats(path, block_bytes=256, use_index=False)
+    for ss in (whole, small):
+        assert ss.report.reasons == {"duplicate variant id (first kept)": 1}
+        assert ss.data.height == 200
+        assert ss.data.filter(pl.col("SNP") == "rs3").get_column("line").to_list() == [5]
+    assert small.report.examples[0].line == 202

@@ -738,6 +738,9 @@ def _both_directions(
         "exposure": read_sumstats(exposure, overrides=exposure_overrides),
         "outcome": read_sumstats(outcome, overrides=outcome_overrides),
     }
+    for path, read in ((exposure, full["exposure"]), (outcome, full["outcome"])):
+        if read.report.index is not None:
+            sys.stderr.write(f"using index {read.report.index} for {path}\n")
     names = {"exposure": exposure.name, "outcome": outcome.name}
     directions: list[dict[str, Any]] = []
     for first, second in (("exposure", "outcome"), ("outcome", "exposure")):

@@ -211,8 +211,9 @@ def select_by_p(
         tally.examples.sort(key=lambda e: e.line)
         del tally.examples[20:]
     tally.n_rows = rows
+    several = len(tables) > 1
     ss = finish(tables, header, tally_reasons=tally, source=file)
-    if len(tables) > 1:
+    if several:
         ss = replace(ss, data=ss.data.sort("line"))
     return Selection(sumstats=ss, p_threshold=p_threshold, rows_scanned=rows)
 

@@ -481,11 +481,13 @@ def finish(
 ) -> Sumstats:
     """Concatenate block tables, drop ids repeated across blocks, and build the report."""
     tally = tally_reasons
+    several = len(tables) > 1
     if tables:
         table = pl.concat(tables, how="vertical", rechunk=True)
+        tables.clear()  # the blocks' tables are no longer needed: halve the peak
     else:
         table = pl.DataFrame(schema=CANONICAL_SCHEMA)
-    if len(tables) > 1:
+    if several:
         first = table.get_column("SNP").is_first_distinct()
         if not first.all():
             dup_lines = table.filter(~first).get_column("line").to_list()
