@@ -198,6 +198,8 @@ def _write_text_column(folder: Path, name: str, values: pl.Series) -> None:
     lengths = filled.str.len_bytes().cast(pl.Int64).to_numpy()
     offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
+    if offsets[-1] < 2**32:
+        offsets = offsets.astype(np.uint32)
     joined = filled.str.join("").item() if len(filled) else ""
     np.save(folder / f"{name}.off.npy", offsets)
     np.save(folder / f"{name}.bytes.npy", np.frombuffer(joined.encode(), dtype=np.uint8))
@@ -216,13 +218,17 @@ def _write_store(folder: Path, data: pl.DataFrame) -> dict[str, Any]:
     folder.mkdir(parents=True)
     rsnum = data.get_column("rsnum").drop_nulls().to_numpy().astype(np.int64)
     np.save(folder / "rsnum.npy", rsnum)
+    constants: dict[str, float | None] = {}
     for name in _NUMERIC:
         col = data.get_column(name)
-        arr = (
-            col.fill_null(-1).to_numpy().astype(np.int64)
-            if name in ("pos", "line")
-            else col.cast(pl.Float64).fill_null(np.nan).to_numpy().astype(np.float64)
-        )
+        if name in ("pos", "line"):
+            np.save(folder / f"{name}.npy", col.fill_null(-1).to_numpy().astype(np.int64))
+            continue
+        arr = col.cast(pl.Float64).fill_null(np.nan).to_numpy().astype(np.float64)
+        if arr.size and (np.all(np.isnan(arr)) or np.all(arr == arr[0])):
+            # one value for every row (sample sizes often are): kept in index.json
+            constants[name] = None if np.isnan(arr[0]) else float(arr[0])
+            continue
         np.save(folder / f"{name}.npy", arr)
     np.save(folder / "pos.null.npy", data.get_column("pos").is_null().to_numpy())
     for name in ("SNP", *_TEXT):
@@ -234,7 +240,12 @@ def _write_store(folder: Path, data: pl.DataFrame) -> dict[str, Any]:
     order = np.argsort(key, kind="stable")
     np.save(folder / "chrpos_key.npy", key[order])
     np.save(folder / "chrpos_row.npy", order.astype(np.int64))
-    return {"rows": data.height, "rs_rows": int(rsnum.size), "chroms": chroms}
+    return {
+        "rows": data.height,
+        "rs_rows": int(rsnum.size),
+        "chroms": chroms,
+        "constants": constants,
+    }
 
 
 class _Store:
@@ -257,7 +268,7 @@ class _Store:
             if nulls[r]:
                 out.append(None)
             else:
-                out.append(bytes(data[off[r] : off[r + 1]]).decode())
+                out.append(bytes(data[int(off[r]) : int(off[r + 1])]).decode())
         return out
 
     def rows_for_rsnums(self, nums: list[int]) -> npt.NDArray[np.int64]:
@@ -288,7 +299,14 @@ class _Store:
         cols: dict[str, Any] = {}
         for name in ("SNP", *_TEXT):
             cols[name] = pl.Series(self._text(name, rows), dtype=pl.String)
+        constants = self.meta.get("constants", {})
         for name in _NUMERIC:
+            if name in constants:
+                value = constants[name]
+                cols[name] = pl.Series(
+                    np.full(len(rows), np.nan if value is None else value, dtype=np.float64)
+                )
+                continue
             values = np.asarray(self._np(name)[rows])
             if name == "pos":
                 keep = pl.Series(~np.asarray(self._np("pos.null")[rows]))
