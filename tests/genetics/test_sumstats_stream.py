@@ -276,3 +276,25 @@ def test_duplicate_ids_across_blocks_keep_the_first(tmp_path: Path) -> None:
         assert ss.data.height == 200
         assert ss.data.filter(pl.col("SNP") == "rs3").get_column("line").to_list() == [5]
     assert small.report.examples[0].line == 202
+
+
+@pytest.mark.parametrize("gzip_binary", [True, False])
+def test_bgzip_style_multi_member_gzip(
+    tmp_path: Path, gzip_binary: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = TSV_OUTCOME.read_bytes()
+    cut = text.index(b"\n", len(text) // 2) + 1
+    # bgzip writes a series of gzip members (and an empty one at the end)
+    data = gzip.compress(text[:100]) + gzip.compress(text[100:cut]) + gzip.compress(text[cut:])
+    data += gzip.compress(b"")
+    path = tmp_path / "outcome.tsv.bgz"
+    path.write_bytes(data)
+    if not gzip_binary:
+        import shutil
+
+        monkeypatch.setattr(shutil, "which", lambda _name: None)
+    plain = read_sumstats(TSV_OUTCOME)
+    for block in (64, 1 << 20):
+        got = read_sumstats(path, block_bytes=block, use_index=False)
+        assert got.data.equals(plain.data)
+    assert parse_sumstats(data, source="x").data.equals(plain.data)
