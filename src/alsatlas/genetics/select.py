@@ -194,10 +194,14 @@ def select_by_p(
                     rows += mask.len()
                     hit_idx = np.flatnonzero(mask.to_numpy())
                     if hit_idx.size:
-                        all_nl = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
-                        for i in hit_idx:
+                        if quoted:  # a record may span lines: number it by its first line
+                            all_nl = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
+                            numbers = first + np.searchsorted(all_nl, starts[hit_idx])
+                        else:  # one record per line
+                            numbers = first + hit_idx
+                        for i, number in zip(hit_idx.tolist(), numbers.tolist(), strict=True):
                             hits.append(block[int(starts[i]) : int(ends[i])])
-                            hit_lines.append(first + int(np.searchsorted(all_nl, starts[i])))
+                            hit_lines.append(int(number))
             if progress is not None:
                 progress(blocks.position(), blocks.total)
             block = next(rest, None)
