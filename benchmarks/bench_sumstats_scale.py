@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -105,6 +106,9 @@ elif step == "select":
     t = time.perf_counter()
     sel = select_by_p(path, 5e-8, use_index=False)
     out.update(s=time.perf_counter() - t, kept=sel.sumstats.data.height, rows=sel.rows_scanned)
+import resource
+own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+out["cpu_s"] = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 try:  # peak RSS of this process since exec (ru_maxrss would include the parent before exec)
     status = open("/proc/self/status").read().split("VmHWM:")[1]
     out["hwm_mb"] = int(status.split()[0]) / 1024.0
@@ -130,10 +134,18 @@ def run_child(step: str, path: Path, extra: dict[str, Any]) -> tuple[dict[str, A
     return out, float(out["hwm_mb"])
 
 
+FLOOR_CPU: list[float] = []
+
+
 def time_floor(path: Path) -> float:
+    """Wall seconds of ``gzip -dc FILE > /dev/null``; its CPU seconds go to FLOOR_CPU."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     subprocess.run(f"gzip -dc '{path}' > /dev/null", shell=True, check=True)
-    return time.perf_counter() - t0
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    FLOOR_CPU.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return wall
 
 
 def main() -> None:
@@ -151,10 +163,12 @@ def main() -> None:
     floors = [time_floor(path)]
     shutil.rmtree(index_dir, ignore_errors=True)
     selects: list[float] = []
+    select_cpu: list[float] = []
     rss_select = 0.0
     for _ in range(args.repeats):
         res, rss = run_child("select", path, {})
         selects.append(float(res["s"]))
+        select_cpu.append(float(res["cpu_s"]))
         rss_select = max(rss_select, rss)
         floors.append(time_floor(path))
     kept = res["kept"]
@@ -189,6 +203,13 @@ def main() -> None:
         f"{best_select:.2f} s, runs {[round(x, 2) for x in selects]}; {ratio:.2f}x the floor "
         f"(goal <= {GOAL_SELECT_RATIO}: {verdict(ratio <= GOAL_SELECT_RATIO)}); peak RSS "
         f"{rss_select:.0f} MB (goal <= {GOAL_RSS_MB:.0f}: {verdict(rss_select <= GOAL_RSS_MB)})"
+    )
+    paired = sorted(x / y for x, y in zip(selects, floors, strict=False))
+    print(
+        f"  each selection over the floor run just before it: median "
+        f"{paired[len(paired) // 2]:.2f} ({', '.join(f'{x:.2f}' for x in paired)}); CPU seconds "
+        f"(selection process with its gzip child, including start-up) {min(select_cpu):.2f} vs "
+        f"gzip -dc {min(FLOOR_CPU):.2f}: when no core is free, wall ≈ CPU"
     )
     text_s = float(text_lookup["runs"][0])
     print(
