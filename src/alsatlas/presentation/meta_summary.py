@@ -11,11 +11,17 @@ from alsatlas.stats.rma import RMAResult
 
 
 def exp_block(summary: dict[str, Any]) -> dict[str, float | None]:
-    """``estimate``, CI and prediction interval exponentiated (``None`` stays ``None``)."""
+    """``estimate``, CI and prediction interval exponentiated (``None`` stays ``None``; a log
+    value beyond double range, about 709.8, gives infinity as R's ``exp`` does)."""
 
     def ex(key: str) -> float | None:
         value = summary.get(key)
-        return None if value is None else math.exp(float(value))
+        if value is None:
+            return None
+        try:
+            return math.exp(float(value))
+        except OverflowError:
+            return math.inf
 
     return {
         "estimate": ex("estimate"),
