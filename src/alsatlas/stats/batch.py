@@ -171,15 +171,21 @@ class _Weighted:
         sw3 = _rowsum(self.w**3)
         out: FloatArray = self.sw2 - 2.0 * sw3 / self.sw + (self.sw2 / self.sw) ** 2
         lost = np.flatnonzero(out <= CANCELLATION * self.sw2)
-        if lost.size:  # one weight dominates: sum P_ij^2 from the entries of P
+        if lost.size:  # one weight dominates: sums of positive terms only (tau2.py)
             w = self.w[lost]
             sw = self.sw[lost][:, None]
-            off = w[:, :, None] * w[:, None, :] / sw[:, :, None]
-            idx = np.arange(w.shape[1])
-            off[:, idx, idx] = 0.0
-            diag = w * (sw - w) / sw
-            out[lost] = _rowsum(diag * diag) + _rowsum((off * off).reshape(lost.size, -1))
+            diag = w * (_exclusive_cumsum(w) + _exclusive_cumsum(w[:, ::-1])[:, ::-1]) / sw
+            a = w * w
+            a_before = _exclusive_cumsum(a)
+            out[lost] = _rowsum(diag * diag) + 2.0 * _rowsum(a * a_before) / (sw[:, 0] ** 2)
         return out
+
+
+def _exclusive_cumsum(a: FloatArray) -> FloatArray:
+    """Row-wise sums of the entries before each one (no subtraction, so no cancellation)."""
+    out = np.zeros_like(a)
+    np.cumsum(a[:, :-1], axis=1, out=out[:, 1:])
+    return out
 
 
 def _rowsum(a: NDArray[Any]) -> FloatArray:
