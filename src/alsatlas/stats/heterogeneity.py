@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 from scipy import special
 
 from alsatlas.stats.meta_inputs import FloatArray

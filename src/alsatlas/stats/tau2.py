@@ -64,6 +64,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from alsatlas.errors import ConvergenceError
+from alsatlas.stats.control import check_control, metafor_fisher, metafor_pm, standardise
 from alsatlas.stats.meta_inputs import FloatArray, check_method
 
 #: Fisher scoring stops when |Δτ²| < FISHER_TOL · max(1, τ²).
@@ -447,8 +448,14 @@ def fisher_scoring(
     return tau2, iterations
 
 
-def estimate_tau2(yi: FloatArray, vi: FloatArray, X: FloatArray, method: str) -> Tau2Estimate:
+def estimate_tau2(
+    yi: FloatArray, vi: FloatArray, X: FloatArray, method: str, *, control: str = "exact"
+) -> Tau2Estimate:
     r"""Estimate τ² with ``method`` and return it with metafor's standard error.
+
+    ``control="exact"`` (default) solves on internally rescaled data to machine precision;
+    ``control="metafor"`` applies metafor 3.8.1's default stopping rules to the data as
+    given (see :mod:`alsatlas.stats.control`).
 
     Parameters
     ----------
@@ -476,10 +483,28 @@ def estimate_tau2(yi: FloatArray, vi: FloatArray, X: FloatArray, method: str) ->
     - EB, PM: :math:`\sqrt{2k^2/(k-p)}/\sum w_i` at :math:`\hat\tau^2`.
     """
     check_method(method)
-    k, p = int(X.shape[0]), int(X.shape[1])
-    df = k - p
+    check_control(control)
     if method in ("EE", "FE"):
         return Tau2Estimate(0.0, 0.0, method)
+    if control == "exact":
+        c, e = standardise(yi, vi)
+        if c != 0.0 or e != 0:
+            est = _estimate(np.ldexp(yi - c, -e), np.ldexp(vi, -2 * e), X, method, control)
+            return Tau2Estimate(
+                float(np.ldexp(est.tau2, 2 * e)),
+                float(np.ldexp(est.se_tau2, 2 * e)),
+                method,
+                est.iterations,
+            )
+    return _estimate(yi, vi, X, method, control)
+
+
+def _estimate(
+    yi: FloatArray, vi: FloatArray, X: FloatArray, method: str, control: str
+) -> Tau2Estimate:
+    """:func:`estimate_tau2` on data as given."""
+    k, p = int(X.shape[0]), int(X.shape[1])
+    df = k - p
     if method in ("DL", "HS", "HSk"):
         w = 1.0 / vi
         proj = Projector(w, X)
@@ -498,7 +523,7 @@ def estimate_tau2(yi: FloatArray, vi: FloatArray, X: FloatArray, method: str) ->
             if method == "HSk":
                 se *= k / df
         return Tau2Estimate(t, se, method)
-    if method in ("HE", "ML", "REML"):
+    if method in ("HE", "ML", "REML") or (method == "EB" and control == "metafor"):
         if p == 1 and method != "HE":  # the HE start value without forming P
             x = X[:, 0]
             resid = yi - x * (float(x @ yi) / float(x @ x))
@@ -513,9 +538,15 @@ def estimate_tau2(yi: FloatArray, vi: FloatArray, X: FloatArray, method: str) ->
             t = max(he, 0.0)
             se = math.sqrt(2 * P0.tr_dd(vi) + 4 * t * trPV + 2 * t * t * df) / df
             return Tau2Estimate(t, se, method)
-        t, iterations = fisher_scoring(yi, vi, X, method, he)
+        if control == "metafor":
+            t, iterations = metafor_fisher(yi, vi, X, method, he)
+        else:
+            t, iterations = fisher_scoring(yi, vi, X, method, he)
         # Expected information: sum(w^2) (ML) or tr(P^2) (REML); se = sqrt(2 / information).
-        se = math.sqrt(2.0 / score_terms(t, yi, vi, X, method)[1])
+        if method == "EB":
+            se = math.sqrt(2.0 * k * k / df) / float(np.sum(1.0 / (vi + t)))
+        else:
+            se = math.sqrt(2.0 / score_terms(t, yi, vi, X, method)[1])
         return Tau2Estimate(t, se, method, iterations)
     if method == "SJ":
         t0 = float(np.mean((yi - yi.mean()) ** 2))
@@ -532,7 +563,10 @@ def estimate_tau2(yi: FloatArray, vi: FloatArray, X: FloatArray, method: str) ->
         )
         return Tau2Estimate(t, se, method)
     # EB and PM: the root of Q(tau2) = k - p.
-    t, iterations = solve_q(yi, vi, X, float(df))
+    if control == "metafor":
+        t, iterations = metafor_pm(yi, vi, X)
+    else:
+        t, iterations = solve_q(yi, vi, X, float(df))
     sw = float(np.sum(1.0 / (vi + t)))
     se = math.sqrt(2.0 * k * k / df) / sw
     return Tau2Estimate(t, se, method, iterations)
