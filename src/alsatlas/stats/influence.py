@@ -141,12 +141,19 @@ class _Deleted:
 
 
 def _deleted_fits(
-    y: FloatArray, v: FloatArray, X: FloatArray, *, method: str, test: str, level: float
+    y: FloatArray,
+    v: FloatArray,
+    X: FloatArray,
+    *,
+    method: str,
+    test: str,
+    level: float,
+    control: str = "exact",
 ) -> _Deleted:
     k, p = X.shape
     if p == 1:
         Y, V = leave_one_out_arrays(y, v)
-        rows = fit_rows(Y, V, method=method, test=test, level=level)
+        rows = fit_rows(Y, V, method=method, test=test, level=level, control=control)
         return _Deleted(
             beta=rows.beta[:, None],
             vb=(rows.se**2)[:, None, None],
@@ -165,7 +172,16 @@ def _deleted_fits(
             sub = check_meta_inputs(y[keep], v[keep], mods=X[keep, 1:], method=method, test=test)
         except StatsInputError:
             continue  # metafor: NA for this study
-        fit = fit_rma(sub.yi, sub.vi, sub.X, method=method, test=test, level=level, weights=None)
+        fit = fit_rma(
+            sub.yi,
+            sub.vi,
+            sub.X,
+            method=method,
+            test=test,
+            level=level,
+            weights=None,
+            control=control,
+        )
         beta[i], vb[i], tau2[i], qe[i], s2w[i] = fit.beta, fit.vb, fit.tau2, fit.QE, fit.s2w
     return _Deleted(beta=beta, vb=vb, tau2=tau2, QE=qe, s2w=s2w)
 
@@ -178,6 +194,7 @@ def influence(
     method: str = "REML",
     test: str = "z",
     level: float = 95,
+    control: str = "exact",
 ) -> InfluenceResult:
     """Outlier and influence diagnostics of a meta-analysis or meta-regression (see above).
 
@@ -187,8 +204,8 @@ def influence(
         Effect sizes and sampling variances (length k >= 3).
     mods
         Moderators, shape (k,) or (k, q); an intercept is added (as :func:`~.rma`).
-    method, test, level
-        As in :func:`alsatlas.stats.rma` (defaults REML, z, 95).
+    method, test, level, control
+        As in :func:`alsatlas.stats.rma` (defaults REML, z, 95, exact).
 
     Returns
     -------
@@ -209,8 +226,8 @@ def influence(
         )
     lev = check_level(level)
     y, v, X = inputs.yi, inputs.vi, inputs.X
-    full = fit_rma(y, v, X, method=method, test=test, level=lev, weights=None)
-    dele = _deleted_fits(y, v, X, method=method, test=test, level=lev)
+    full = fit_rma(y, v, X, method=method, test=test, level=lev, weights=None, control=control)
+    dele = _deleted_fits(y, v, X, method=method, test=test, level=lev, control=control)
 
     w = 1.0 / (v + full.tau2)
     XtWX_inv = np.linalg.inv(X.T @ (w[:, None] * X))

@@ -89,14 +89,22 @@ class RowFits:
     s2w: FloatArray
 
 
-def fit_rows(Y: FloatArray, V: FloatArray, *, method: str, test: str, level: float) -> RowFits:
+def fit_rows(
+    Y: FloatArray,
+    V: FloatArray,
+    *,
+    method: str,
+    test: str,
+    level: float,
+    control: str = "exact",
+) -> RowFits:
     r"""Fit an intercept-only model to each row of ``Y``/``V`` (arrays of shape (m, n)).
 
     All rows are fitted together by :func:`alsatlas.stats.batch.rma_batch` (no loop per
     fit). The Knapp-Hartung factor is recovered from
     :math:`\mathrm{SE}^2 = s^2 / \sum_j 1/(v_j + \hat\tau^2)`.
     """
-    fits = rma_batch(Y, V, method=method, test=test, level=level, confint=False)
+    fits = rma_batch(Y, V, method=method, test=test, level=level, confint=False, control=control)
     if test == "knha":
         s2w = fits.se**2 * np.sum(1.0 / (V + fits.tau2[:, None]), axis=1)
     else:
@@ -133,6 +141,7 @@ def leave1out(
     method: str = "REML",
     test: str = "z",
     level: float = 95,
+    control: str = "exact",
 ) -> LeaveOneOutResult:
     """Refit the model without each study in turn (see the module docstring).
 
@@ -140,8 +149,8 @@ def leave1out(
     ----------
     yi, vi
         Effect sizes and sampling variances (length k).
-    method, test, level
-        As in :func:`alsatlas.stats.rma` (defaults REML, z, 95).
+    method, test, level, control
+        As in :func:`alsatlas.stats.rma` (defaults REML, z, 95, exact).
 
     Returns
     -------
