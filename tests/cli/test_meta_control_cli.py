@@ -51,8 +51,9 @@ def test_control_metafor_prints_metafors_numbers(tmp_path: Path, name: str, meth
         out = json.loads(result.stdout)
         ref = fit[key]
         rtol = 1e-8 if control == "metafor" else 1e-6
-        for mine, theirs in (("estimate", "beta"), ("tau2", "tau2"), ("I2", "I2"),
-                             ("tau2_ci_lb", "tau2_ci_lb"), ("tau2_ci_ub", "tau2_ci_ub")):  # fmt: skip
+        pairs = {"estimate": "beta", "tau2": "tau2", "I2": "I2"}
+        pairs.update({"tau2_ci_lb": "tau2_ci_lb", "tau2_ci_ub": "tau2_ci_ub"})
+        for mine, theirs in pairs.items():
             np.testing.assert_allclose(out[mine], ref[theirs], rtol=rtol, atol=1e-8, err_msg=mine)
         assert out.get("control", "exact") == control
 
