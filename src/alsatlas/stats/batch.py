@@ -647,7 +647,8 @@ def _fit_chunk(
         I2 = 100.0 * tau2_s / (vt_s + tau2_s)
         H2 = tau2_s / vt_s + 1.0
 
-    QM = zval * zval
+    with np.errstate(over="ignore"):  # inf for estimates near the float limit
+        QM = zval * zval
     QMp = special.chdtrc(1, QM) if test == "z" else special.fdtrc(1, df, QM)
     half_pi = crit * np.sqrt(var + tau2)
 
