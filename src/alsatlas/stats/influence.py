@@ -60,7 +60,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
 from alsatlas.errors import StatsInputError
-from alsatlas.stats.leave1out import fit_rows, leave_one_out_arrays
+from alsatlas.stats.leave1out import DELETION_CHUNK, deletion_fits
 from alsatlas.stats.meta_inputs import FloatArray, check_level, check_meta_inputs
 from alsatlas.stats.rma import fit_rma
 
@@ -152,8 +152,7 @@ def _deleted_fits(
 ) -> _Deleted:
     k, p = X.shape
     if p == 1:
-        Y, V = leave_one_out_arrays(y, v)
-        rows = fit_rows(Y, V, method=method, test=test, level=level, control=control)
+        rows = deletion_fits(y, v, method=method, test=test, level=level, control=control)
         return _Deleted(
             beta=rows.beta[:, None],
             vb=(rows.se**2)[:, None, None],
@@ -245,8 +244,11 @@ def influence(
     rstudent = resid / np.sqrt(v * s2w + vdelpred + tau2_del * s2w)
     dffits = (pred_full - delpred) / np.sqrt(s2w * hat * (tau2_del + v))
 
-    w_del = 1.0 / (v[None, :] + tau2_del[:, None])  # (k deletions, k studies)
-    xtwx_del = np.einsum("ij,nj,jk->nik", X.T, w_del, X)
+    xtwx_del = np.empty((k, p, p))
+    step = max(1, DELETION_CHUNK // k)
+    for n0 in range(0, k, step):  # (deletions x studies) weights, a chunk of deletions at a time
+        w_del = 1.0 / (v[None, :] + tau2_del[n0 : n0 + step, None])
+        xtwx_del[n0 : n0 + step] = np.einsum("ij,nj,jk->nik", X.T, w_del, X)
     diag_del = np.full((k, p), np.nan)
     ok = np.all(np.isfinite(xtwx_del), axis=(1, 2))
     diag_del[ok] = np.diagonal(np.linalg.inv(xtwx_del[ok]), axis1=1, axis2=2)
