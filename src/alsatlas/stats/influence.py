@@ -59,7 +59,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
-from alsatlas.errors import StatsInputError
+from alsatlas.errors import ConvergenceError, StatsInputError
 from alsatlas.stats.leave1out import DELETION_CHUNK, deletion_fits
 from alsatlas.stats.meta_inputs import FloatArray, check_level, check_meta_inputs
 from alsatlas.stats.rma import fit_rma
@@ -171,16 +171,19 @@ def _deleted_fits(
             sub = check_meta_inputs(y[keep], v[keep], mods=X[keep, 1:], method=method, test=test)
         except StatsInputError:
             continue  # metafor: NA for this study
-        fit = fit_rma(
-            sub.yi,
-            sub.vi,
-            sub.X,
-            method=method,
-            test=test,
-            level=level,
-            weights=None,
-            control=control,
-        )
+        try:
+            fit = fit_rma(
+                sub.yi,
+                sub.vi,
+                sub.X,
+                method=method,
+                test=test,
+                level=level,
+                weights=None,
+                control=control,
+            )
+        except ConvergenceError:
+            continue  # metafor's refit fails inside try(): NA for this study
         beta[i], vb[i], tau2[i], qe[i], s2w[i] = fit.beta, fit.vb, fit.tau2, fit.QE, fit.s2w
     return _Deleted(beta=beta, vb=vb, tau2=tau2, QE=qe, s2w=s2w)
 

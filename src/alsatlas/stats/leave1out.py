@@ -203,9 +203,7 @@ def leave1out(
             f"leave-one-out needs at least 3 studies, got k = {inputs.k}", field="yi"
         )
     lev = check_level(level)
-    fits = deletion_fits(
-        inputs.yi, inputs.vi, method=method, test=test, level=lev, control=control
-    )
+    fits = deletion_fits(inputs.yi, inputs.vi, method=method, test=test, level=lev, control=control)
     return LeaveOneOutResult(
         estimate=fits.beta,
         se=fits.se,

@@ -50,7 +50,7 @@ from alsatlas.stats.metareg import (
     weighted_adjusted_r2,
 )
 from alsatlas.stats.predict import Prediction, predict_rma
-from alsatlas.stats.tau2 import estimate_tau2
+from alsatlas.stats.tau2 import estimate_tau2, estimate_tau2_as_given
 
 _EQUAL_EFFECTS = ("EE", "FE")
 
@@ -227,7 +227,8 @@ def fit_rma(
     c, e = standardise(yi, vi) if control == "exact" else (0.0, 0)
     if c != 0.0 or e != 0:
         yi, vi = np.ldexp(yi - c, -e), np.ldexp(vi, -2 * e)
-    est = estimate_tau2(yi, vi, X, method, control=control)
+    # the data are rescaled already: estimate on them as they are
+    est = estimate_tau2_as_given(yi, vi, X, method, control=control)
     tau2 = est.tau2
     w = 1.0 / (vi + tau2)
     if p == 1:  # one column x: (X'WX)^-1 = 1 / sum(w x^2)
@@ -260,7 +261,7 @@ def fit_rma(
         beta[0] += c
         vb = np.ldexp(vb, 2 * e)
     dfs = k - p if test in ("t", "knha") else None
-    se = np.sqrt(np.diag(vb))
+    se = np.sqrt(vb[0]) if p == 1 else np.sqrt(np.diag(vb))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # se = 0 only under knha with identical effects (metafor's s2w = 0): 0/0 reads as 0.
         zval = np.where((se == 0.0) & (beta == 0.0), 0.0, beta / se)

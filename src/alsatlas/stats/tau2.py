@@ -30,7 +30,12 @@ the PM root with ``uniroot(tol = .Machine$double.eps^0.25)``. Here the iteration
 change below :math:`10^{-12}\max(1, \tau^2)` (Fisher scoring with Newton steps, see
 :func:`fisher_scoring`) or to machine precision
 (Newton's method on the convex, decreasing :math:`Q(\tau^2)`), so the results are the exact
-roots that metafor approaches with a tight ``control``.
+roots that metafor approaches with a tight ``control``; the data are first rescaled by powers
+of two (:func:`alsatlas.stats.control.standardise`) so that these criteria are relative.
+``control="metafor"`` reproduces metafor's default stopping rules instead
+(:mod:`alsatlas.stats.control`, with the measured differences). Nothing here forms a k × k
+matrix: :class:`Projector` gives the products and traces of P in :math:`O(kp^2)` time and
+:math:`O(kp)` memory.
 
 References
 ----------
@@ -489,20 +494,24 @@ def estimate_tau2(
     if control == "exact":
         c, e = standardise(yi, vi)
         if c != 0.0 or e != 0:
-            est = _estimate(np.ldexp(yi - c, -e), np.ldexp(vi, -2 * e), X, method, control)
+            est = estimate_tau2_as_given(
+                np.ldexp(yi - c, -e), np.ldexp(vi, -2 * e), X, method, control=control
+            )
             return Tau2Estimate(
                 float(np.ldexp(est.tau2, 2 * e)),
                 float(np.ldexp(est.se_tau2, 2 * e)),
                 method,
                 est.iterations,
             )
-    return _estimate(yi, vi, X, method, control)
+    return estimate_tau2_as_given(yi, vi, X, method, control=control)
 
 
-def _estimate(
-    yi: FloatArray, vi: FloatArray, X: FloatArray, method: str, control: str
+def estimate_tau2_as_given(
+    yi: FloatArray, vi: FloatArray, X: FloatArray, method: str, *, control: str = "exact"
 ) -> Tau2Estimate:
-    """:func:`estimate_tau2` on data as given."""
+    """:func:`estimate_tau2` on the data as given (no rescaling; for already rescaled data)."""
+    if method in ("EE", "FE"):
+        return Tau2Estimate(0.0, 0.0, method)
     k, p = int(X.shape[0]), int(X.shape[1])
     df = k - p
     if method in ("DL", "HS", "HSk"):
@@ -578,6 +587,7 @@ __all__ = [
     "Projector",
     "Tau2Estimate",
     "estimate_tau2",
+    "estimate_tau2_as_given",
     "fisher_scoring",
     "projection",
     "q_statistic",
