@@ -3,15 +3,15 @@
 The hierarchy, drawn as a tree::
 
     AlsatlasError                   anything alsatlas raises on purpose
-    └── AlsatlasInputError          bad input: names where (file, row/record, field) and why
-        ├── EvidenceError           an evidence file or record breaks the schema or a rule
-        ├── SumstatsError           a GWAS summary-statistics file cannot be read or mapped
-        └── StatsInputError         arrays handed to an estimator are unusable (k too small,
-            │                       non-positive variances, NaN, mismatched lengths)
-            └── DegenerateFitError  the data leave one estimator undefined (MR-Egger when every
-                                    variant has the same |beta.exposure|): that method gives
-                                    no estimate, with this reason, and the others go on
-    ConvergenceError                an iterative estimator (Fisher scoring, a root search) did
+    ├── AlsatlasInputError          bad input: names where (file, row/record, field) and why
+    │   ├── EvidenceError           an evidence file or record breaks the schema or a rule
+    │   ├── SumstatsError           a GWAS summary-statistics file cannot be read or mapped
+    │   └── StatsInputError         arrays handed to an estimator are unusable (k too small,
+    │       │                       non-positive variances, NaN, mismatched lengths)
+    │       └── DegenerateFitError  the data leave one estimator undefined (MR-Egger when every
+    │                               variant has the same |beta.exposure|): that method gives
+    │                               no estimate, with this reason, and the others go on
+    └── ConvergenceError            an iterative estimator (Fisher scoring, a root search) did
                                     not converge on valid input (metafor stops with an error;
                                     statsmodels' ConvergenceWarning); not an input error
 """
