@@ -84,7 +84,7 @@ def test_huge_effects_are_shifted_not_overflowed(shift: float) -> None:
     assert math.isfinite(float(batch.estimate[0]))
 
 
-@pytest.mark.parametrize("method", ["REML", "ML", "PM", "EB"])
+@pytest.mark.parametrize("method", ["REML", "ML", "PM", "EB", "DL"])
 def test_batch_at_huge_variances_terminates(method: str) -> None:
     """Effects of order 1 with variances of 1e200 and more: τ² = 0 and the weighted mean."""
     c = np.array([[1e200], [1e250], [1e300]])
@@ -94,5 +94,7 @@ def test_batch_at_huge_variances_terminates(method: str) -> None:
     np.testing.assert_array_equal(out.I2, 0.0)
     np.testing.assert_allclose(out.estimate, fe.estimate, rtol=1e-12)
     np.testing.assert_allclose(out.se / np.sqrt(c[:, 0]), fe.se[0], rtol=1e-12)
-    single = rma(Y, V * 1e300, method=method)
-    assert single.tau2 == 0.0 and math.isclose(single.estimate, fe.estimate, rel_tol=1e-12)
+    for scale in (1e200, 1e300):
+        single = rma(Y, V * scale, method=method)
+        assert single.tau2 == 0.0 and single.I2 == 0.0
+        assert math.isclose(single.estimate, fe.estimate, rel_tol=1e-12)
