@@ -11,6 +11,12 @@ Two timings, each for alsatlas and (when ``Rscript`` with metafor is installed) 
    ``rma_batch`` on the (m, k) arrays against an R loop of ``rma()`` over the same rows
    (errors caught, as a user would). ``--r-fits`` lets R time a subset and scale up linearly.
 
+3. ``leave1out`` and ``influence`` at k = 500 (``--diag-k``; one synthetic meta-analysis,
+   REML): alsatlas's whole calls against metafor's. Both metafor functions refit ``rma.uni``
+   once per omitted study (k refits of k - 1 studies, each with dense (k-1) x (k-1) matrices;
+   about 140 s CPU for ``leave1out`` at k = 500), so by default R times ``--diag-r-refits``
+   such refits and scales them to k (``--diag-full-r`` times the real calls instead).
+
 Prints the per-fit times and the ratios metafor / alsatlas. Wall times depend on the machine
 and its load; run it on a quiet machine.
 """
@@ -29,6 +35,8 @@ from pathlib import Path
 import numpy as np
 
 from alsatlas.stats import rma, rma_batch
+from alsatlas.stats.influence import influence
+from alsatlas.stats.leave1out import leave1out
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "tests" / "reference" / "metafor" / "rma_reference.json"
@@ -63,6 +71,26 @@ for (i in 1:n) {{
   if (is.null(r)) fails <- fails + 1
 }}
 cat((cpu() - t0) / n, fails, (proc.time()[["elapsed"]] - w0) / n, "\n")
+"""
+
+
+R_DIAG = r"""
+suppressMessages(library(metafor))
+d <- read.csv("{data}")
+yi <- d$yi; vi <- d$vi; k <- length(yi)
+cpu <- function() {{ p <- proc.time(); p[["user.self"]] + p[["sys.self"]] }}
+res <- rma(yi, vi, method = "REML")
+if ({full}) {{
+  t0 <- cpu(); l <- leave1out(res); t_l1o <- cpu() - t0
+  t0 <- cpu(); inf <- influence(res); t_inf <- cpu() - t0
+}} else {{
+  n <- {n}
+  t0 <- cpu()
+  for (i in 1:n) r <- rma(yi[-i], vi[-i], method = "REML")
+  t_l1o <- (cpu() - t0) / n * k
+  t_inf <- t_l1o
+}}
+cat(t_l1o, t_inf, "\n")
 """
 
 
@@ -102,6 +130,11 @@ def main() -> None:
     parser.add_argument("--k", type=int, default=10, help="studies per meta-analysis")
     parser.add_argument("--r-fits", type=int, default=10_000, help="R loop length (<= m)")
     parser.add_argument("--single-n", type=int, default=2_000, help="calls per timing repeat")
+    parser.add_argument("--diag-k", type=int, default=500, help="k of leave1out/influence")
+    parser.add_argument("--diag-r-refits", type=int, default=10, help="R refits to time")
+    parser.add_argument(
+        "--diag-full-r", action="store_true", help="time metafor's leave1out/influence calls"
+    )
     args = parser.parse_args()
 
     yi, vi = bcg()
@@ -120,6 +153,12 @@ def main() -> None:
     ours_batch = best_of(lambda: rma_batch(Y, V, method="REML", test="knha"), 3, 1)
     ours_noci = best_of(lambda: rma_batch(Y, V, method="REML", test="knha", confint=False), 3, 1)
 
+    dy, dv = synthetic(1, args.diag_k, seed=20261202)
+    dy, dv = dy[0], dv[0]
+    leave1out(dy, dv)
+    ours_l1o = best_of(lambda: leave1out(dy, dv), 3, 1)
+    ours_inf = best_of(lambda: influence(dy, dv), 3, 1)
+
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "bcg.csv"
         rows = "".join(f"{float(a)!r},{float(b)!r}\n" for a, b in zip(yi, vi, strict=True))
@@ -129,6 +168,16 @@ def main() -> None:
         np.savetxt(Path(tmp) / "y.csv", Y[:n_r], delimiter=",", fmt="%.17g")
         np.savetxt(Path(tmp) / "v.csv", V[:n_r], delimiter=",", fmt="%.17g")
         r_batch = run_r(R_BATCH.format(y=Path(tmp) / "y.csv", v=Path(tmp) / "v.csv", n=n_r))
+        ddata = Path(tmp) / "diag.csv"
+        rows = "".join(f"{float(a)!r},{float(b)!r}\n" for a, b in zip(dy, dv, strict=True))
+        ddata.write_text("yi,vi\n" + rows)
+        r_diag = run_r(
+            R_DIAG.format(
+                data=ddata,
+                full="TRUE" if args.diag_full_r else "FALSE",
+                n=min(args.diag_r_refits, args.diag_k),
+            )
+        )
 
     print("Times are CPU seconds (user + sys) of the process; wall-clock in brackets.")
     print(f"\nsingle REML+knha fit on dat.bcg (k = {yi.size}), whole call, warm:")
@@ -157,6 +206,23 @@ def main() -> None:
             f"  ratio metafor/alsatlas: {r_cpu / ours_batch[0]:.1f}x CPU "
             f"[{r_wall / ours_batch[1]:.1f}x wall] with CI; "
             f"{r_cpu / ours_noci[0]:.1f}x CPU without"
+        )
+    else:
+        print("  metafor: Rscript with metafor not available")
+    print(f"\nleave1out / influence at k = {args.diag_k}, REML:")
+    print(f"  alsatlas leave1out():   {ours_l1o[0]:.3f} s [{ours_l1o[1]:.3f} s]")
+    print(f"  alsatlas influence():   {ours_inf[0]:.3f} s [{ours_inf[1]:.3f} s]")
+    if r_diag:
+        how = (
+            "timed calls"
+            if args.diag_full_r
+            else f"{min(args.diag_r_refits, args.diag_k)} refits timed and scaled to k"
+        )
+        print(f"  metafor leave1out():    {r_diag[0]:.3f} s CPU ({how})")
+        print(f"  metafor influence():    {r_diag[1]:.3f} s CPU ({how})")
+        print(
+            f"  ratio metafor/alsatlas: leave1out {r_diag[0] / ours_l1o[0]:.1f}x CPU, "
+            f"influence {r_diag[1] / ours_inf[0]:.1f}x CPU"
         )
     else:
         print("  metafor: Rscript with metafor not available")

@@ -5,7 +5,8 @@ code  meaning
 ====  =====================================================================================
 0     done
 1     findings: the evidence failed validation (``validate``, and any command that loads it)
-2     usage or input error: a bad option, an unreadable or malformed file, an unknown id
+2     usage or input error: a bad option, an unreadable or malformed file, an unknown id,
+      or data the model cannot be fitted to (an iterative estimator that does not converge)
 130   interrupted (Ctrl+C)
 ====  =====================================================================================
 """

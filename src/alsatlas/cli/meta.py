@@ -46,7 +46,7 @@ from alsatlas.cli import meta_plots
 from alsatlas.cli.app import app
 from alsatlas.cli.console import DataConsole
 from alsatlas.cli.meta_measures import POOLING_METHODS, column_map, is_column_measure
-from alsatlas.errors import AlsatlasInputError, StatsInputError
+from alsatlas.errors import AlsatlasInputError, ConvergenceError, StatsInputError
 from alsatlas.figures.forest import forest_plot
 from alsatlas.figures.funnel import funnel_plot
 from alsatlas.presentation.meta_summary import fit_summary
@@ -330,14 +330,14 @@ def _subgroups(
         res = subgroup_analysis(
             eff.yi, eff.vi, groups, method=method, test=test, level=level, common_tau2=True
         )
-    except StatsInputError as exc:
+    except (StatsInputError, ConvergenceError) as exc:
         fits: dict[str, RMAResult] = {}
         summaries: dict[str, dict[str, Any]] = {}
         for group in dict.fromkeys(groups):
             idx = [i for i, g in enumerate(groups) if g == group]
             try:
                 fits[group] = rma(eff.yi[idx], eff.vi[idx], method=method, test=test, level=level)
-            except StatsInputError as sub_exc:
+            except (StatsInputError, ConvergenceError) as sub_exc:
                 summaries[group] = {"k": len(idx), "note": sub_exc.reason}
             else:
                 summaries[group] = fit_summary(fits[group], eff.ratio)
@@ -362,7 +362,13 @@ def _subgroups(
 
 
 def _diagnostics(
-    eff: EffectInput, *, mods: FloatArray | None, method: str, test: str, level: float
+    eff: EffectInput,
+    *,
+    mods: FloatArray | None,
+    method: str,
+    test: str,
+    level: float,
+    control: str = "exact",
 ) -> tuple[dict[str, Any], TrimFillResult | None]:
     """Diagnostics; influence and the regression tests keep the moderators (as metafor),
     leave-one-out, the rank test and trim-and-fill use the model without them."""
@@ -377,10 +383,23 @@ def _diagnostics(
     if k < 3:
         return {"note": f"diagnostics need at least 3 studies, got k = {k}"}, None
     steps: list[tuple[str, Any]] = [
-        ("leave1out", lambda: leave1out(eff.yi, eff.vi, method=method, test=test, level=level)),
+        (
+            "leave1out",
+            lambda: leave1out(
+                eff.yi, eff.vi, method=method, test=test, level=level, control=control
+            ),
+        ),
         (
             "influence",
-            lambda: influence(eff.yi, eff.vi, mods=mods, method=method, test=test, level=level),
+            lambda: influence(
+                eff.yi,
+                eff.vi,
+                mods=mods,
+                method=method,
+                test=test,
+                level=level,
+                control=control,
+            ),
         ),
         (
             "regtest",
@@ -396,7 +415,7 @@ def _diagnostics(
     for name, run in steps:
         try:
             res = run()
-        except StatsInputError as exc:
+        except (StatsInputError, ConvergenceError) as exc:
             out[name] = {"error": exc.reason}
             continue
         if name in ("leave1out", "influence"):
@@ -598,6 +617,12 @@ def meta(
     subgroup: str | None = typer.Option(None, "--subgroup", help="Column of subgroup names."),
     label: str | None = typer.Option(None, "--label", help="Column of study labels."),
     level: float = typer.Option(95.0, "--level", help="Confidence level in percent."),
+    control: str = typer.Option(
+        "exact",
+        "--control",
+        help="Stopping rules of ML/REML/EB/PM and the tau^2 CI: exact (roots to machine "
+        "precision) or metafor (metafor 3.8's defaults, to reproduce its printout).",
+    ),
     output_format: str = typer.Option("table", "--format", help="table or json."),
     forest: Path | None = typer.Option(None, "--forest", help="Write a forest plot (.svg/.png)."),
     funnel: Path | None = typer.Option(None, "--funnel", help="Write a funnel plot (.svg/.png)."),
@@ -662,7 +687,13 @@ def meta(
                                level=level)  # fmt: skip
         mod_names = _mod_columns(mods)
         mod_matrix = np.column_stack([table.numeric(c) for c in mod_names]) if mod_names else None
-        fit = _fit(table, eff, method=method, test=test, mods=mod_matrix, level=level)
+        if control not in ("exact", "metafor"):
+            raise AlsatlasInputError(
+                f"must be exact or metafor, got {control!r}", field="--control"
+            )
+        fit = _fit(
+            table, eff, method=method, test=test, mods=mod_matrix, level=level, control=control
+        )
         payload: dict[str, Any] = {
             "file": table.path,
             "input": eff.source,
@@ -670,6 +701,8 @@ def meta(
             "scale": "log" if eff.ratio else "identity",
         }
         payload.update(fit_summary(fit, eff.ratio))
+        if control == "metafor":
+            payload["control"] = "metafor"
         if mod_names:
             payload["terms"] = ["intrcpt", *mod_names]
         subgroup_fits: dict[str, RMAResult] = {}
@@ -684,7 +717,7 @@ def meta(
         tf: TrimFillResult | None = None
         if diagnostics:
             payload["diagnostics"], tf = _diagnostics(
-                eff, mods=mod_matrix, method=method, test=test, level=level
+                eff, mods=mod_matrix, method=method, test=test, level=level, control=control
             )
         overall = fit if fit.p == 1 else None
         if forest is not None:
@@ -694,7 +727,7 @@ def meta(
                 labels=labels,
                 fit=overall
                 if overall is not None
-                else _fit(table, eff, method=method, test=test, level=level),
+                else _fit(table, eff, method=method, test=test, level=level, control=control),
                 subgroups=groups,
                 subgroup_fits=subgroup_fits,
                 ratio=eff.ratio,
@@ -707,7 +740,7 @@ def meta(
             base = (
                 overall
                 if overall is not None
-                else _fit(table, eff, method=method, test=test, level=level)
+                else _fit(table, eff, method=method, test=test, level=level, control=control)
             )
             funnel_plot(base, trimfill=tf, ratio=eff.ratio, effect_label=eff.measure, path=funnel,
                         levels=levels)  # fmt: skip
@@ -720,6 +753,11 @@ def meta(
         _emit(payload, labels, output_format)
     except AlsatlasInputError as exc:
         err.print(f"error: {exc.message}", markup=False)
+        raise typer.Exit(code=2) from None
+    except ConvergenceError as exc:
+        # Valid input the estimator could not fit: exit 2 (the data cannot be analysed as
+        # asked), with a message that says so and what to try.
+        err.print(f"error: {file}: the model could not be fitted: {exc.message}", markup=False)
         raise typer.Exit(code=2) from None
 
 

@@ -33,7 +33,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
-from alsatlas.errors import StatsInputError
+from alsatlas.errors import ConvergenceError, StatsInputError
+from alsatlas.stats.control import check_control, metafor_q_profile
 from alsatlas.stats.meta_inputs import (
     MAX_SPREAD,
     MAX_VARIANCE_RATIO,
@@ -171,15 +172,21 @@ class _Weighted:
         sw3 = _rowsum(self.w**3)
         out: FloatArray = self.sw2 - 2.0 * sw3 / self.sw + (self.sw2 / self.sw) ** 2
         lost = np.flatnonzero(out <= CANCELLATION * self.sw2)
-        if lost.size:  # one weight dominates: sum P_ij^2 from the entries of P
+        if lost.size:  # one weight dominates: sums of positive terms only (tau2.py)
             w = self.w[lost]
             sw = self.sw[lost][:, None]
-            off = w[:, :, None] * w[:, None, :] / sw[:, :, None]
-            idx = np.arange(w.shape[1])
-            off[:, idx, idx] = 0.0
-            diag = w * (sw - w) / sw
-            out[lost] = _rowsum(diag * diag) + _rowsum((off * off).reshape(lost.size, -1))
+            diag = w * (_exclusive_cumsum(w) + _exclusive_cumsum(w[:, ::-1])[:, ::-1]) / sw
+            a = w * w
+            a_before = _exclusive_cumsum(a)
+            out[lost] = _rowsum(diag * diag) + 2.0 * _rowsum(a * a_before) / (sw[:, 0] ** 2)
         return out
+
+
+def _exclusive_cumsum(a: FloatArray) -> FloatArray:
+    """Row-wise sums of the entries before each one (no subtraction, so no cancellation)."""
+    out = np.zeros_like(a)
+    np.cumsum(a[:, :-1], axis=1, out=out[:, 1:])
+    return out
 
 
 def _rowsum(a: NDArray[Any]) -> FloatArray:
@@ -251,7 +258,9 @@ def _scan(rows: _Rows, t: FloatArray, method: str) -> tuple[FloatArray, FloatArr
     return new, np.where(any_pos, lo, -1.0), np.where(any_pos, hi, np.inf)
 
 
-def _fisher_scoring(rows: _Rows, start: FloatArray, method: str) -> tuple[FloatArray, IntArray]:
+def _fisher_scoring(
+    rows: _Rows, start: FloatArray, method: str, row0: int = 0
+) -> tuple[FloatArray, IntArray]:
     """Vectorised ML/REML (the rules of :func:`alsatlas.stats.tau2.fisher_scoring`)."""
     m = start.shape[0]
     tau2 = np.maximum(start, 0.0)
@@ -308,12 +317,12 @@ def _fisher_scoring(rows: _Rows, start: FloatArray, method: str) -> tuple[FloatA
         active = active[~(stop | (change < FISHER_TOL * np.maximum(1.0, new)))]
     else:
         if active.size:
-            raise StatsInputError(
+            raise ConvergenceError(
                 f"Fisher scoring for {method} did not converge in {MAXITER} iterations "
-                f"for {active.size} meta-analyses (first: row {int(active[0])}); "
-                "try method='DL' or 'PM'",
-                row=int(active[0]),
-                field="yi",
+                f"for {active.size} meta-analyses; try method='DL' or 'PM'",
+                method=method,
+                iterations=MAXITER,
+                row=row0 + int(active[0]),
             )
     pos = np.flatnonzero(tau2 > 0.0)
     if pos.size:
@@ -357,7 +366,7 @@ def _solve_q(
     return tau2, iters
 
 
-def _tau2_batch(rows: _Rows, method: str) -> tuple[FloatArray, FloatArray, IntArray]:
+def _tau2_batch(rows: _Rows, method: str, row0: int = 0) -> tuple[FloatArray, FloatArray, IntArray]:
     """τ², its SE and iterations for every row (formulas of :mod:`alsatlas.stats.tau2`)."""
     m = rows.k.shape[0]
     k = rows.k
@@ -393,7 +402,7 @@ def _tau2_batch(rows: _Rows, method: str) -> tuple[FloatArray, FloatArray, IntAr
             trPVPV = sv2 - 2.0 * sv2 / k + (sv / k) ** 2
             se = np.sqrt(2 * trPVPV + 4 * t * trPV + 2 * t * t * df) / df
             return t, se, iters
-        t, iters = _fisher_scoring(rows, he, method)
+        t, iters = _fisher_scoring(rows, he, method, row0)
         s = _weighted(rows, t)
         se = np.sqrt(2.0 / s.sw2) if method == "ML" else np.sqrt(2.0 / s.sPP())
         return t, se, iters
@@ -413,9 +422,9 @@ def _tau2_batch(rows: _Rows, method: str) -> tuple[FloatArray, FloatArray, IntAr
     return t, se, iters
 
 
-def _check_batch(
+def _as_batch(
     yi: ArrayLike, vi: ArrayLike, mask: ArrayLike | None
-) -> tuple[FloatArray, FloatArray, BoolArray]:
+) -> tuple[FloatArray, FloatArray, BoolArray | None]:
     try:
         y = np.asarray(yi, dtype=np.float64)
         v = np.asarray(vi, dtype=np.float64)
@@ -426,27 +435,37 @@ def _check_batch(
             f"yi and vi must be 2-D arrays of one shape (m, k), got {y.shape} and {v.shape}",
             field="vi",
         )
+    M = None
+    if mask is not None:
+        M = np.asarray(mask, dtype=bool)
+        if M.shape != y.shape:
+            raise StatsInputError(f"must have shape {y.shape}, got {M.shape}", field="mask")
+    return y, v, M
+
+
+def _check_batch(
+    y: FloatArray, v: FloatArray, mask: BoolArray | None, row0: int = 0
+) -> tuple[FloatArray, FloatArray, BoolArray]:
+    """Check one chunk of rows; error rows are offset by ``row0``."""
     if mask is None:
         ny, nv = np.isnan(y), np.isnan(v)
         if np.any(ny != nv):
             i, j = np.argwhere(ny != nv)[0]
             raise StatsInputError(
                 f"study {j}: yi and vi must be NaN together (padding); pass mask= otherwise",
-                row=int(i),
+                row=row0 + int(i),
                 field="yi" if ny[i, j] else "vi",
             )
         M = ~ny
     else:
-        M = np.asarray(mask, dtype=bool)
-        if M.shape != y.shape:
-            raise StatsInputError(f"must have shape {y.shape}, got {M.shape}", field="mask")
+        M = mask
     for name, arr in (("yi", y), ("vi", v)):
         bad = M & ~np.isfinite(arr)
         if bad.any():
             i, j = np.argwhere(bad)[0]
             raise StatsInputError(
                 f"study {j}: value is {arr[i, j]} (NaN or infinite) inside the mask",
-                row=int(i),
+                row=row0 + int(i),
                 field=name,
             )
     nonpos = M & (v <= 0.0)
@@ -454,28 +473,28 @@ def _check_batch(
         i, j = np.argwhere(nonpos)[0]
         raise StatsInputError(
             f"study {j}: sampling variance must be positive, got {v[i, j]}",
-            row=int(i),
+            row=row0 + int(i),
             field="vi",
         )
     vmax = np.where(M, v, -np.inf).max(axis=1, initial=-np.inf)
     vmin = np.where(M, v, np.inf).min(axis=1, initial=np.inf)
-    wide = np.flatnonzero(vmax > MAX_VARIANCE_RATIO * vmin)
+    wide = np.flatnonzero(vmax / vmin > MAX_VARIANCE_RATIO)
     if wide.size:
         i = int(wide[0])
-        check_variance_ratio(v[i][M[i]], row=i)
+        check_variance_ratio(v[i][M[i]], row=row0 + i)
     ymax = np.where(M, y, -np.inf).max(axis=1, initial=-np.inf)
     ymin = np.where(M, y, np.inf).min(axis=1, initial=np.inf)
     spread = np.flatnonzero((ymax - ymin > MAX_SPREAD) & np.isfinite(ymax - ymin))
     if spread.size:
         i = int(spread[0])
-        check_spread(y[i][M[i]], row=i)
+        check_spread(y[i][M[i]], row=row0 + i)
     k = _rowsum(M)
     few = np.flatnonzero(k < 2)
     if few.size:
         raise StatsInputError(
             f"a meta-analysis needs at least 2 studies, got k = {int(k[few[0]])} "
             f"({few.size} meta-analyses too small)",
-            row=int(few[0]),
+            row=row0 + int(few[0]),
             field="yi",
         )
     return y, v, M
@@ -490,6 +509,7 @@ def rma_batch(
     level: float = 95,
     mask: ArrayLike | None = None,
     confint: bool = True,
+    control: str = "exact",
 ) -> RMABatchResult:
     """Fit m intercept-only meta-analyses at once (one per row), vectorised.
 
@@ -505,6 +525,10 @@ def rma_batch(
         Values outside the mask are ignored (they may be NaN).
     confint
         Compute Q-profile CIs of τ² (the dearest part; skip it when not needed).
+    control
+        ``"exact"`` (default, vectorised, each row rescaled internally) or ``"metafor"``
+        (metafor's default stopping rules for ML/REML/EB/PM and the Q-profile CI, row by
+        row); see :mod:`alsatlas.stats.control`.
 
     Returns
     -------
@@ -519,97 +543,199 @@ def rma_batch(
     """
     check_method(method)
     check_test(test)
+    check_control(control)
     lev = check_level(level)
-    y, v, Mb = _check_batch(yi, vi, mask)
+    y, v, mask_arr = _as_batch(yi, vi, mask)
+    m = y.shape[0]
+    step = max(1, CHUNK_ELEMENTS // max(1, y.shape[1]))
+    parts: dict[str, Any] = {}
+    for r0 in range(0, m, step):
+        r1 = min(m, r0 + step)
+        yc, vc, Mb = _check_batch(
+            y[r0:r1], v[r0:r1], None if mask_arr is None else mask_arr[r0:r1], r0
+        )
+        out = _fit_chunk(
+            yc, vc, Mb, method=method, test=test, lev=lev, confint=confint, control=control, row0=r0
+        )
+        if not parts:
+            for name, arr in out.items():
+                parts[name] = np.empty((m, *arr.shape[1:]), dtype=arr.dtype)
+        for name, arr in out.items():
+            parts[name][r0:r1] = arr
+    dfs = parts.pop("dfs") if test != "z" else None
+    parts.pop("dfs", None)
+    return RMABatchResult(dfs=dfs, method=method, test=test, level=lev, **parts)
+
+
+#: Rows are fitted in chunks of about this many (row × study) entries, so that the memory
+#: beyond the inputs and results stays bounded whatever the number of rows.
+CHUNK_ELEMENTS = 1 << 18
+
+
+def _fit_chunk(
+    y: FloatArray,
+    v: FloatArray,
+    Mb: BoolArray,
+    *,
+    method: str,
+    test: str,
+    lev: float,
+    confint: bool,
+    control: str,
+    row0: int,
+) -> dict[str, Any]:
+    """Fit the rows of one chunk; the fields of :class:`RMABatchResult` as arrays."""
     M = Mb.astype(np.float64)
-    rows = _Rows(y=np.where(Mb, y, 0.0), v=np.where(Mb, v, 1.0), M=M, k=_rowsum(M))
+    kf = _rowsum(M)
+    if control == "exact":  # rescale each row (tau2.py's standardise, row-wise)
+        logv = np.log2(np.where(Mb, v, 1.0))
+        e = np.rint(_rowsum(logv) / kf / 2.0)
+        ymax = np.where(Mb, y, -np.inf).max(axis=1)
+        ymin = np.where(Mb, y, np.inf).min(axis=1)
+        c = 0.5 * ymin + 0.5 * ymax
+        ei = e.astype(np.int64)[:, None]
+        ys = np.where(Mb, np.ldexp(np.where(Mb, y, 0.0) - c[:, None], -ei), 0.0)
+        vs = np.where(Mb, np.ldexp(np.where(Mb, v, 1.0), -2 * ei), 1.0)
+    else:
+        e = np.zeros(y.shape[0])
+        c = np.zeros(y.shape[0])
+        ys = np.where(Mb, y, 0.0)
+        vs = np.where(Mb, v, 1.0)
+    rows = _Rows(y=ys, v=vs, M=M, k=kf)
     m = rows.k.shape[0]
-    kf = rows.k
     df = kf - 1.0
     dfi = df.astype(np.int64)
+    e2 = (2 * e).astype(np.int64)
 
-    tau2, se_tau2, iters = _tau2_batch(rows, method)
+    if control == "metafor" and method in ("ML", "REML", "EB", "PM"):
+        tau2, se_tau2, iters = _tau2_rows_metafor(y, v, Mb, method, row0)
+    else:
+        tau2, se_tau2, iters = _tau2_batch(rows, method, row0)
     s = _weighted(rows, tau2)
-    mu = s.mu
-    var = 1.0 / s.sw
+    mu_s = s.mu
+    var_s = 1.0 / s.sw
     if test == "knha":
         eps = np.finfo(np.float64).eps
         s2w = np.where(eps < s.Q, s.Q / df, 0.0)
-        var = var * s2w
+        var_s = var_s * s2w
+    mu = np.ldexp(mu_s, e.astype(np.int64)) + c
+    var = np.ldexp(var_s, e2)
+    tau2_s = tau2
+    tau2 = np.ldexp(tau2_s, e2)
+    se_tau2 = np.ldexp(se_tau2, e2)
     se = np.sqrt(var)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # se = 0 only under knha with identical effects (metafor's s2w = 0): 0/0 reads as 0.
         zval = np.where((se == 0.0) & (mu == 0.0), 0.0, mu / se)
     alpha = 1.0 - lev / 100.0
     if test == "z":
         pval = 2.0 * special.ndtr(-np.abs(zval))
         crit = np.full(m, special.ndtri(1.0 - alpha / 2.0))
-        dfs = None
     else:
         pval = 2.0 * special.stdtr(df, -np.abs(zval))
         crit = special.stdtrit(df, np.full(m, 1.0 - alpha / 2.0))
-        dfs = dfi
 
     fe = _weighted(rows, np.zeros(m))
     QE = np.maximum(fe.Q, 0.0)
     QEp = special.chdtrc(df, QE)
-    vt = df / fe.trP
+    vt_s = df / fe.trP
     if method in ("EE", "FE"):
         with np.errstate(divide="ignore", invalid="ignore"):
             I2 = np.where(QE > 0, np.maximum(0.0, 100.0 * (QE - df) / QE), 0.0)
         H2 = QE / df
     else:
-        I2 = 100.0 * tau2 / (vt + tau2)
-        H2 = tau2 / vt + 1.0
+        I2 = 100.0 * tau2_s / (vt_s + tau2_s)
+        H2 = tau2_s / vt_s + 1.0
 
-    QM = zval * zval
+    with np.errstate(over="ignore"):  # inf for estimates near the float limit
+        QM = zval * zval
     QMp = special.chdtrc(1, QM) if test == "z" else special.fdtrc(1, df, QM)
     half_pi = crit * np.sqrt(var + tau2)
 
     lb = np.full(m, np.nan)
     ub = np.full(m, np.nan)
     if confint and method not in ("EE", "FE"):
-        lb, ub = _q_profile(rows, tau2, df, lev)
+        if control == "metafor":
+            lb, ub = _q_profile_rows_metafor(y, v, Mb, tau2, lev)
+        else:
+            lb, ub = _q_profile(rows, tau2_s, df, lev, np.ldexp(np.full(m, 100.0), -e2))
+            lb, ub = np.ldexp(lb, e2), np.ldexp(ub, e2)
 
-    return RMABatchResult(
-        k=rows.k.astype(np.int64),
-        estimate=mu,
-        se=se,
-        zval=zval,
-        pval=pval,
-        ci_lb=mu - crit * se,
-        ci_ub=mu + crit * se,
-        tau2=tau2,
-        se_tau2=se_tau2,
-        I2=I2,
-        H2=H2,
-        QE=QE,
-        QEp=QEp,
-        QM=QM,
-        QMp=QMp,
-        pi_lb=mu - half_pi,
-        pi_ub=mu + half_pi,
-        tau2_ci_lb=lb,
-        tau2_ci_ub=ub,
-        weights=100.0 * s.w / s.sw[:, None],
-        vt=vt,
-        dfs=dfs,
-        iterations=iters,
-        method=method,
-        test=test,
-        level=lev,
-    )
+    return {
+        "k": rows.k.astype(np.int64),
+        "estimate": mu,
+        "se": se,
+        "zval": zval,
+        "pval": pval,
+        "ci_lb": mu - crit * se,
+        "ci_ub": mu + crit * se,
+        "tau2": tau2,
+        "se_tau2": se_tau2,
+        "I2": I2,
+        "H2": H2,
+        "QE": QE,
+        "QEp": QEp,
+        "QM": QM,
+        "QMp": QMp,
+        "pi_lb": mu - half_pi,
+        "pi_ub": mu + half_pi,
+        "tau2_ci_lb": lb,
+        "tau2_ci_ub": ub,
+        "weights": 100.0 * s.w / s.sw[:, None],
+        "vt": np.ldexp(vt_s, e2),
+        "dfs": dfi,
+        "iterations": iters,
+    }
+
+
+def _row_data(y: FloatArray, v: FloatArray, Mb: BoolArray, i: int) -> tuple[FloatArray, FloatArray]:
+    return y[i][Mb[i]], v[i][Mb[i]]
+
+
+def _tau2_rows_metafor(
+    y: FloatArray, v: FloatArray, Mb: BoolArray, method: str, row0: int
+) -> tuple[FloatArray, FloatArray, IntArray]:
+    """metafor's iterative estimators, one row at a time (:mod:`alsatlas.stats.control`)."""
+    from alsatlas.stats.tau2 import estimate_tau2
+
+    m = y.shape[0]
+    tau2, se, iters = np.zeros(m), np.zeros(m), np.zeros(m, dtype=np.int64)
+    for i in range(m):
+        yi, vi = _row_data(y, v, Mb, i)
+        try:
+            est = estimate_tau2(yi, vi, np.ones((yi.size, 1)), method, control="metafor")
+        except ConvergenceError as exc:
+            raise ConvergenceError(exc.reason, method=method, row=row0 + i) from None
+        tau2[i], se[i], iters[i] = est.tau2, est.se_tau2, est.iterations
+    return tau2, se, iters
+
+
+def _q_profile_rows_metafor(
+    y: FloatArray, v: FloatArray, Mb: BoolArray, tau2: FloatArray, level: float
+) -> tuple[FloatArray, FloatArray]:
+    """``confint.rma.uni``'s Q-profile bounds, one row at a time."""
+    m = y.shape[0]
+    lb, ub = np.zeros(m), np.zeros(m)
+    for i in range(m):
+        yi, vi = _row_data(y, v, Mb, i)
+        lb[i], ub[i] = metafor_q_profile(
+            yi, vi, np.ones((yi.size, 1)), level=level, tau2=float(tau2[i])
+        )
+    return lb, ub
 
 
 def _q_profile(
-    rows: _Rows, tau2: FloatArray, df: FloatArray, level: float
+    rows: _Rows, tau2: FloatArray, df: FloatArray, level: float, cap: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
-    """Vectorised Q-profile bounds (rules of :func:`alsatlas.stats.confint.q_profile_bounds`)."""
+    """Vectorised Q-profile bounds (rules of :func:`alsatlas.stats.confint.q_profile_bounds`).
+
+    ``cap`` is metafor's 100 in the rows' rescaled units.
+    """
     m = tau2.shape[0]
     alpha = 1.0 - level / 100.0
     crit_u = special.chdtri(df, alpha / 2.0)
     crit_l = special.chdtri(df, 1.0 - alpha / 2.0)
-    tmax = np.maximum(100.0, 10.0 * tau2)
+    tmax = np.maximum(cap, 10.0 * tau2)
     q_min = _weighted(rows, np.zeros(m)).Q
     q_max = _weighted(rows, tmax).Q
     q_hat = _weighted(rows, tau2).Q

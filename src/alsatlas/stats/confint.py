@@ -29,9 +29,11 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 from scipy import special
 
 from alsatlas.errors import StatsInputError
+from alsatlas.stats.control import check_control, metafor_q_profile, standardise
 from alsatlas.stats.meta_inputs import FloatArray, check_level
 from alsatlas.stats.tau2 import q_statistic, solve_q
 
@@ -78,8 +80,10 @@ def q_profile_bounds(
     return lb, ub
 
 
-def confint_heterogeneity(result: RMAResult, *, level: float | None = None) -> HeterogeneityCI:
-    """Q-profile CIs for τ², τ, I² and H² of a random/mixed-effects fit.
+def confint_heterogeneity(
+    result: RMAResult, *, level: float | None = None, control: str | None = None
+) -> HeterogeneityCI:
+    r"""Q-profile CIs for τ², τ, I² and H² of a random/mixed-effects fit.
 
     Parameters
     ----------
@@ -87,6 +91,12 @@ def confint_heterogeneity(result: RMAResult, *, level: float | None = None) -> H
         A fitted :class:`~alsatlas.stats.rma.RMAResult` with an estimated τ².
     level
         Confidence level in percent; defaults to the model's.
+    control
+        ``"exact"`` or ``"metafor"`` (see :mod:`alsatlas.stats.control`); defaults to the
+        model's. Both keep metafor's cap :math:`\tau^2_{max} = \max(100, 10\hat\tau^2)` (in
+        the data's units); exact bounds are found on the rescaled data of
+        :func:`~alsatlas.stats.control.standardise`, so that below the cap they scale with
+        the units; metafor's by ``uniroot`` on :math:`[0, \tau^2_{max}]`.
 
     Raises
     ------
@@ -98,8 +108,16 @@ def confint_heterogeneity(result: RMAResult, *, level: float | None = None) -> H
             "an equal-effects model has no random-effects component to profile", field="method"
         )
     lev = result.level if level is None else check_level(level)
-    tau2_max = max(100.0, 10.0 * result.tau2)
-    lb, ub = q_profile_bounds(result.yi, result.vi, result.X, level=lev, tau2_max=tau2_max)
+    ctl = check_control(result.control if control is None else control)
+    if ctl == "metafor":
+        lb, ub = metafor_q_profile(result.yi, result.vi, result.X, level=lev, tau2=result.tau2)
+    else:
+        c, e = standardise(result.yi, result.vi)
+        ys, vs = np.ldexp(result.yi - c, -e), np.ldexp(result.vi, -2 * e)
+        t = float(np.ldexp(result.tau2, -2 * e))
+        tau2_max = max(float(np.ldexp(100.0, -2 * e)), 10.0 * t)
+        lb_s, ub_s = q_profile_bounds(ys, vs, result.X, level=lev, tau2_max=tau2_max)
+        lb, ub = float(np.ldexp(lb_s, 2 * e)), float(np.ldexp(ub_s, 2 * e))
     vt = result.vt
     return HeterogeneityCI(
         tau2=result.tau2,

@@ -24,11 +24,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 from scipy import special
 
 from alsatlas.stats.meta_inputs import FloatArray
-from alsatlas.stats.tau2 import projection
+from alsatlas.stats.tau2 import Projector
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,7 @@ def typical_variance(vi: FloatArray, X: FloatArray) -> float:
     k, p = int(X.shape[0]), int(X.shape[1])
     if k <= p:
         return 0.0
-    return (k - p) / float(np.trace(projection(1.0 / vi, X)))
+    return (k - p) / Projector(1.0 / vi, X).tr()
 
 
 def heterogeneity(
@@ -78,9 +77,9 @@ def heterogeneity(
         qe = max(0.0, float((w * resid) @ resid))
         trP = float(w.sum()) - float(wx @ wx) / sxx
     else:
-        P = projection(w, X)
-        qe = max(0.0, float(yi @ P @ yi))
-        trP = float(np.trace(P))
+        proj = Projector(w, X)
+        qe = max(0.0, proj.quad(yi))
+        trP = proj.tr()
     qep = float(special.chdtrc(df, qe))
     vt = df / trP
     if equal_effects:

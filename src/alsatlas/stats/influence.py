@@ -59,8 +59,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
-from alsatlas.errors import StatsInputError
-from alsatlas.stats.leave1out import fit_rows, leave_one_out_arrays
+from alsatlas.errors import ConvergenceError, StatsInputError
+from alsatlas.stats.leave1out import DELETION_CHUNK, deletion_fits
 from alsatlas.stats.meta_inputs import FloatArray, check_level, check_meta_inputs
 from alsatlas.stats.rma import fit_rma
 
@@ -141,12 +141,18 @@ class _Deleted:
 
 
 def _deleted_fits(
-    y: FloatArray, v: FloatArray, X: FloatArray, *, method: str, test: str, level: float
+    y: FloatArray,
+    v: FloatArray,
+    X: FloatArray,
+    *,
+    method: str,
+    test: str,
+    level: float,
+    control: str = "exact",
 ) -> _Deleted:
     k, p = X.shape
     if p == 1:
-        Y, V = leave_one_out_arrays(y, v)
-        rows = fit_rows(Y, V, method=method, test=test, level=level)
+        rows = deletion_fits(y, v, method=method, test=test, level=level, control=control)
         return _Deleted(
             beta=rows.beta[:, None],
             vb=(rows.se**2)[:, None, None],
@@ -165,7 +171,19 @@ def _deleted_fits(
             sub = check_meta_inputs(y[keep], v[keep], mods=X[keep, 1:], method=method, test=test)
         except StatsInputError:
             continue  # metafor: NA for this study
-        fit = fit_rma(sub.yi, sub.vi, sub.X, method=method, test=test, level=level, weights=None)
+        try:
+            fit = fit_rma(
+                sub.yi,
+                sub.vi,
+                sub.X,
+                method=method,
+                test=test,
+                level=level,
+                weights=None,
+                control=control,
+            )
+        except ConvergenceError:
+            continue  # metafor's refit fails inside try(): NA for this study
         beta[i], vb[i], tau2[i], qe[i], s2w[i] = fit.beta, fit.vb, fit.tau2, fit.QE, fit.s2w
     return _Deleted(beta=beta, vb=vb, tau2=tau2, QE=qe, s2w=s2w)
 
@@ -178,6 +196,7 @@ def influence(
     method: str = "REML",
     test: str = "z",
     level: float = 95,
+    control: str = "exact",
 ) -> InfluenceResult:
     """Outlier and influence diagnostics of a meta-analysis or meta-regression (see above).
 
@@ -187,8 +206,8 @@ def influence(
         Effect sizes and sampling variances (length k >= 3).
     mods
         Moderators, shape (k,) or (k, q); an intercept is added (as :func:`~.rma`).
-    method, test, level
-        As in :func:`alsatlas.stats.rma` (defaults REML, z, 95).
+    method, test, level, control
+        As in :func:`alsatlas.stats.rma` (defaults REML, z, 95, exact).
 
     Returns
     -------
@@ -209,8 +228,8 @@ def influence(
         )
     lev = check_level(level)
     y, v, X = inputs.yi, inputs.vi, inputs.X
-    full = fit_rma(y, v, X, method=method, test=test, level=lev, weights=None)
-    dele = _deleted_fits(y, v, X, method=method, test=test, level=lev)
+    full = fit_rma(y, v, X, method=method, test=test, level=lev, weights=None, control=control)
+    dele = _deleted_fits(y, v, X, method=method, test=test, level=lev, control=control)
 
     w = 1.0 / (v + full.tau2)
     XtWX_inv = np.linalg.inv(X.T @ (w[:, None] * X))
@@ -228,8 +247,11 @@ def influence(
     rstudent = resid / np.sqrt(v * s2w + vdelpred + tau2_del * s2w)
     dffits = (pred_full - delpred) / np.sqrt(s2w * hat * (tau2_del + v))
 
-    w_del = 1.0 / (v[None, :] + tau2_del[:, None])  # (k deletions, k studies)
-    xtwx_del = np.einsum("ij,nj,jk->nik", X.T, w_del, X)
+    xtwx_del = np.empty((k, p, p))
+    step = max(1, DELETION_CHUNK // k)
+    for n0 in range(0, k, step):  # (deletions x studies) weights, a chunk of deletions at a time
+        w_del = 1.0 / (v[None, :] + tau2_del[n0 : n0 + step, None])
+        xtwx_del[n0 : n0 + step] = np.einsum("ij,nj,jk->nik", X.T, w_del, X)
     diag_del = np.full((k, p), np.nan)
     ok = np.all(np.isfinite(xtwx_del), axis=(1, 2))
     diag_del[ok] = np.diagonal(np.linalg.inv(xtwx_del[ok]), axis1=1, axis2=2)

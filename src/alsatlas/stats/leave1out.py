@@ -4,9 +4,9 @@ For each study :math:`i` the model (same τ² estimator, test and level) is refi
 other :math:`k - 1` studies, giving :math:`\hat\mu_{(-i)}`, its SE, test statistic, p-value
 and CI, and the heterogeneity of the reduced set (:math:`Q_{(-i)}`, its p-value,
 :math:`\hat\tau^2_{(-i)}`, :math:`I^2_{(-i)}`, :math:`H^2_{(-i)}`). The :math:`k` refits are
-one batch: a :math:`k \times (k-1)` array handed to
-:func:`alsatlas.stats.rma_batch.rma_batch`, which fits all of them without a Python loop per
-fit.
+batched: chunks of rows of the :math:`k \times (k-1)` array of reduced data sets are handed
+to :func:`alsatlas.stats.batch.rma_batch`, which fits each chunk without a Python loop per
+fit; memory grows linearly in k (``DELETION_CHUNK``).
 
 References
 ----------
@@ -89,14 +89,22 @@ class RowFits:
     s2w: FloatArray
 
 
-def fit_rows(Y: FloatArray, V: FloatArray, *, method: str, test: str, level: float) -> RowFits:
+def fit_rows(
+    Y: FloatArray,
+    V: FloatArray,
+    *,
+    method: str,
+    test: str,
+    level: float,
+    control: str = "exact",
+) -> RowFits:
     r"""Fit an intercept-only model to each row of ``Y``/``V`` (arrays of shape (m, n)).
 
     All rows are fitted together by :func:`alsatlas.stats.batch.rma_batch` (no loop per
     fit). The Knapp-Hartung factor is recovered from
     :math:`\mathrm{SE}^2 = s^2 / \sum_j 1/(v_j + \hat\tau^2)`.
     """
-    fits = rma_batch(Y, V, method=method, test=test, level=level, confint=False)
+    fits = rma_batch(Y, V, method=method, test=test, level=level, confint=False, control=control)
     if test == "knha":
         s2w = fits.se**2 * np.sum(1.0 / (V + fits.tau2[:, None]), axis=1)
     else:
@@ -117,13 +125,48 @@ def fit_rows(Y: FloatArray, V: FloatArray, *, method: str, test: str, level: flo
     )
 
 
-def leave_one_out_arrays(yi: FloatArray, vi: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """The :math:`k \\times (k-1)` arrays whose row i holds every study but i."""
+def leave_one_out_arrays(
+    yi: FloatArray, vi: FloatArray, start: int = 0, stop: int | None = None
+) -> tuple[FloatArray, FloatArray]:
+    r"""Rows ``start:stop`` (default all k) of the :math:`k \times (k-1)` arrays whose row i
+    holds every study but i, built without any k × k intermediate."""
     k = yi.shape[0]
-    keep = ~np.eye(k, dtype=bool)
-    return yi[None, :].repeat(k, axis=0)[keep].reshape(k, k - 1), vi[None, :].repeat(k, axis=0)[
-        keep
-    ].reshape(k, k - 1)
+    end = k if stop is None else stop
+    i = np.arange(start, end)[:, None]
+    j = np.arange(k - 1)[None, :]
+    idx = j + (j >= i)  # column j of row i is study j, or j + 1 from study i on
+    return yi[idx], vi[idx]
+
+
+#: Refits are made in chunks of about this many (refit × study) entries, so that the memory
+#: of a leave-one-out analysis grows linearly in k (a chunk of rows, never k × k).
+DELETION_CHUNK = 1 << 18
+
+
+def deletion_fits(
+    yi: FloatArray,
+    vi: FloatArray,
+    *,
+    method: str,
+    test: str,
+    level: float,
+    control: str = "exact",
+) -> RowFits:
+    r""":func:`fit_rows` of :func:`leave_one_out_arrays`, a chunk of refits at a time.
+
+    Memory is :math:`O(ck)` with :math:`ck \approx` ``DELETION_CHUNK``, i.e. linear in k;
+    the results are those of one batch over all k refits.
+    """
+    k = yi.shape[0]
+    step = max(1, DELETION_CHUNK // max(1, k - 1))
+    parts: list[RowFits] = []
+    for start in range(0, k, step):
+        Y, V = leave_one_out_arrays(yi, vi, start, min(k, start + step))
+        parts.append(fit_rows(Y, V, method=method, test=test, level=level, control=control))
+    if len(parts) == 1:
+        return parts[0]
+    names = RowFits.__dataclass_fields__.keys()
+    return RowFits(**{n: np.concatenate([getattr(p, n) for p in parts]) for n in names})
 
 
 def leave1out(
@@ -133,6 +176,7 @@ def leave1out(
     method: str = "REML",
     test: str = "z",
     level: float = 95,
+    control: str = "exact",
 ) -> LeaveOneOutResult:
     """Refit the model without each study in turn (see the module docstring).
 
@@ -140,8 +184,8 @@ def leave1out(
     ----------
     yi, vi
         Effect sizes and sampling variances (length k).
-    method, test, level
-        As in :func:`alsatlas.stats.rma` (defaults REML, z, 95).
+    method, test, level, control
+        As in :func:`alsatlas.stats.rma` (defaults REML, z, 95, exact).
 
     Returns
     -------
@@ -159,8 +203,7 @@ def leave1out(
             f"leave-one-out needs at least 3 studies, got k = {inputs.k}", field="yi"
         )
     lev = check_level(level)
-    Y, V = leave_one_out_arrays(inputs.yi, inputs.vi)
-    fits = fit_rows(Y, V, method=method, test=test, level=lev)
+    fits = deletion_fits(inputs.yi, inputs.vi, method=method, test=test, level=lev, control=control)
     return LeaveOneOutResult(
         estimate=fits.beta,
         se=fits.se,
@@ -178,4 +221,11 @@ def leave1out(
     )
 
 
-__all__ = ["LeaveOneOutResult", "RowFits", "fit_rows", "leave1out", "leave_one_out_arrays"]
+__all__ = [
+    "LeaveOneOutResult",
+    "RowFits",
+    "deletion_fits",
+    "fit_rows",
+    "leave1out",
+    "leave_one_out_arrays",
+]

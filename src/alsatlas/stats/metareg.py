@@ -27,6 +27,7 @@ Statistical Software*, 36(3).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,7 +68,8 @@ def omnibus_test(
         var = float(vb[idx[0], idx[0]])
         # se = 0 (knha with identical effects): 0/0 reads as 0, as for the z statistic.
         zero = 0.0 if float(b[0]) == 0.0 else float("inf")
-        qm = float(b[0]) ** 2 / var if var > 0.0 else zero
+        z = float(b[0]) / math.sqrt(var) if var > 0.0 else zero
+        qm = z * z  # inf, not OverflowError, for estimates near the float limit
     else:
         try:
             qm = float(b @ np.linalg.solve(vb[np.ix_(idx, idx)], b))

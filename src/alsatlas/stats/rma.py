@@ -37,8 +37,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from alsatlas.errors import StatsInputError
+from alsatlas.errors import ConvergenceError, StatsInputError
 from alsatlas.stats.confint import HeterogeneityCI, confint_heterogeneity
+from alsatlas.stats.control import check_control, standardise
 from alsatlas.stats.heterogeneity import heterogeneity
 from alsatlas.stats.inference import critical_value, two_sided_p
 from alsatlas.stats.meta_inputs import FloatArray, check_level, check_meta_inputs
@@ -49,7 +50,7 @@ from alsatlas.stats.metareg import (
     weighted_adjusted_r2,
 )
 from alsatlas.stats.predict import Prediction, predict_rma
-from alsatlas.stats.tau2 import estimate_tau2
+from alsatlas.stats.tau2 import estimate_tau2, estimate_tau2_as_given
 
 _EQUAL_EFFECTS = ("EE", "FE")
 
@@ -90,6 +91,9 @@ class RMAResult:
         Typical within-study variance behind I² and H².
     iterations
         Iterations of the τ² estimator (0 for closed forms).
+    control
+        Stopping rules of the iterative estimators: ``"exact"`` or ``"metafor"`` (see
+        :mod:`alsatlas.stats.control`); :meth:`confint` uses the same.
     """
 
     k: int
@@ -123,6 +127,7 @@ class RMAResult:
     vt: float
     iterations: int
     user_weights: FloatArray | None = field(default=None, repr=False)
+    control: str = "exact"
 
     @property
     def estimate(self) -> float:
@@ -145,9 +150,9 @@ class RMAResult:
         """Predicted (pooled) effect with CI and prediction interval; see :mod:`.predict`."""
         return predict_rma(self, newmods, level=level)
 
-    def confint(self, *, level: float | None = None) -> HeterogeneityCI:
+    def confint(self, *, level: float | None = None, control: str | None = None) -> HeterogeneityCI:
         """Q-profile CIs of τ², τ, I² and H²; see :mod:`alsatlas.stats.confint`."""
-        return confint_heterogeneity(self, level=level)
+        return confint_heterogeneity(self, level=level, control=control)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary with the keys of ``alsatlas meta --format json``.
@@ -209,10 +214,21 @@ def fit_rma(
     test: str,
     level: float,
     weights: FloatArray | None,
+    control: str = "exact",
 ) -> RMAResult:
-    """Fit the model to already checked arrays (see :func:`rma` for the public entry)."""
+    """Fit the model to already checked arrays (see :func:`rma` for the public entry).
+
+    Under ``control="exact"`` the model is fitted to the rescaled data of
+    :func:`alsatlas.stats.control.standardise` and the results are scaled back.
+    """
     k, p = int(X.shape[0]), int(X.shape[1])
-    est = estimate_tau2(yi, vi, X, method)
+    check_control(control)
+    y_orig, v_orig = yi, vi
+    c, e = standardise(yi, vi) if control == "exact" else (0.0, 0)
+    if c != 0.0 or e != 0:
+        yi, vi = np.ldexp(yi - c, -e), np.ldexp(vi, -2 * e)
+    # the data are rescaled already: estimate on them as they are
+    est = estimate_tau2_as_given(yi, vi, X, method, control=control)
     tau2 = est.tau2
     w = 1.0 / (vi + tau2)
     if p == 1:  # one column x: (X'WX)^-1 = 1 / sum(w x^2)
@@ -240,14 +256,19 @@ def fit_rma(
         rss = float(np.sum(w * (yi - X @ beta_w) ** 2))
         s2w = 0.0 if rss <= np.finfo(np.float64).eps else rss / (k - p)
     vb = s2w * vb
+    if c != 0.0 or e != 0:  # back to the data's units
+        beta = np.ldexp(beta, e)
+        beta[0] += c
+        vb = np.ldexp(vb, 2 * e)
     dfs = k - p if test in ("t", "knha") else None
-    se = np.sqrt(np.diag(vb))
-    with np.errstate(divide="ignore", invalid="ignore"):
+    se = np.sqrt(vb[0]) if p == 1 else np.sqrt(np.diag(vb))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # se = 0 only under knha with identical effects (metafor's s2w = 0): 0/0 reads as 0.
         zval = np.where((se == 0.0) & (beta == 0.0), 0.0, beta / se)
     pval = two_sided_p(zval, test, dfs)
     crit = critical_value(level, test, dfs)
     het = heterogeneity(yi, vi, X, tau2, equal_effects=method in _EQUAL_EFFECTS)
+    vt = float(np.ldexp(het.vt, 2 * e))
     omni = omnibus_test(beta, vb, default_btt(p), test=test, df_resid=k - p)
     r2: float | None = None
     if p > 1:
@@ -255,8 +276,8 @@ def fit_rma(
             r2 = weighted_adjusted_r2(yi, X, w if weights is None else weights)
         else:
             try:
-                reduced = estimate_tau2(yi, vi, X[:, :1], method)
-            except StatsInputError:  # pragma: no cover - metafor reports NA here
+                reduced = estimate_tau2(yi, vi, X[:, :1], method, control=control)
+            except (StatsInputError, ConvergenceError):  # metafor reports NA here
                 r2 = math.nan
             else:
                 r2 = pseudo_r2(reduced.tau2, tau2)
@@ -270,8 +291,8 @@ def fit_rma(
         ci_lb=beta - crit * se,
         ci_ub=beta + crit * se,
         vb=vb,
-        tau2=tau2,
-        se_tau2=est.se_tau2,
+        tau2=float(np.ldexp(tau2, 2 * e)),
+        se_tau2=float(np.ldexp(est.se_tau2, 2 * e)),
         I2=het.I2,
         H2=het.H2,
         QE=het.QE,
@@ -281,17 +302,18 @@ def fit_rma(
         QMdf=omni.df,
         R2=r2,
         weights=pct,
-        yi=yi,
-        vi=vi,
+        yi=y_orig,
+        vi=v_orig,
         X=X,
         method=method,
         test=test,
         level=level,
         dfs=dfs,
         s2w=s2w,
-        vt=het.vt,
+        vt=vt,
         iterations=est.iterations,
         user_weights=weights,
+        control=control,
     )
 
 
@@ -304,6 +326,7 @@ def rma(
     mods: ArrayLike | None = None,
     level: float = 95,
     weights: ArrayLike | None = None,
+    control: str = "exact",
 ) -> RMAResult:
     """Fit an equal-, random- or mixed-effects meta-analysis (``metafor::rma.uni``).
 
@@ -324,6 +347,12 @@ def rma(
         Confidence level in percent (95) or as a fraction (0.95).
     weights
         Optional user weights for a weighted least-squares fit.
+    control
+        ``"exact"`` (default): iterative estimators (ML, REML, EB, PM) and the Q-profile CI
+        solved to machine precision on internally rescaled data. ``"metafor"``: metafor
+        3.8.1's default stopping rules (Fisher scoring to a change below 1e-5, ``uniroot``
+        with tol = eps^0.25), reproducing its printed numbers to 1e-8; see
+        :mod:`alsatlas.stats.control` for the measured differences.
 
     Returns
     -------
@@ -336,6 +365,9 @@ def rma(
     StatsInputError
         k < 2 (or k ≤ p where τ² or a t-test needs residual degrees of freedom), non-positive
         or non-finite variances, NaN effect sizes, mismatched lengths, unknown method/test.
+    ConvergenceError
+        An iterative τ² estimator did not converge (not an input error; metafor stops with
+        an error there too).
 
     Examples
     --------
@@ -352,6 +384,7 @@ def rma(
         test=test,
         level=check_level(level),
         weights=inputs.weights,
+        control=check_control(control),
     )
 
 

@@ -30,7 +30,12 @@ the PM root with ``uniroot(tol = .Machine$double.eps^0.25)``. Here the iteration
 change below :math:`10^{-12}\max(1, \tau^2)` (Fisher scoring with Newton steps, see
 :func:`fisher_scoring`) or to machine precision
 (Newton's method on the convex, decreasing :math:`Q(\tau^2)`), so the results are the exact
-roots that metafor approaches with a tight ``control``.
+roots that metafor approaches with a tight ``control``; the data are first rescaled by powers
+of two (:func:`alsatlas.stats.control.standardise`) so that these criteria are relative.
+``control="metafor"`` reproduces metafor's default stopping rules instead
+(:mod:`alsatlas.stats.control`, with the measured differences). Nothing here forms a k × k
+matrix: :class:`Projector` gives the products and traces of P in :math:`O(kp^2)` time and
+:math:`O(kp)` memory.
 
 References
 ----------
@@ -63,7 +68,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from alsatlas.errors import StatsInputError
+from alsatlas.errors import ConvergenceError
+from alsatlas.stats.control import check_control, metafor_fisher, metafor_pm, standardise
 from alsatlas.stats.meta_inputs import FloatArray, check_method
 
 #: Fisher scoring stops when |Δτ²| < FISHER_TOL · max(1, τ²).
@@ -78,6 +84,8 @@ CANCELLATION = 1e-8
 DESCENT_SCAN = 10
 #: The grid scan evaluates the score at tau2 * j / SCAN_POINTS, j = 1 .. SCAN_POINTS - 1.
 SCAN_POINTS = 64
+#: Entries per block when a k × k quantity must be summed entry by entry (bounded memory).
+BLOCK_ELEMENTS = 1 << 20
 #: metafor's ``control$tol``: the log-likelihood gap of its check against τ² = 0.
 LL0_TOL = float(np.finfo(np.float64).eps ** 0.25)
 
@@ -105,7 +113,11 @@ class Tau2Estimate:
 
 
 def projection(w: FloatArray, X: FloatArray) -> FloatArray:
-    r"""Return :math:`P = W - WX(X'WX)^{-1}X'W` for weights ``w`` and design ``X``."""
+    r"""Return the dense :math:`P = W - WX(X'WX)^{-1}X'W` (k × k; for small k and tests).
+
+    The estimators never form it: :class:`Projector` gives every product and trace they need
+    in :math:`O(kp^2)` time and :math:`O(kp)` memory.
+    """
     if X.shape[1] == 1:  # one column x: P = W - (w x)(w x)' / sum(w x^2), no inverse needed
         wx = w * X[:, 0]
         P1: FloatArray = np.diag(w) - np.outer(wx, wx / float(wx @ X[:, 0]))
@@ -116,10 +128,130 @@ def projection(w: FloatArray, X: FloatArray) -> FloatArray:
     return P
 
 
+class Projector:
+    r"""Products with :math:`P = W - WXMX'W`, :math:`M = (X'WX)^{-1}`, without forming P.
+
+    With :math:`S(f) = X'\mathrm{diag}(f)X` (a p × p matrix, :math:`O(kp^2)`) and a diagonal
+    :math:`D = \mathrm{diag}(d)`:
+
+    .. math::
+        Pu = w \circ (u - X M X'Wu), \qquad
+        \mathrm{tr}(PD) = \textstyle\sum w d - \mathrm{tr}(M S(w^2 d)),
+
+        \mathrm{tr}(PDPD) = \textstyle\sum w^2 d^2 - 2\,\mathrm{tr}(M S(w^3 d^2))
+            + \mathrm{tr}(M S(w^2 d) M S(w^2 d)),
+
+        \mathrm{tr}(PDP) = \textstyle\sum w^2 d - 2\,\mathrm{tr}(M S(w^3 d))
+            + \mathrm{tr}(M S(w^2 d) M S(w^2)),
+
+    which follow from expanding the products and the cyclic property of the trace; with
+    :math:`d = 1` they give :math:`\mathrm{tr}P` and :math:`\mathrm{tr}(P^2)`. Memory is
+    :math:`O(kp)`: no k × k matrix is formed.
+    """
+
+    def __init__(self, w: FloatArray, X: FloatArray) -> None:
+        self.w = w
+        self.X = X
+        self.M = np.linalg.inv(X.T @ (w[:, None] * X))
+
+    def S(self, f: FloatArray) -> FloatArray:
+        r""":math:`X'\mathrm{diag}(f)X`."""
+        out: FloatArray = self.X.T @ (f[:, None] * self.X)
+        return out
+
+    def apply(self, u: FloatArray) -> FloatArray:
+        r""":math:`Pu`."""
+        w = self.w
+        b = self.M @ (self.X.T @ (w * u))
+        out: FloatArray = w * (u - self.X @ b)
+        return out
+
+    def quad(self, u: FloatArray) -> float:
+        r""":math:`u'Pu`."""
+        return float(u @ self.apply(u))
+
+    def tr_d(self, d: FloatArray) -> float:
+        r""":math:`\mathrm{tr}(PD)`."""
+        w = self.w
+        return float(w @ d) - float(np.sum(self.M * self.S(w * w * d).T))
+
+    def tr(self) -> float:
+        r""":math:`\mathrm{tr}P`."""
+        return self.tr_d(np.ones_like(self.w))
+
+    def tr_dd(self, d: FloatArray) -> float:
+        r""":math:`\mathrm{tr}(PDPD)`."""
+        w = self.w
+        wd = w * d
+        A = self.M @ self.S(w * wd)
+        return (
+            float(wd @ wd)
+            - 2.0 * float(np.sum(self.M * self.S(w * wd * wd).T))
+            + float(np.sum(A * A.T))
+        )
+
+    def tr_dp(self, d: FloatArray) -> float:
+        r""":math:`\mathrm{tr}(PDP)`."""
+        w = self.w
+        A = self.M @ self.S(w * w * d)
+        B = self.M @ self.S(w * w)
+        return (
+            float((w * w) @ d)
+            - 2.0 * float(np.sum(self.M * self.S(w * w * w * d).T))
+            + float(np.sum(A * B.T))
+        )
+
+    def tr_pp(self) -> float:
+        r""":math:`\mathrm{tr}(P^2) = \sum_{ij} P_{ij}^2`, recomputed blockwise on cancellation."""
+        w = self.w
+        sw2 = float(w @ w)
+        out = self.tr_dd(np.ones_like(w))
+        if out > CANCELLATION * sw2:
+            return out
+        return self._tr_pp_blocks()
+
+    def _tr_pp_blocks(self) -> float:
+        r""":math:`\sum_{ij} P_{ij}^2` from the entries of P, a block of rows at a time."""
+        w, X, M = self.w, self.X, self.M
+        WX = w[:, None] * X
+        k = w.shape[0]
+        step = max(1, BLOCK_ELEMENTS // max(k, 1))
+        total = 0.0
+        for i0 in range(0, k, step):
+            rows = -(WX[i0 : i0 + step] @ M) @ WX.T
+            idx = np.arange(rows.shape[0])
+            rows[idx, i0 + idx] += w[i0 : i0 + step]
+            total += float(np.sum(rows * rows))
+        return total
+
+
+def _trace_p2_one_column(w: FloatArray, x: FloatArray, s: float) -> float:
+    r""":math:`\mathrm{tr}(P^2)` of a one-column design without cancellation, in O(k).
+
+    :math:`P_{ii} = w_i s_{(-i)}/s` with :math:`s_{(-i)} = \sum_{j \ne i} w_j x_j^2` (a
+    prefix plus a suffix sum) and :math:`\sum_{i \ne j} P_{ij}^2 = 2\sum_j a_j
+    \sum_{i<j} a_i / s^2`, :math:`a = (wx)^2`: sums of positive terms only, exact when one
+    weight dominates (variance ratios near :math:`10^8`), where the expanded form
+    :math:`\sum w^2 - 2\sum w^3x^2/s + (\sum w^2x^2/s)^2` loses every digit.
+    """
+    c = w * x * x
+    before = np.concatenate(([0.0], np.cumsum(c)[:-1]))
+    after = np.concatenate((np.cumsum(c[::-1])[::-1][1:], [0.0]))
+    diag = w * (before + after) / s
+    a = (w * x) ** 2
+    a_before = np.concatenate(([0.0], np.cumsum(a)[:-1]))
+    return float(diag @ diag) + 2.0 * float(a @ a_before) / (s * s)
+
+
 def q_statistic(tau2: float, yi: FloatArray, vi: FloatArray, X: FloatArray) -> float:
     r"""Generalised Q: :math:`Q(\tau^2) = y' P y` with :math:`w_i = 1/(v_i + \tau^2)`."""
-    P = projection(1.0 / (vi + tau2), X)
-    return float(yi @ P @ yi)
+    w = 1.0 / (vi + tau2)
+    if X.shape[1] == 1:
+        x = X[:, 0]
+        wx = w * x
+        r = yi - x * (float(wx @ yi) / float(wx @ x))
+        return float((w * r) @ r)
+    return Projector(w, X).quad(yi)
 
 
 def solve_q(yi: FloatArray, vi: FloatArray, X: FloatArray, target: float) -> tuple[float, int]:
@@ -143,7 +275,7 @@ def solve_q(yi: FloatArray, vi: FloatArray, X: FloatArray, target: float) -> tup
             wx = w * x
             Py = w * (yi - x * (float(wx @ yi) / float(wx @ x)))
         else:
-            Py = projection(w, X) @ yi
+            Py = Projector(w, X).apply(yi)
         q = float(yi @ Py)
         if it == 0 and q <= target:
             return 0.0, 0
@@ -155,8 +287,8 @@ def solve_q(yi: FloatArray, vi: FloatArray, X: FloatArray, target: float) -> tup
         if abs(new - tau2) <= 1e-15 * max(1.0, new) or (it > 0 and step <= 0.0):
             return max(new, tau2), it + 1
         tau2 = new
-    raise StatsInputError(
-        f"root search for tau2 did not converge in {MAXITER} steps", field="yi"
+    raise ConvergenceError(
+        f"root search for tau2 did not converge in {MAXITER} steps", iterations=MAXITER
     )  # pragma: no cover - Newton on a convex decreasing function always converges
 
 
@@ -184,22 +316,8 @@ def _score_terms_one_column(
     sw2 = float(w @ w)
     info = sw2 - 2.0 * float((w * wwx) @ x) / s + a * a
     if info <= CANCELLATION * sw2:
-        info = _trace_p2_direct(w, x, s)
+        info = _trace_p2_one_column(w, x, s)
     return yPPy - (float(w.sum()) - a), info, 2.0 * yPPPy - info
-
-
-def _trace_p2_direct(w: FloatArray, x: FloatArray, s: float) -> float:
-    r""":math:`\mathrm{tr}(P^2) = \sum_{ij} P_{ij}^2` from the entries of P.
-
-    The expanded form loses every digit when one weight dominates (variance ratios near
-    :math:`10^8`); here :math:`P_{ii} = w_i (s - w_i x_i^2)/s` and
-    :math:`P_{ij} = -w_ix_iw_jx_j/s`.
-    """
-    wx = w * x
-    off = np.outer(wx, wx / s)
-    np.fill_diagonal(off, 0.0)
-    diag = w * (s - wx * x) / s
-    return float(diag @ diag) + float(np.sum(off * off))
 
 
 def score_terms(
@@ -219,15 +337,15 @@ def score_terms(
     w = 1.0 / (vi + tau2)
     if X.shape[1] == 1:
         return _score_terms_one_column(w, yi, X[:, 0], method)
-    P = projection(w, X)
-    Py = P @ yi
+    proj = Projector(w, X)
+    Py = proj.apply(yi)
     yPPy = float(Py @ Py)
-    yPPPy = float(Py @ P @ Py)
+    yPPPy = proj.quad(Py)
     if method == "ML":
         info = float(w @ w)
         return yPPy - float(w.sum()), info, 2.0 * yPPPy - info
-    info = float(np.sum(P * P))
-    return yPPy - float(np.trace(P)), info, 2.0 * yPPPy - info
+    info = proj.tr_pp()
+    return yPPy - proj.tr(), info, 2.0 * yPPPy - info
 
 
 def _loglik(tau2: float, yi: FloatArray, vi: FloatArray, X: FloatArray, method: str) -> float:
@@ -324,18 +442,25 @@ def fisher_scoring(
         if change < FISHER_TOL * max(1.0, tau2):
             break
     else:
-        raise StatsInputError(
+        raise ConvergenceError(
             f"Fisher scoring for {method} did not converge in {MAXITER} iterations; "
             "try method='DL' or 'PM'",
-            field="yi",
+            method=method,
+            iterations=MAXITER,
         )
     if tau2 > 0.0 and _loglik(0.0, yi, vi, X, method) - _loglik(tau2, yi, vi, X, method) > LL0_TOL:
         tau2 = 0.0
     return tau2, iterations
 
 
-def estimate_tau2(yi: FloatArray, vi: FloatArray, X: FloatArray, method: str) -> Tau2Estimate:
+def estimate_tau2(
+    yi: FloatArray, vi: FloatArray, X: FloatArray, method: str, *, control: str = "exact"
+) -> Tau2Estimate:
     r"""Estimate τ² with ``method`` and return it with metafor's standard error.
+
+    ``control="exact"`` (default) solves on internally rescaled data to machine precision;
+    ``control="metafor"`` applies metafor 3.8.1's default stopping rules to the data as
+    given (see :mod:`alsatlas.stats.control`).
 
     Parameters
     ----------
@@ -363,16 +488,38 @@ def estimate_tau2(yi: FloatArray, vi: FloatArray, X: FloatArray, method: str) ->
     - EB, PM: :math:`\sqrt{2k^2/(k-p)}/\sum w_i` at :math:`\hat\tau^2`.
     """
     check_method(method)
-    k, p = int(X.shape[0]), int(X.shape[1])
-    df = k - p
+    check_control(control)
     if method in ("EE", "FE"):
         return Tau2Estimate(0.0, 0.0, method)
+    if control == "exact":
+        c, e = standardise(yi, vi)
+        if c != 0.0 or e != 0:
+            est = estimate_tau2_as_given(
+                np.ldexp(yi - c, -e), np.ldexp(vi, -2 * e), X, method, control=control
+            )
+            return Tau2Estimate(
+                float(np.ldexp(est.tau2, 2 * e)),
+                float(np.ldexp(est.se_tau2, 2 * e)),
+                method,
+                est.iterations,
+            )
+    return estimate_tau2_as_given(yi, vi, X, method, control=control)
+
+
+def estimate_tau2_as_given(
+    yi: FloatArray, vi: FloatArray, X: FloatArray, method: str, *, control: str = "exact"
+) -> Tau2Estimate:
+    """:func:`estimate_tau2` on the data as given (no rescaling; for already rescaled data)."""
+    if method in ("EE", "FE"):
+        return Tau2Estimate(0.0, 0.0, method)
+    k, p = int(X.shape[0]), int(X.shape[1])
+    df = k - p
     if method in ("DL", "HS", "HSk"):
         w = 1.0 / vi
-        P = projection(w, X)
-        rss = float(yi @ P @ yi)
-        trP = float(np.trace(P))
-        sPP = float(np.sum(P * P))
+        proj = Projector(w, X)
+        rss = proj.quad(yi)
+        trP = proj.tr()
+        sPP = proj.tr_dd(np.ones(k))
         if method == "DL":
             raw = (rss - df) / trP
             t = max(raw, 0.0)
@@ -385,45 +532,50 @@ def estimate_tau2(yi: FloatArray, vi: FloatArray, X: FloatArray, method: str) ->
             if method == "HSk":
                 se *= k / df
         return Tau2Estimate(t, se, method)
-    if method in ("HE", "ML", "REML"):
+    if method in ("HE", "ML", "REML") or (method == "EB" and control == "metafor"):
         if p == 1 and method != "HE":  # the HE start value without forming P
             x = X[:, 0]
             resid = yi - x * (float(x @ yi) / float(x @ x))
             h = x * x / float(x @ x)  # diagonal of the hat matrix
             he = (float(resid @ resid) - float(vi @ (1.0 - h))) / df
         else:
-            P0 = projection(np.ones(k), X)
-            rss = float(yi @ P0 @ yi)
-            PV = P0 * vi[None, :]
-            trPV = float(np.trace(PV))
+            P0 = Projector(np.ones(k), X)
+            rss = P0.quad(yi)
+            trPV = P0.tr_d(vi)
             he = (rss - trPV) / df
         if method == "HE":
             t = max(he, 0.0)
-            se = math.sqrt(2 * float(np.sum(PV * PV.T)) + 4 * t * trPV + 2 * t * t * df) / df
+            se = math.sqrt(2 * P0.tr_dd(vi) + 4 * t * trPV + 2 * t * t * df) / df
             return Tau2Estimate(t, se, method)
-        t, iterations = fisher_scoring(yi, vi, X, method, he)
+        if control == "metafor":
+            t, iterations = metafor_fisher(yi, vi, X, method, he)
+        else:
+            t, iterations = fisher_scoring(yi, vi, X, method, he)
         # Expected information: sum(w^2) (ML) or tr(P^2) (REML); se = sqrt(2 / information).
-        se = math.sqrt(2.0 / score_terms(t, yi, vi, X, method)[1])
+        if method == "EB":
+            se = math.sqrt(2.0 * k * k / df) / float(np.sum(1.0 / (vi + t)))
+        else:
+            se = math.sqrt(2.0 / score_terms(t, yi, vi, X, method)[1])
         return Tau2Estimate(t, se, method, iterations)
     if method == "SJ":
         t0 = float(np.mean((yi - yi.mean()) ** 2))
         w = 1.0 / (vi + t0)
-        P = projection(w, X)
-        rss = float(yi @ P @ yi)
+        proj = Projector(w, X)
+        rss = proj.quad(yi)
         t = max(t0 * rss / df, 0.0)
-        PV = P * vi[None, :]
         se = (
             t0
             / df
             * math.sqrt(
-                2 * float(np.sum(PV * PV.T))
-                + 4 * t * float(np.sum(PV * P))
-                + 2 * t * t * float(np.sum(P * P))
+                2 * proj.tr_dd(vi) + 4 * t * proj.tr_dp(vi) + 2 * t * t * proj.tr_dd(np.ones(k))
             )
         )
         return Tau2Estimate(t, se, method)
     # EB and PM: the root of Q(tau2) = k - p.
-    t, iterations = solve_q(yi, vi, X, float(df))
+    if control == "metafor":
+        t, iterations = metafor_pm(yi, vi, X)
+    else:
+        t, iterations = solve_q(yi, vi, X, float(df))
     sw = float(np.sum(1.0 / (vi + t)))
     se = math.sqrt(2.0 * k * k / df) / sw
     return Tau2Estimate(t, se, method, iterations)
@@ -432,8 +584,10 @@ def estimate_tau2(yi: FloatArray, vi: FloatArray, X: FloatArray, method: str) ->
 __all__ = [
     "FISHER_TOL",
     "MAXITER",
+    "Projector",
     "Tau2Estimate",
     "estimate_tau2",
+    "estimate_tau2_as_given",
     "fisher_scoring",
     "projection",
     "q_statistic",

@@ -23,7 +23,7 @@ from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field
 
 from alsatlas import __version__
-from alsatlas.errors import AlsatlasInputError
+from alsatlas.errors import AlsatlasInputError, ConvergenceError
 from alsatlas.figures.forest import forest_plot
 from alsatlas.presentation.inline_svg import figure_to_svg, inline_svg
 from alsatlas.presentation.meta_summary import fit_summary
@@ -162,6 +162,8 @@ def run_meta(req: MetaRequest, atlas: Atlas) -> dict[str, Any]:
         fit = rma(yi, vi, method=req.method, test=req.test, level=req.level)
     except AlsatlasInputError as exc:
         raise BadParameter(exc.field or "rows", exc.reason) from None
+    except ConvergenceError as exc:  # valid rows the estimator could not fit
+        raise BadParameter("method", f"the model could not be fitted: {exc.reason}") from None
     payload: dict[str, Any] = {
         "input": source,
         "measure": measure,
