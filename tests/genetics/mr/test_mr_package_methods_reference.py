@@ -35,6 +35,7 @@ def _load() -> dict[tuple[str, str], dict[str, float]]:
     return out
 
 
+Data = dict[str, np.ndarray]
 R = _load()
 DATASETS = ["waterworth_ldl_chd", "twosamplemr_bmi_chd"]
 N = {"waterworth_ldl_chd": 17723.0, "twosamplemr_bmi_chd": None}
@@ -46,7 +47,7 @@ def close(value: float, ref: float, what: str, *, p: bool = False) -> None:
     assert value == pytest.approx(ref, rel=1e-6, abs=1e-15 if p else 0.0), what
 
 
-def _data(ds: str, ldl: dict[str, np.ndarray], bmi: dict[str, np.ndarray]) -> dict:
+def _data(ds: str, ldl: dict[str, np.ndarray], bmi: Data) -> Data:
     return ldl if ds == "waterworth_ldl_chd" else bmi
 
 
@@ -57,7 +58,7 @@ def _check_std(r: object, ref: dict[str, float], what: str) -> None:
 
 
 @pytest.mark.parametrize("ds", DATASETS)
-def test_penalised_ivw(ds: str, ldl: dict, bmi_chd: dict) -> None:
+def test_penalised_ivw(ds: str, ldl: Data, bmi_chd: Data) -> None:
     d = _data(ds, ldl, bmi_chd)
     a = as_mr_arrays(d["bx"], d["bxse"], d["by"], d["byse"])
     for model in ("random", "fixed"):
@@ -71,7 +72,7 @@ def test_penalised_ivw(ds: str, ldl: dict, bmi_chd: dict) -> None:
 
 @pytest.mark.parametrize("ds", DATASETS)
 @pytest.mark.parametrize("dist", ["normal", "t"])
-def test_penalised_egger(ds: str, dist: str, ldl: dict, bmi_chd: dict) -> None:
+def test_penalised_egger(ds: str, dist: str, ldl: Data, bmi_chd: Data) -> None:
     d = _data(ds, ldl, bmi_chd)
     a = as_mr_arrays(d["bx"], d["bxse"], d["by"], d["byse"])
     e = egger_penalised_from_arrays(a, distribution=dist)  # type: ignore[arg-type]
@@ -86,7 +87,7 @@ def test_penalised_egger(ds: str, dist: str, ldl: dict, bmi_chd: dict) -> None:
 
 
 @pytest.mark.parametrize("ds", DATASETS)
-def test_maxlik_converged(ds: str, ldl: dict, bmi_chd: dict) -> None:
+def test_maxlik_converged(ds: str, ldl: Data, bmi_chd: Data) -> None:
     d = _data(ds, ldl, bmi_chd)
     a = as_mr_arrays(d["bx"], d["bxse"], d["by"], d["byse"])
     ref = R[(ds, "maxlik_converged")]
@@ -102,7 +103,7 @@ def test_maxlik_converged(ds: str, ldl: dict, bmi_chd: dict) -> None:
 
 
 @pytest.mark.parametrize("ds", DATASETS)
-def test_sign_concordance(ds: str, ldl: dict, bmi_chd: dict) -> None:
+def test_sign_concordance(ds: str, ldl: Data, bmi_chd: Data) -> None:
     d = _data(ds, ldl, bmi_chd)
     r = sign_concordance_from_arrays(as_mr_arrays(d["bx"], d["bxse"], d["by"], d["byse"]))
     ref = R[(ds, "sign_concordance")]
@@ -112,7 +113,7 @@ def test_sign_concordance(ds: str, ldl: dict, bmi_chd: dict) -> None:
 
 
 @pytest.mark.parametrize("ds", DATASETS)
-def test_conmix(ds: str, ldl: dict, bmi_chd: dict) -> None:
+def test_conmix(ds: str, ldl: Data, bmi_chd: Data) -> None:
     d = _data(ds, ldl, bmi_chd)
     c = conmix_from_arrays(as_mr_arrays(d["bx"], d["bxse"], d["by"], d["byse"]))
     ref = R[(ds, "conmix")]
@@ -129,7 +130,7 @@ def test_conmix(ds: str, ldl: dict, bmi_chd: dict) -> None:
 
 
 @pytest.mark.parametrize("ds", DATASETS)
-def test_cml(ds: str, ldl: dict, bmi_chd: dict) -> None:
+def test_cml(ds: str, ldl: Data, bmi_chd: Data) -> None:
     d = _data(ds, ldl, bmi_chd)
     n = N[ds] or float(np.min(d["ny"]))
     res = cml_from_arrays(as_mr_arrays(d["bx"], d["bxse"], d["by"], d["byse"]), n=n)
@@ -140,7 +141,7 @@ def test_cml(ds: str, ldl: dict, bmi_chd: dict) -> None:
     assert list(res.bic_invalid) == invalid
 
 
-def test_run_mr_registry(ldl: dict) -> None:
+def test_run_mr_registry(ldl: Data) -> None:
     """The methods run by id through run_mr, with MendelianRandomization's defaults."""
     ds = "waterworth_ldl_chd"
     rep = run_mr(
@@ -162,7 +163,7 @@ def test_run_mr_registry(ldl: dict) -> None:
     assert tsmr.result("conmix") == cm  # grid limits kept under the TwoSampleMR convention
 
 
-def test_cml_needs_sample_size(ldl: dict) -> None:
+def test_cml_needs_sample_size(ldl: Data) -> None:
     from alsatlas.errors import StatsInputError
 
     with pytest.raises(StatsInputError, match="sample size"):
@@ -221,3 +222,15 @@ def test_strength_mvmr(lipids: tuple[np.ndarray, ...]) -> None:
     ref = R[("waterworth_lipids_chd", "strength_mvmr")]
     for i, v in enumerate(f):
         close(v, ref[f"f_{i + 1}"], f"F[{i}]")
+
+
+def test_cml_vectorised_equals_single_fits(ldl: Data) -> None:
+    from alsatlas.genetics.mr.cml import cml_fit, cml_fits
+
+    a = as_mr_arrays(ldl["bx"], ldl["bxse"], ldl["by"], ldl["byse"])
+    many = cml_fits(a, list(range(a.k - 1)))
+    for f in many:
+        one = cml_fit(a, f.k_invalid)
+        assert f.invalid == one.invalid
+        assert f.theta == pytest.approx(one.theta, rel=1e-12)
+        assert f.neg_loglik == pytest.approx(one.neg_loglik, rel=1e-12)

@@ -99,6 +99,64 @@ def cml_fit(d: MRArrays, k_invalid: int, *, maxit: int = 100) -> CMLFit:
     )
 
 
+def cml_fits(d: MRArrays, ks: FloatArray | list[int], *, maxit: int = 100) -> tuple[CMLFit, ...]:
+    """`cml_fit` for every K in ``ks`` at once: the same iterations, run as one array per
+    K with each K stopping on its own criterion."""
+    kk = np.asarray(ks, dtype=np.intp)
+    g, p = kk.size, d.k
+    bx, by = d.bx[None, :], d.by[None, :]
+    sx2, sy2 = (d.bxse**2)[None, :], (d.byse**2)[None, :]
+    theta = np.zeros(g)
+    theta_old = theta - 1.0
+    mu = np.zeros((g, p))
+    r = np.zeros((g, p))
+    it = np.zeros(g, dtype=np.intp)
+    cols = np.arange(p)[None, :]
+    while True:
+        act = (np.abs(theta_old - theta) > 1e-7) & (it < maxit)
+        if not act.any():
+            break
+        idx = np.flatnonzero(act)
+        th = theta[idx][:, None]
+        theta_old[idx] = theta[idx]
+        it[idx] += 1
+        resid = by - th * mu[idx]
+        imp = resid**2 / sy2
+        order = np.argsort(-imp, axis=1, kind="stable")
+        rank = np.empty_like(order)
+        np.put_along_axis(rank, order, np.broadcast_to(cols, order.shape), axis=1)
+        rr = np.where(rank < kk[idx][:, None], resid, 0.0)
+        m = (bx / sx2 + th * (by - rr) / sy2) / (1.0 / sx2 + th * th / sy2)
+        theta[idx] = np.sum((by - rr) * m / sy2, axis=1) / np.sum(m * m / sy2, axis=1)
+        mu[idx] = m
+        r[idx] = rr
+    nz = (r != 0) & (kk[:, None] > 0)
+    th = theta[:, None]
+    mu = np.where(nz, bx, mu)
+    r = np.where(nz, by - th * mu, r)
+    neg_l = np.sum((bx - mu) ** 2 / (2.0 * sx2), axis=1) + np.sum(
+        (by - th * mu - r) ** 2 / (2.0 * sy2), axis=1
+    )
+    z = r == 0
+    info = np.sum(np.where(z, mu**2 / sy2, 0.0), axis=1) - np.sum(
+        np.where(z, (2.0 * mu * th - by) ** 2 / sy2**2 / (1.0 / sx2 + th * th / sy2), 0.0),
+        axis=1,
+    )
+    out = []
+    for i in range(g):
+        se = math.sqrt(1.0 / info[i]) if info[i] > 0 else math.nan
+        out.append(
+            CMLFit(
+                k_invalid=int(kk[i]),
+                theta=float(theta[i]),
+                se=se,
+                neg_loglik=float(neg_l[i]),
+                invalid=tuple(int(j) for j in np.flatnonzero(r[i] != 0)),
+            )
+        )
+    return tuple(out)
+
+
 def _bic(fits: tuple[CMLFit, ...], n: float) -> FloatArray:
     ks = np.array([f.k_invalid for f in fits], dtype=np.float64)
     ls = np.array([f.neg_loglik for f in fits])
@@ -116,7 +174,7 @@ def cml_from_arrays(
     top = d.k - 2 if k_max is None else int(k_max)
     if top < 0 or top > d.k - 1:
         raise StatsInputError(f"k_max must lie in 0..{d.k - 1}", field="k_max")
-    fits = tuple(cml_fit(d, kk, maxit=maxit) for kk in range(top + 1))
+    fits = cml_fits(d, list(range(top + 1)), maxit=maxit)
     bic = _bic(fits, n)
     w = np.exp(-0.5 * bic)
     w = w / np.sum(w)
@@ -133,4 +191,4 @@ def cml_from_arrays(
     return CMLResult(ma_bic=ma, bic=single, bic_invalid=fits[best].invalid, fits=fits, n=n)
 
 
-__all__ = ["CMLFit", "CMLResult", "cml_fit", "cml_from_arrays"]
+__all__ = ["CMLFit", "CMLResult", "cml_fit", "cml_fits", "cml_from_arrays"]

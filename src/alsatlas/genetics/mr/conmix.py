@@ -85,12 +85,23 @@ def conmix_from_arrays(
     v_in = ratio_se**2
     v_out = psi * psi + ratio_se**2
     lik_exc = _log_normal(ratio, 0.0, v_out)
-    lik = np.empty(theta.size)
-    chunk = max(1, 2_000_000 // max(d.k, 1))
-    for s in range(0, theta.size, chunk):
-        t = theta[s : s + chunk, None]
-        lik_inc = -((t - ratio) ** 2) / 2.0 / v_in - np.log(np.sqrt(2.0 * math.pi * v_in))
-        lik[s : s + chunk] = np.where(lik_inc > lik_exc, lik_inc, lik_exc).sum(axis=1)
+    c_in = np.log(np.sqrt(2.0 * math.pi * v_in))
+    # A variant counts as valid only where (θ − θ_j)² < 2v_j(−c_j − e_j); elsewhere it adds
+    # its constant invalid term. Add the excess over each variant's window (widened by one
+    # grid point each side and decided by the direct comparison, so the classification is
+    # exactly the package's).
+    lik = np.full(theta.size, float(np.sum(lik_exc)))
+    half2 = 2.0 * v_in * (-c_in - lik_exc)
+    half = np.sqrt(np.maximum(half2, 0.0))
+    starts = np.searchsorted(theta, ratio - half) - 1
+    stops = np.searchsorted(theta, ratio + half) + 1
+    for j in np.flatnonzero(half2 > 0):
+        a, b = max(int(starts[j]), 0), min(int(stops[j]) + 1, theta.size)
+        if a >= b:
+            continue
+        diff = theta[a:b] - ratio[j]
+        inc = -(diff * diff) / 2.0 / v_in[j] - c_in[j]
+        lik[a:b] += np.maximum(inc - lik_exc[j], 0.0)
     best = int(np.argmax(lik))
     t_best = theta[best]
     lik_inc_best = -((t_best - ratio) ** 2) / 2.0 / v_in - np.log(np.sqrt(2.0 * math.pi * v_in))
