@@ -234,3 +234,37 @@ def test_cml_vectorised_equals_single_fits(ldl: Data) -> None:
         assert f.invalid == one.invalid
         assert f.theta == pytest.approx(one.theta, rel=1e-12)
         assert f.neg_loglik == pytest.approx(one.neg_loglik, rel=1e-12)
+
+
+@pytest.mark.parametrize("ds", DATASETS)
+@pytest.mark.parametrize("model", ["random", "fixed"])
+def test_robust_ivw(ds: str, model: str, ldl: Data, bmi_chd: Data) -> None:
+    from alsatlas.genetics.mr.robust import ivw_robust_from_arrays
+
+    d = _data(ds, ldl, bmi_chd)
+    a = as_mr_arrays(d["bx"], d["bxse"], d["by"], d["byse"])
+    r, scale = ivw_robust_from_arrays(a, model=model)  # type: ignore[arg-type]
+    _check_std(r, R[(ds, f"ivw_robust_{model}")], f"ivw_robust {model}")
+    close(scale, R[(ds, f"ivw_robust_{model}")]["rse"], "rse")
+    rp, _ = ivw_robust_from_arrays(a, model=model, penalised=True)  # type: ignore[arg-type]
+    _check_std(rp, R[(ds, f"ivw_robust_penalized_{model}")], f"ivw_robust_penalised {model}")
+
+
+@pytest.mark.parametrize("ds", DATASETS)
+@pytest.mark.parametrize("dist", ["normal", "t"])
+@pytest.mark.parametrize("pen", [False, True])
+def test_robust_egger(ds: str, dist: str, pen: bool, ldl: Data, bmi_chd: Data) -> None:
+    from alsatlas.genetics.mr.robust import egger_robust_from_arrays
+
+    d = _data(ds, ldl, bmi_chd)
+    a = as_mr_arrays(d["bx"], d["bxse"], d["by"], d["byse"])
+    e = egger_robust_from_arrays(a, penalised=pen, distribution=dist)  # type: ignore[arg-type]
+    name = "egger_robust" + ("_penalized" if pen else "") + ("_t" if dist == "t" else "")
+    ref = R[(ds, name)]
+    _check_std(e.slope, ref, name)
+    close(e.intercept, ref["intercept"], "intercept")
+    close(e.intercept_se, ref["intercept_se"], "intercept se")
+    close(e.intercept_ci_lb, ref["intercept_ci_lb"], "intercept lb")
+    close(e.intercept_ci_ub, ref["intercept_ci_ub"], "intercept ub")
+    close(e.intercept_pval, ref["intercept_pval"], "intercept p", p=True)
+    close(e.rse, ref["rse"], "rse")

@@ -56,6 +56,10 @@ MethodId = Literal[
     "conmix",
     "cml_ma_bic",
     "cml_bic",
+    "ivw_robust",
+    "egger_robust",
+    "ivw_robust_penalised",
+    "egger_robust_penalised",
 ]
 """Identifiers of the estimators, as they appear in ``MRMethodResult.method`` and in JSON."""
 
@@ -84,6 +88,10 @@ MIN_SNPS: dict[MethodId, int] = {
     "conmix": 3,
     "cml_ma_bic": 3,
     "cml_bic": 3,
+    "ivw_robust": 3,
+    "egger_robust": 4,
+    "ivw_robust_penalised": 3,
+    "egger_robust_penalised": 4,
 }
 """Fewest variants each method accepts (TwoSampleMR returns NA below these; MR-PRESSO needs
 more variants than its number of exposures + 2)."""

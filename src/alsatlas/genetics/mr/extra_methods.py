@@ -10,6 +10,10 @@ id                   method                                                 min.
 ``conmix``           contamination mixture (`conmix`)                       3
 ``cml_ma_bic``       MR-cML with BIC model averaging (`cml`)                3
 ``cml_bic``          MR-cML, BIC-selected model (`cml`)                     3
+``ivw_robust``       robust IVW, MM-estimation (`robust`)                   3
+``egger_robust``     robust MR-Egger (`robust`)                             4
+``ivw_robust_penalised``    robust penalised IVW (`robust`)                 3
+``egger_robust_penalised``  robust penalised MR-Egger (`robust`)            4
 ===================  =====================================================  ===========
 
 They follow MendelianRandomization's defaults whatever the convention (random-effects
@@ -33,6 +37,7 @@ from alsatlas.genetics.mr.inputs import MRArrays
 from alsatlas.genetics.mr.maxlik import maxlik_from_arrays
 from alsatlas.genetics.mr.penalised import egger_penalised_from_arrays, ivw_penalised_from_arrays
 from alsatlas.genetics.mr.results import MRMethodResult
+from alsatlas.genetics.mr.robust import egger_robust_from_arrays, ivw_robust_from_arrays
 from alsatlas.genetics.mr.sign import sign_concordance_from_arrays
 from alsatlas.genetics.mr.steiger import TraitSample
 
@@ -44,6 +49,10 @@ EXTRA_MIN_SNPS: dict[str, int] = {
     "conmix": 3,
     "cml_ma_bic": 3,
     "cml_bic": 3,
+    "ivw_robust": 3,
+    "egger_robust": 4,
+    "ivw_robust_penalised": 3,
+    "egger_robust_penalised": 4,
 }
 """Fewest variants each extra method accepts."""
 
@@ -89,6 +98,10 @@ def run_extra(m: str, d: MRArrays, alpha: float, gwas_n: float | None) -> MRMeth
             )
         fit = cml_from_arrays(d, n=gwas_n, alpha=alpha)
         return fit.ma_bic if m == "cml_ma_bic" else fit.bic
+    if m in ("ivw_robust", "ivw_robust_penalised"):
+        return ivw_robust_from_arrays(d, penalised=m.endswith("penalised"), alpha=alpha)[0]
+    if m in ("egger_robust", "egger_robust_penalised"):
+        return egger_robust_from_arrays(d, penalised=m.endswith("penalised"), alpha=alpha).slope
     raise KeyError(m)
 
 
