@@ -268,3 +268,16 @@ def test_robust_egger(ds: str, dist: str, pen: bool, ldl: Data, bmi_chd: Data) -
     close(e.intercept_ci_ub, ref["intercept_ci_ub"], "intercept ub")
     close(e.intercept_pval, ref["intercept_pval"], "intercept p", p=True)
     close(e.rse, ref["rse"], "rse")
+
+
+@pytest.mark.parametrize("ds", DATASETS)
+def test_lasso(ds: str, ldl: Data, bmi_chd: Data) -> None:
+    from alsatlas.genetics.mr.lasso import lasso_from_arrays
+
+    d = _data(ds, ldl, bmi_chd)
+    r = lasso_from_arrays(as_mr_arrays(d["bx"], d["bxse"], d["by"], d["byse"]))
+    ref = R[(ds, "lasso")]
+    _check_std(r.result, ref, "lasso")
+    close(r.lam, ref["lambda"], "lambda")
+    close(r.reg_estimate, ref["reg_estimate"], "regularised estimate")
+    assert len(r.valid) == ref["n_valid"]

@@ -60,6 +60,7 @@ MethodId = Literal[
     "egger_robust",
     "ivw_robust_penalised",
     "egger_robust_penalised",
+    "lasso",
 ]
 """Identifiers of the estimators, as they appear in ``MRMethodResult.method`` and in JSON."""
 
@@ -92,6 +93,7 @@ MIN_SNPS: dict[MethodId, int] = {
     "egger_robust": 4,
     "ivw_robust_penalised": 3,
     "egger_robust_penalised": 4,
+    "lasso": 3,
 }
 """Fewest variants each method accepts (TwoSampleMR returns NA below these; MR-PRESSO needs
 more variants than its number of exposures + 2)."""

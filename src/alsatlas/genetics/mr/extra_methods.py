@@ -14,6 +14,7 @@ id                   method                                                 min.
 ``egger_robust``     robust MR-Egger (`robust`)                             4
 ``ivw_robust_penalised``    robust penalised IVW (`robust`)                 3
 ``egger_robust_penalised``  robust penalised MR-Egger (`robust`)            4
+``lasso``            MR-Lasso, post-lasso IVW (`lasso`)                     3
 ===================  =====================================================  ===========
 
 They follow MendelianRandomization's defaults whatever the convention (random-effects
@@ -34,6 +35,7 @@ from alsatlas.errors import StatsInputError
 from alsatlas.genetics.mr.cml import cml_from_arrays
 from alsatlas.genetics.mr.conmix import conmix_from_arrays
 from alsatlas.genetics.mr.inputs import MRArrays
+from alsatlas.genetics.mr.lasso import lasso_from_arrays
 from alsatlas.genetics.mr.maxlik import maxlik_from_arrays
 from alsatlas.genetics.mr.penalised import egger_penalised_from_arrays, ivw_penalised_from_arrays
 from alsatlas.genetics.mr.results import MRMethodResult
@@ -53,6 +55,7 @@ EXTRA_MIN_SNPS: dict[str, int] = {
     "egger_robust": 4,
     "ivw_robust_penalised": 3,
     "egger_robust_penalised": 4,
+    "lasso": 3,
 }
 """Fewest variants each extra method accepts."""
 
@@ -102,6 +105,8 @@ def run_extra(m: str, d: MRArrays, alpha: float, gwas_n: float | None) -> MRMeth
         return ivw_robust_from_arrays(d, penalised=m.endswith("penalised"), alpha=alpha)[0]
     if m in ("egger_robust", "egger_robust_penalised"):
         return egger_robust_from_arrays(d, penalised=m.endswith("penalised"), alpha=alpha).slope
+    if m == "lasso":
+        return lasso_from_arrays(d, alpha=alpha).result
     raise KeyError(m)
 
 
