@@ -6,9 +6,10 @@ Times alsatlas (both conventions, all methods, plus a per-method breakdown) and,
 MR-PRESSO), printing the speed ratio (goal: alsatlas at least 20× faster). Bootstrap counts
 follow each package's defaults (10000 for MendelianRandomization).
 
-A second part times the MendelianRandomization-side methods added later (penalised IVW and
-MR-Egger, maximum likelihood, contamination mixture, MR-cML MA-BIC, multivariable IVW and
-MR-Egger, MVMR conditional F, TwoSampleMR's sign test) against the R functions themselves,
+A second part times the MendelianRandomization-side methods added later (penalised and
+robust IVW and MR-Egger, MR-Lasso, maximum likelihood, contamination mixture, MR-cML MA-BIC,
+multivariable IVW and MR-Egger, MVMR conditional F, TwoSampleMR's sign test) against the R
+functions themselves,
 sourced unchanged from local copies of the package sources (``--mr-source DIR`` for
 MendelianRandomization's ``R/`` folder, ``--tsmr-source`` and ``--mvmr-source`` likewise;
 goal: each at least 10× faster). Note: R's ``mr_maxlik`` stops early (Nelder–Mead) while
@@ -149,6 +150,9 @@ tm("maxlik", mr_maxlik(inp))
 tm("sign_concordance", tsmr$mr_sign(d$bx, d$by))
 tm("conmix", mr_conmix(inp))
 tm("cml_ma_bic", mr_cML(inp, MA = TRUE, DP = FALSE, n = 100000))
+tm("ivw_robust", mr_ivw(inp, robust = TRUE))
+tm("egger_robust", mr_egger(inp, robust = TRUE))
+tm("lasso", mr_lasso(inp))
 tm("mvivw", mr_mvivw(mv))
 tm("mvegger", mr_mvegger(mv))
 tm("strength_mvmr", suppressWarnings(capture.output(strength_mvmr(fm, gencov = 0))))
@@ -162,12 +166,14 @@ def bench_new_methods(
     from alsatlas.genetics.mr.cml import cml_from_arrays
     from alsatlas.genetics.mr.conmix import conmix_from_arrays
     from alsatlas.genetics.mr.inputs import as_mr_arrays
+    from alsatlas.genetics.mr.lasso import lasso_from_arrays
     from alsatlas.genetics.mr.maxlik import maxlik_from_arrays
     from alsatlas.genetics.mr.mvmr import mvegger, mvivw, strength_mvmr
     from alsatlas.genetics.mr.penalised import (
         egger_penalised_from_arrays,
         ivw_penalised_from_arrays,
     )
+    from alsatlas.genetics.mr.robust import egger_robust_from_arrays, ivw_robust_from_arrays
     from alsatlas.genetics.mr.sign import sign_concordance_from_arrays
 
     bx, bxse, by, byse = data
@@ -184,6 +190,9 @@ def bench_new_methods(
         "sign_concordance": lambda: sign_concordance_from_arrays(d),
         "conmix": lambda: conmix_from_arrays(d),
         "cml_ma_bic": lambda: cml_from_arrays(d, n=100000.0),
+        "ivw_robust": lambda: ivw_robust_from_arrays(d),
+        "egger_robust": lambda: egger_robust_from_arrays(d),
+        "lasso": lambda: lasso_from_arrays(d),
         "mvivw": lambda: mvivw(mbx, mbxse, by, byse),
         "mvegger": lambda: mvegger(mbx, mbxse, by, byse),
         "strength_mvmr": lambda: strength_mvmr(mbx, mbxse),

@@ -29,6 +29,7 @@ Hastie T, Tibshirani R. J Stat Softw 2010;33:1-22 (glmnet path). Efron B et al. 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,59 +61,72 @@ class LassoResult:
     n_lambda: int
 
 
-def _homotopy_path(g: FloatArray, c: FloatArray, lambdas: FloatArray) -> FloatArray:
-    """Exact lasso solutions of ½βᵀGβ − cᵀβ + λ‖β‖₁ at the decreasing ``lambdas``."""
+def _homotopy_path(
+    g: FloatArray, c: FloatArray, lambdas: FloatArray, stop: Callable[[FloatArray], bool]
+) -> list[FloatArray]:
+    """Exact lasso solutions of ½βᵀGβ − cᵀβ + λ‖β‖₁ at the decreasing ``lambdas``, in order,
+    until ``stop(β)`` returns True (that solution included)."""
     p = c.size
-    out = np.zeros((lambdas.size, p))
+    out: list[FloatArray] = []
     lam = float(np.max(np.abs(c)))
-    active = [int(np.argmax(np.abs(c)))]
-    signs = {active[0]: float(np.sign(c[active[0]]))}
+    first = int(np.argmax(np.abs(c)))
+    is_active = np.zeros(p, dtype=bool)
+    is_active[first] = True
+    active = [first]
+    signs = {first: float(np.sign(c[first]))}
     li = 0
     while li < lambdas.size and lambdas[li] >= lam:
+        beta = np.zeros(p)
+        out.append(beta)
         li += 1
+        if stop(beta):
+            return out
     tol = 1e-12 * lam
     while li < lambdas.size:
         a = np.array(active)
         s = np.array([signs[j] for j in active])
-        gaa = g[np.ix_(a, a)]
         try:
-            u = np.linalg.solve(gaa, c[a])
-            v = np.linalg.solve(gaa, s)
+            uv = np.linalg.solve(g[np.ix_(a, a)], np.column_stack([c[a], s]))
         except np.linalg.LinAlgError:
             break
+        u, v = uv[:, 0], uv[:, 1]
         # β_A(λ) = u − λv; r_j(λ) = c_j − G_jA β_A = (c_j − G_jA u) + λ G_jA v
-        inactive = np.setdiff1d(np.arange(p), a)
+        inactive = np.flatnonzero(~is_active)
         nxt, event, who = 0.0, "", -1
         if inactive.size:
-            pj = c[inactive] - g[np.ix_(inactive, a)] @ u
-            qj = g[np.ix_(inactive, a)] @ v
-            for sgn in (1.0, -1.0):
-                den = sgn - qj
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    cand = np.where(den != 0, pj / den, -np.inf)
-                cand = np.where(cand < lam - tol, cand, -np.inf)
-                i = int(np.argmax(cand))
-                if cand[i] > nxt:
-                    nxt, event, who = float(cand[i]), "join", int(inactive[i])
+            gia = g[inactive][:, a]
+            pj = c[inactive] - gia @ u
+            qj = gia @ v
+            with np.errstate(divide="ignore", invalid="ignore"):
+                cand = np.concatenate([pj / (1.0 - qj), pj / (-1.0 - qj)])
+            cand = np.where(np.isfinite(cand) & (cand < lam - tol), cand, -np.inf)
+            i = int(np.argmax(cand))
+            if cand[i] > nxt:
+                nxt, event, who = float(cand[i]), "join", int(inactive[i % inactive.size])
         with np.errstate(divide="ignore", invalid="ignore"):
-            drop = np.where(v != 0, u / v, -np.inf)
-        drop = np.where(drop < lam - tol, drop, -np.inf)
-        if drop.size:
-            i = int(np.argmax(drop))
-            if drop[i] > nxt:
-                nxt, event, who = float(drop[i]), "drop", int(a[i])
+            drop = u / v
+        drop = np.where(np.isfinite(drop) & (drop < lam - tol), drop, -np.inf)
+        i = int(np.argmax(drop))
+        if drop[i] > nxt:
+            nxt, event, who = float(drop[i]), "drop", int(a[i])
         while li < lambdas.size and lambdas[li] >= nxt:
-            out[li, a] = u - lambdas[li] * v
+            beta = np.zeros(p)
+            beta[a] = u - lambdas[li] * v
+            out.append(beta)
             li += 1
+            if stop(beta):
+                return out
         if event == "":
             break
         lam = nxt
         if event == "join":
             r = c[who] - g[who, a] @ (u - lam * v)
             active.append(who)
+            is_active[who] = True
             signs[who] = float(np.sign(r))
         else:
             active.remove(who)
+            is_active[who] = False
             del signs[who]
     return out
 
@@ -142,22 +156,19 @@ def lasso_from_arrays(
         raise StatsInputError("MR-Lasso: no heterogeneity to penalise", field="by")
     alf = max(1e-6, LAMBDA_MIN_RATIO) ** (1.0 / (N_LAMBDA - 1.0))
     grid = lam_max * alf ** np.arange(1, N_LAMBDA)
-    betas = _homotopy_path(g, c, grid)
     # glmnet's path: m = 0 is the zero solution at λ = ∞; stop rules from m = 4 on
-    coefs = [np.zeros(k)]
-    lams = [math.inf]
-    rsq_prev = 0.0
-    for m in range(1, N_LAMBDA):
-        beta = betas[m - 1]
+    state = {"m": 0, "rsq": 0.0}
+
+    def stop(beta: FloatArray) -> bool:
+        state["m"] += 1
         rsq = float(2.0 * c @ beta - beta @ g @ beta)
-        coefs.append(beta)
-        lams.append(float(grid[m - 1]))
-        change = math.inf if rsq == 0 else (rsq - rsq_prev) / rsq
-        rsq_prev = rsq
-        if m + 1 < MNLAM:
-            continue
-        if change < FDEV or rsq > DEVMAX:
-            break
+        change = math.inf if rsq == 0 else (rsq - state["rsq"]) / rsq
+        state["rsq"] = rsq
+        return state["m"] + 1 >= MNLAM and (change < FDEV or rsq > DEVMAX)
+
+    betas = _homotopy_path(g, c, grid, stop)
+    coefs = [np.zeros(k), *betas]
+    lams = [math.inf, *(float(v) for v in grid[: len(betas)])]
     lam_user = [v * ys for v in lams]
     if len(lam_user) > 2:
         lam_user[0] = math.exp(2.0 * math.log(lam_user[1]) - math.log(lam_user[2]))
