@@ -238,11 +238,100 @@ def strength_mvmr(bx: ArrayLike, bxse: ArrayLike) -> tuple[float, ...]:
     return tuple(out)
 
 
+MV_METHODS: tuple[str, ...] = ("mvivw", "mvegger")
+"""Multivariable methods `run_mvmr` knows."""
+
+
+@dataclass(frozen=True, slots=True)
+class MVMRReport:
+    """What `run_mvmr` computed: the exposures' names, one `MVResult` per method, and the
+    conditional F-statistics of each exposure (MVMR ``strength_mvmr``)."""
+
+    exposures: tuple[str, ...]
+    nsnp: int
+    results: tuple[MVResult, ...]
+    conditional_f: tuple[float, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON form: non-finite numbers become None."""
+
+        def clean(v: object) -> object:
+            if isinstance(v, float):
+                return v if math.isfinite(v) else None
+            if isinstance(v, tuple | list):
+                return [clean(x) for x in v]
+            return v
+
+        return {
+            "exposures": list(self.exposures),
+            "nsnp": self.nsnp,
+            "results": [
+                {f: clean(getattr(r, f)) for f in r.__dataclass_fields__} for r in self.results
+            ],
+            "conditional_f": clean(self.conditional_f),
+        }
+
+
+def run_mvmr(
+    bx: ArrayLike,
+    bxse: ArrayLike,
+    by: ArrayLike,
+    byse: ArrayLike,
+    *,
+    exposures: tuple[str, ...] | list[str] | None = None,
+    methods: tuple[str, ...] | list[str] = MV_METHODS,
+    model: IVWModel = "default",
+    distribution: MRDistribution = "normal",
+    orientate: int = 0,
+    alpha: float = 0.05,
+) -> MVMRReport:
+    """Multivariable MR of one outcome on m exposures (k×m ``bx``/``bxse``): the requested
+    methods among ``mvivw`` and ``mvegger`` (MendelianRandomization defaults) and the
+    conditional F-statistics (m ≥ 2)."""
+    d = as_mv_inputs(bx, bxse, by, byse)
+    names = (
+        tuple(exposures) if exposures is not None else tuple(f"exposure{i + 1}" for i in range(d.m))
+    )
+    if len(names) != d.m:
+        raise StatsInputError(f"{len(names)} exposure names for {d.m} exposures", field="exposures")
+    if not 0.0 < alpha < 1.0:
+        raise StatsInputError("alpha must lie strictly between 0 and 1", field="alpha")
+    out: list[MVResult] = []
+    for m in methods:
+        if m == "mvivw":
+            out.append(
+                mvivw(
+                    d.bx, d.bxse, d.by, d.byse, model=model, distribution=distribution, alpha=alpha
+                )
+            )
+        elif m == "mvegger":
+            out.append(
+                mvegger(
+                    d.bx,
+                    d.bxse,
+                    d.by,
+                    d.byse,
+                    orientate=orientate,
+                    distribution=distribution,
+                    alpha=alpha,
+                )
+            )
+        else:
+            raise StatsInputError(
+                f"unknown method {m!r}; expected one of: {', '.join(MV_METHODS)}", field="methods"
+            )
+    f = strength_mvmr(d.bx, d.bxse) if d.m >= 2 else ()
+    return MVMRReport(exposures=names, nsnp=d.k, results=tuple(out), conditional_f=f)
+
+
 __all__ = [
+    "MV_METHODS",
     "MVInputs",
+    "MVMRReport",
     "MVResult",
     "as_mv_inputs",
     "mvegger",
     "mvivw",
+    "run_mvmr",
     "strength_mvmr",
 ]

@@ -110,7 +110,7 @@ def _find_scale(r: FloatArray, s: float, p: int) -> float:
 
 
 def _wls(x: FloatArray, y: FloatArray, w: FloatArray) -> FloatArray:
-    return _wls_rows(x, y, w[None, :])[0]
+    return np.asarray(_wls_rows(x, y, w[None, :])[0], dtype=np.float64)
 
 
 def _refine(
