@@ -8,7 +8,10 @@ import pytest
 
 from alsatlas.genetics.mr import METHOD_IDS, TraitSample, leave_one_out, run_mr, single_snp
 
-ALL = [m for m in METHOD_IDS if m != "wald_ratio"]
+# data-perturbation methods draw fresh noise, so they are not exactly invariant to allele flips
+ALL = [
+    m for m in METHOD_IDS if m != "wald_ratio" and not m.endswith("_dp") and m != "egger_bootstrap"
+]
 
 
 def _simulate(k: int, theta: float, seed: int) -> tuple[np.ndarray, ...]:

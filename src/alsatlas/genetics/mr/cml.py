@@ -28,6 +28,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
+from scipy import special
 
 from alsatlas.errors import StatsInputError
 from alsatlas.genetics.mr.inputs import FloatArray, MRArrays
@@ -99,13 +101,19 @@ def cml_fit(d: MRArrays, k_invalid: int, *, maxit: int = 100) -> CMLFit:
     )
 
 
-def cml_fits(d: MRArrays, ks: FloatArray | list[int], *, maxit: int = 100) -> tuple[CMLFit, ...]:
-    """`cml_fit` for every K in ``ks`` at once: the same iterations, run as one array per
-    K with each K stopping on its own criterion."""
-    kk = np.asarray(ks, dtype=np.intp)
-    g, p = kk.size, d.k
-    bx, by = d.bx[None, :], d.by[None, :]
-    sx2, sy2 = (d.bxse**2)[None, :], (d.byse**2)[None, :]
+def _cml_batch(
+    bx: FloatArray,
+    by: FloatArray,
+    sx2: FloatArray,
+    sy2: FloatArray,
+    kk: NDArray[np.intp],
+    maxit: int,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """The coordinate descent of `cml_fit` for many rows at once (row i: data ``bx[i]``,
+    ``by[i]`` and K = ``kk[i]``), each row stopping on its own criterion. Returns θ, se,
+    the negative log-likelihood and the pleiotropic effects r, per row."""
+    g, p = bx.shape
+    sx2, sy2 = sx2[None, :], sy2[None, :]
     theta = np.zeros(g)
     theta_old = theta - 1.0
     mu = np.zeros((g, p))
@@ -120,14 +128,15 @@ def cml_fits(d: MRArrays, ks: FloatArray | list[int], *, maxit: int = 100) -> tu
         th = theta[idx][:, None]
         theta_old[idx] = theta[idx]
         it[idx] += 1
-        resid = by - th * mu[idx]
+        bxi, byi = bx[idx], by[idx]
+        resid = byi - th * mu[idx]
         imp = resid**2 / sy2
         order = np.argsort(-imp, axis=1, kind="stable")
         rank = np.empty_like(order)
         np.put_along_axis(rank, order, np.broadcast_to(cols, order.shape), axis=1)
         rr = np.where(rank < kk[idx][:, None], resid, 0.0)
-        m = (bx / sx2 + th * (by - rr) / sy2) / (1.0 / sx2 + th * th / sy2)
-        theta[idx] = np.sum((by - rr) * m / sy2, axis=1) / np.sum(m * m / sy2, axis=1)
+        m = (bxi / sx2 + th * (byi - rr) / sy2) / (1.0 / sx2 + th * th / sy2)
+        theta[idx] = np.sum((byi - rr) * m / sy2, axis=1) / np.sum(m * m / sy2, axis=1)
         mu[idx] = m
         r[idx] = rr
     nz = (r != 0) & (kk[:, None] > 0)
@@ -142,19 +151,127 @@ def cml_fits(d: MRArrays, ks: FloatArray | list[int], *, maxit: int = 100) -> tu
         np.where(z, (2.0 * mu * th - by) ** 2 / sy2**2 / (1.0 / sx2 + th * th / sy2), 0.0),
         axis=1,
     )
-    out = []
-    for i in range(g):
-        se = math.sqrt(1.0 / info[i]) if info[i] > 0 else math.nan
-        out.append(
-            CMLFit(
-                k_invalid=int(kk[i]),
-                theta=float(theta[i]),
-                se=se,
-                neg_loglik=float(neg_l[i]),
-                invalid=tuple(int(j) for j in np.flatnonzero(r[i] != 0)),
-            )
+    with np.errstate(divide="ignore"):
+        se = np.where(info > 0, np.sqrt(1.0 / np.where(info > 0, info, 1.0)), math.nan)
+    return theta, se, neg_l, r
+
+
+def cml_fits(d: MRArrays, ks: FloatArray | list[int], *, maxit: int = 100) -> tuple[CMLFit, ...]:
+    """`cml_fit` for every K in ``ks`` at once: the same iterations, run as one array per
+    K with each K stopping on its own criterion."""
+    kk = np.asarray(ks, dtype=np.intp)
+    g = kk.size
+    bx = np.broadcast_to(d.bx, (g, d.k))
+    by = np.broadcast_to(d.by, (g, d.k))
+    theta, se, neg_l, r = _cml_batch(bx, by, d.bxse**2, d.byse**2, kk, maxit)
+    return tuple(
+        CMLFit(
+            k_invalid=int(kk[i]),
+            theta=float(theta[i]),
+            se=float(se[i]),
+            neg_loglik=float(neg_l[i]),
+            invalid=tuple(int(j) for j in np.flatnonzero(r[i] != 0)),
         )
-    return tuple(out)
+        for i in range(g)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CMLDPResult:
+    """MR-cML with data perturbation: cML-MA-BIC-DP and cML-BIC-DP and the two
+    goodness-of-fit p-values (GOF1, GOF2) of the package."""
+
+    ma_bic: MRMethodResult
+    bic: MRMethodResult
+    gof1_pval: float
+    gof2_pval: float
+    num_pert: int
+    seed: int
+
+
+def cml_dp_from_arrays(
+    d: MRArrays,
+    *,
+    n: float,
+    num_pert: int = 200,
+    seed: int = 314,
+    alpha: float = 0.05,
+    maxit: int = 100,
+) -> CMLDPResult:
+    """MR-cML with data perturbation (MendelianRandomization ``mr_cML(DP = TRUE)``).
+
+    Each of ``num_pert`` perturbed data sets bx + z₁·bxse, by + z₂·byse (z standard normal,
+    numpy's PCG64 stream from ``seed``, so the draws differ from R's) is fitted for every K;
+    per K, θ̄_K and sd_K are the mean and standard deviation of the perturbed estimates and
+    ℓ̄_K the mean negative log-likelihood. MA-BIC-DP averages θ̄_K with weights ∝
+    exp(−(log(n)K + 2ℓ̄_K)/2), se = Σw√(sd_K² + (θ̄_K − θ̄)²); BIC-DP takes the K with the
+    smallest such BIC. GOF1/GOF2 compare, at the K chosen by the unperturbed BIC, the
+    unperturbed SE² with the perturbed variance (Xue et al. 2021, supplementary).
+    """
+    if num_pert < 4:
+        raise StatsInputError("num_pert must be at least 4", field="num_pert")
+    if not n > 1:
+        raise StatsInputError("cML needs the GWAS sample size n > 1", field="n")
+    ks = np.arange(d.k - 1, dtype=np.intp)
+    base = cml_fits(d, list(ks), maxit=maxit)
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal((num_pert, 2, d.k))
+    theta = np.empty((ks.size, num_pert))
+    sd = np.empty((ks.size, num_pert))
+    nl = np.empty((ks.size, num_pert))
+    chunk = max(1, 2_000_000 // max(1, ks.size * d.k))
+    sx2, sy2 = d.bxse**2, d.byse**2
+    for s0 in range(0, num_pert, chunk):
+        zz = z[s0 : s0 + chunk]
+        c = zz.shape[0]
+        bx = np.repeat(d.bx[None, :] + zz[:, 0, :] * d.bxse[None, :], ks.size, axis=0)
+        by = np.repeat(d.by[None, :] + zz[:, 1, :] * d.byse[None, :], ks.size, axis=0)
+        kk = np.tile(ks, c)
+        t, e, l_, _ = _cml_batch(bx, by, sx2, sy2, kk, maxit)
+        theta[:, s0 : s0 + c] = t.reshape(c, ks.size).T
+        sd[:, s0 : s0 + c] = e.reshape(c, ks.size).T
+        nl[:, s0 : s0 + c] = l_.reshape(c, ks.size).T
+    var_mat = sd**2
+    l_pt = nl.mean(axis=1)
+    sd_pt = theta.std(axis=1, ddof=1)
+    th_pt = theta.mean(axis=1)
+    logn = math.log(n)
+    bic0 = logn * ks + 2.0 * np.array([f.neg_loglik for f in base])
+    i0 = int(np.argmin(bic0 - np.min(bic0)))
+    pt_sd, origin_sd = float(sd_pt[i0]), base[i0].se
+    more_var = float(np.var(var_mat[i0], ddof=1))
+    x = theta[i0]
+    nn = num_pert
+    sd_x = math.sqrt(
+        (float(np.mean((x - x.mean()) ** 4)) - (nn - 3) / (nn - 1) * float(np.var(x, ddof=1)) ** 2)
+        / nn
+        + more_var
+    )
+    gof1 = float(2.0 * special.ndtr(-abs((origin_sd**2 - pt_sd**2) / sd_x)))
+    gof2 = float(
+        2.0
+        * special.ndtr(
+            -abs((origin_sd**2 - pt_sd**2) / math.sqrt(2.0 / (nn - 1) * pt_sd**4 + more_var))
+        )
+    )
+    bic = logn * ks + 2.0 * l_pt
+    bic = bic - np.min(bic)
+    w = np.exp(-0.5 * bic)
+    w = w / np.sum(w)
+    ma_theta = float(np.sum(th_pt * w))
+    terms = w * np.sqrt(sd_pt**2 + (th_pt - ma_theta) ** 2)
+    ma_se = float(np.sum(terms[np.isfinite(terms)]))
+    best = int(np.argmin(bic))
+    return CMLDPResult(
+        ma_bic=MRMethodResult.from_estimate("cml_ma_bic_dp", d.k, ma_theta, ma_se, alpha=alpha),
+        bic=MRMethodResult.from_estimate(
+            "cml_bic_dp", d.k, float(th_pt[best]), float(sd_pt[best]), alpha=alpha
+        ),
+        gof1_pval=gof1,
+        gof2_pval=gof2,
+        num_pert=num_pert,
+        seed=seed,
+    )
 
 
 def _bic(fits: tuple[CMLFit, ...], n: float) -> FloatArray:
@@ -191,4 +308,12 @@ def cml_from_arrays(
     return CMLResult(ma_bic=ma, bic=single, bic_invalid=fits[best].invalid, fits=fits, n=n)
 
 
-__all__ = ["CMLFit", "CMLResult", "cml_fit", "cml_fits", "cml_from_arrays"]
+__all__ = [
+    "CMLDPResult",
+    "CMLFit",
+    "CMLResult",
+    "cml_dp_from_arrays",
+    "cml_fit",
+    "cml_fits",
+    "cml_from_arrays",
+]

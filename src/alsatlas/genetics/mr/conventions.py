@@ -61,6 +61,9 @@ MethodId = Literal[
     "ivw_robust_penalised",
     "egger_robust_penalised",
     "lasso",
+    "cml_ma_bic_dp",
+    "cml_bic_dp",
+    "egger_bootstrap",
 ]
 """Identifiers of the estimators, as they appear in ``MRMethodResult.method`` and in JSON."""
 
@@ -94,6 +97,9 @@ MIN_SNPS: dict[MethodId, int] = {
     "ivw_robust_penalised": 3,
     "egger_robust_penalised": 4,
     "lasso": 3,
+    "cml_ma_bic_dp": 4,
+    "cml_bic_dp": 4,
+    "egger_bootstrap": 3,
 }
 """Fewest variants each method accepts (TwoSampleMR returns NA below these; MR-PRESSO needs
 more variants than its number of exposures + 2)."""

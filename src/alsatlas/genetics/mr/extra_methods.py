@@ -15,6 +15,9 @@ id                   method                                                 min.
 ``ivw_robust_penalised``    robust penalised IVW (`robust`)                 3
 ``egger_robust_penalised``  robust penalised MR-Egger (`robust`)            4
 ``lasso``            MR-Lasso, post-lasso IVW (`lasso`)                     3
+``cml_ma_bic_dp``    MR-cML-MA-BIC with data perturbation (Monte Carlo)     4
+``cml_bic_dp``       MR-cML-BIC with data perturbation (Monte Carlo)        4
+``egger_bootstrap``  MR-Egger, bootstrap SE (TwoSampleMR; Monte Carlo)      3
 ===================  =====================================================  ===========
 
 They follow MendelianRandomization's defaults whatever the convention (random-effects
@@ -32,8 +35,9 @@ import math
 import numpy as np
 
 from alsatlas.errors import StatsInputError
-from alsatlas.genetics.mr.cml import cml_from_arrays
+from alsatlas.genetics.mr.cml import cml_dp_from_arrays, cml_from_arrays
 from alsatlas.genetics.mr.conmix import conmix_from_arrays
+from alsatlas.genetics.mr.egger_bootstrap import egger_bootstrap_from_arrays
 from alsatlas.genetics.mr.inputs import MRArrays
 from alsatlas.genetics.mr.lasso import lasso_from_arrays
 from alsatlas.genetics.mr.maxlik import maxlik_from_arrays
@@ -56,6 +60,9 @@ EXTRA_MIN_SNPS: dict[str, int] = {
     "ivw_robust_penalised": 3,
     "egger_robust_penalised": 4,
     "lasso": 3,
+    "cml_ma_bic_dp": 4,
+    "cml_bic_dp": 4,
+    "egger_bootstrap": 3,
 }
 """Fewest variants each extra method accepts."""
 
@@ -81,8 +88,11 @@ def gwas_sample_size(exposure: TraitSample | None, outcome: TraitSample | None) 
     return min(ns) if ns else None
 
 
-def run_extra(m: str, d: MRArrays, alpha: float, gwas_n: float | None) -> MRMethodResult:
-    """Run extra method ``m`` on validated arrays."""
+def run_extra(
+    m: str, d: MRArrays, alpha: float, gwas_n: float | None, seed: int = 314, n_boot: int = 1000
+) -> MRMethodResult:
+    """Run extra method ``m`` on validated arrays (``seed``: the Monte Carlo methods' stream;
+    ``n_boot``: MR-Egger bootstrap replicates)."""
     if m == "ivw_penalised":
         return ivw_penalised_from_arrays(d, alpha=alpha)
     if m == "egger_penalised":
@@ -93,18 +103,23 @@ def run_extra(m: str, d: MRArrays, alpha: float, gwas_n: float | None) -> MRMeth
         return sign_concordance_from_arrays(d)
     if m == "conmix":
         return conmix_from_arrays(d, alpha=alpha).result
-    if m in ("cml_ma_bic", "cml_bic"):
+    if m in ("cml_ma_bic", "cml_bic", "cml_ma_bic_dp", "cml_bic_dp"):
         if gwas_n is None:
             raise StatsInputError(
                 f"{m} needs the GWAS sample size (exposure or outcome sample size)",
                 field="samplesize",
             )
+        if m.endswith("_dp"):
+            dp = cml_dp_from_arrays(d, n=gwas_n, seed=seed, alpha=alpha)
+            return dp.ma_bic if m == "cml_ma_bic_dp" else dp.bic
         fit = cml_from_arrays(d, n=gwas_n, alpha=alpha)
         return fit.ma_bic if m == "cml_ma_bic" else fit.bic
     if m in ("ivw_robust", "ivw_robust_penalised"):
         return ivw_robust_from_arrays(d, penalised=m.endswith("penalised"), alpha=alpha)[0]
     if m in ("egger_robust", "egger_robust_penalised"):
         return egger_robust_from_arrays(d, penalised=m.endswith("penalised"), alpha=alpha).slope
+    if m == "egger_bootstrap":
+        return egger_bootstrap_from_arrays(d, n_boot=n_boot, seed=seed).slope
     if m == "lasso":
         return lasso_from_arrays(d, alpha=alpha).result
     raise KeyError(m)

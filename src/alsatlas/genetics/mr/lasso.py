@@ -176,22 +176,14 @@ def lasso_from_arrays(
     n_lam = len(alphas)
     # ascending λ: position i (0-based) ↔ path index n_lam − 1 − i
     asc = list(range(n_lam - 1, -1, -1))
-    rse = np.empty(n_lam)
-    nvalid = np.empty(n_lam, dtype=np.intp)
     wy = o.byse**-2.0
-    for i, pi in enumerate(asc):
-        av = np.flatnonzero(alphas[pi] == 0)
-        nvalid[i] = av.size
-        if av.size == 0:
-            rse[i] = math.nan
-            continue
-        bx, by, ww = o.bx[av], o.by[av], wy[av]
-        th = float(np.sum(ww * bx * by) / np.sum(ww * bx * bx))
-        q = float(np.sum(ww * (by - th * bx) ** 2))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rse[i] = (
-                math.sqrt(q / (av.size - 1)) if av.size > 1 else (math.inf if q > 0 else math.nan)
-            )
+    valid_mat = np.array([alphas[pi] == 0 for pi in asc])
+    nvalid = valid_mat.sum(axis=1)
+    vw = valid_mat * wy[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        th = (vw @ (o.bx * o.by)) / (vw @ (o.bx * o.bx))
+        q = (vw * (o.by[None, :] - th[:, None] * o.bx[None, :]) ** 2).sum(axis=1)
+        rse = np.where(nvalid > 1, np.sqrt(q / (nvalid - 1)), math.nan)
     crit = float(special.chdtri(1.0, 0.05))
     inc = rse[1:] - rse[:-1]
     with np.errstate(invalid="ignore"):

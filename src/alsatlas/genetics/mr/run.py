@@ -221,7 +221,7 @@ def _run_independent(
             elif m == "raps":
                 results.append(raps_result(raps_from_arrays(d, **raps_options), d.k, alpha=alpha))
             elif m in EXTRA_MIN_SNPS:
-                results.append(run_extra(m, d, alpha, gwas_n))
+                results.append(run_extra(m, d, alpha, gwas_n, seed, n_boot))
             else:
                 results.append(_ESTIMATORS[m](d, c, seed, n_boot, alpha))
         except DegenerateFitError as exc:  # this method has no estimate; the others go on
