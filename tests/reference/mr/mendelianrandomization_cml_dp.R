@@ -2,8 +2,8 @@
 # mr_cML defaults: MA = TRUE, DP = TRUE, num_pert = 200, random_seed = 314), sourced
 # UNCHANGED from the package's R folder given as the argument:
 #   Rscript mendelianrandomization_cml_dp.R <MendelianRandomization>/R > mendelianrandomization_cml_dp_r4.2.tsv
-# R's random stream cannot be reproduced outside R, so besides the default seed the script
-# runs seeds 1..8 to measure the Monte Carlo spread the tests allow for.
+# Seeds 314 (the default) and 1..8: alsatlas reproduces each with R's normal stream and
+# checks its own numpy stream against their spread.
 suppressPackageStartupMessages({
   library(methods); library(robustbase); library(glmnet); library(quantreg)
   library(Matrix); library(numDeriv)

@@ -1,8 +1,8 @@
 # Monte Carlo reference for TwoSampleMR's MR-Egger bootstrap (mr_egger_regression_bootstrap,
 # nboot = 1000), sourced UNCHANGED from TwoSampleMR's R/mr.R (folder given as argument):
 #   Rscript twosamplemr_egger_bootstrap.R <TwoSampleMR>/R > twosamplemr_egger_bootstrap_r4.2.tsv
-# (MRCIEU/TwoSampleMR @c14776b8). R's random stream cannot be reproduced outside R, so the
-# function is run with seeds 1..10 and the tests allow for the spread between seeds.
+# (MRCIEU/TwoSampleMR @c14776b8). Seeds 1..10: alsatlas reproduces each with R's normal
+# stream and checks its own numpy stream against their spread.
 tsmr <- new.env(); sys.source(file.path(commandArgs(TRUE)[1], "mr.R"), envir = tsmr)
 ww <- read.csv("waterworth2010_lipids_chd.csv")
 ex <- read.delim("twosamplemr_vignette_bmi_ieu-a-2_exposure.tsv", stringsAsFactors = FALSE)

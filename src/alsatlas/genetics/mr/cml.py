@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,6 +35,7 @@ from scipy import special
 from alsatlas.errors import StatsInputError
 from alsatlas.genetics.mr.inputs import FloatArray, MRArrays
 from alsatlas.genetics.mr.results import MRMethodResult
+from alsatlas.genetics.mr.rstream import r_rnorm
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,13 +197,16 @@ def cml_dp_from_arrays(
     n: float,
     num_pert: int = 200,
     seed: int = 314,
+    stream: Literal["r", "numpy"] = "r",
     alpha: float = 0.05,
     maxit: int = 100,
 ) -> CMLDPResult:
     """MR-cML with data perturbation (MendelianRandomization ``mr_cML(DP = TRUE)``).
 
-    Each of ``num_pert`` perturbed data sets bx + z₁·bxse, by + z₂·byse (z standard normal,
-    numpy's PCG64 stream from ``seed``, so the draws differ from R's) is fitted for every K;
+    Each of ``num_pert`` perturbed data sets bx + z₁·bxse, by + z₂·byse (z standard normal:
+    by default R's stream after ``set.seed(seed)``, drawn in the package's order, so the
+    package's default seed 314 gives its numbers; ``stream="numpy"``: numpy's PCG64) is
+    fitted for every K;
     per K, θ̄_K and sd_K are the mean and standard deviation of the perturbed estimates and
     ℓ̄_K the mean negative log-likelihood. MA-BIC-DP averages θ̄_K with weights ∝
     exp(−(log(n)K + 2ℓ̄_K)/2), se = Σw√(sd_K² + (θ̄_K − θ̄)²); BIC-DP takes the K with the
@@ -214,8 +219,10 @@ def cml_dp_from_arrays(
         raise StatsInputError("cML needs the GWAS sample size n > 1", field="n")
     ks = np.arange(d.k - 1, dtype=np.intp)
     base = cml_fits(d, list(ks), maxit=maxit)
-    rng = np.random.default_rng(seed)
-    z = rng.standard_normal((num_pert, 2, d.k))
+    if stream == "r":
+        z = r_rnorm(seed, num_pert * 2 * d.k).reshape(num_pert, 2, d.k)
+    else:
+        z = np.random.default_rng(seed).standard_normal((num_pert, 2, d.k))
     theta = np.empty((ks.size, num_pert))
     sd = np.empty((ks.size, num_pert))
     nl = np.empty((ks.size, num_pert))

@@ -6,9 +6,12 @@ with w_j = byse_j⁻² entering both axes: slope β̂ = cov(w·bx*, w·by*)/var(
 â = mean(by*) − mean(bx*)·β̂ (the package's formula, not weighted least squares). The
 estimate is the mean of the replicate slopes, the SE their standard deviation, and the
 p-value the fraction of replicates on the other side of zero from the mean,
-#{sign(b̄)·β̂_r < 0}/n_boot (likewise for the intercept). The draws come from numpy's PCG64
-stream seeded with ``seed``, so the numbers equal R's only within Monte Carlo error; equal
-seeds give equal numbers.
+#{sign(b̄)·β̂_r < 0}/n_boot (likewise for the intercept).
+
+Draws: by default R's normal stream after ``set.seed(seed)`` (`rstream`), laid out as the
+package lays them out (all n_boot·k exposure draws, variant by variant, then the outcome
+draws), so a seed gives the package's numbers; ``stream="numpy"`` uses numpy's PCG64 instead
+(equal within Monte Carlo error). Equal seeds give equal numbers.
 
 References
 ----------
@@ -20,12 +23,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
 from alsatlas.errors import StatsInputError
 from alsatlas.genetics.mr.inputs import MRArrays
 from alsatlas.genetics.mr.results import MRMethodResult
+from alsatlas.genetics.mr.rstream import r_rnorm
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,20 +47,32 @@ class EggerBootstrapResult:
 
 
 def egger_bootstrap_from_arrays(
-    d: MRArrays, *, n_boot: int = 1000, seed: int = 314159265
+    d: MRArrays,
+    *,
+    n_boot: int = 1000,
+    seed: int = 314159265,
+    stream: Literal["r", "numpy"] = "r",
 ) -> EggerBootstrapResult:
     """Bootstrap MR-Egger (see the module docstring); k ≥ 3, n_boot ≥ 2."""
     if n_boot < 2:
         raise StatsInputError("n_boot must be at least 2", field="n_boot")
-    rng = np.random.default_rng(seed)
+    if n_boot * d.k > 50_000_000:
+        raise StatsInputError("n_boot × variants over 5·10⁷", field="n_boot")
+    nk = n_boot * d.k
+    if stream == "r":
+        z = r_rnorm(seed, 2 * nk)
+        zx, zy = z[:nk].reshape(d.k, n_boot).T, z[nk:].reshape(d.k, n_boot).T
+    else:
+        rng = np.random.default_rng(seed)
+        zx, zy = rng.standard_normal((n_boot, d.k)), rng.standard_normal((n_boot, d.k))
     w = d.byse**-2.0
     slopes = np.empty(n_boot)
     icpts = np.empty(n_boot)
     chunk = max(1, 2_000_000 // d.k)
     for s in range(0, n_boot, chunk):
         m = min(chunk, n_boot - s)
-        xs = d.bx[None, :] + rng.standard_normal((m, d.k)) * d.bxse[None, :]
-        ys = d.by[None, :] + rng.standard_normal((m, d.k)) * d.byse[None, :]
+        xs = d.bx[None, :] + zx[s : s + m] * d.bxse[None, :]
+        ys = d.by[None, :] + zy[s : s + m] * d.byse[None, :]
         ys = ys * np.where(xs < 0, -1.0, np.where(xs > 0, 1.0, 0.0))
         xs = np.abs(xs)
         xw, yw = xs * w, ys * w
