@@ -153,6 +153,9 @@ tm("cml_ma_bic", mr_cML(inp, MA = TRUE, DP = FALSE, n = 100000))
 tm("ivw_robust", mr_ivw(inp, robust = TRUE))
 tm("egger_robust", mr_egger(inp, robust = TRUE))
 tm("lasso", mr_lasso(inp))
+tm("cml_ma_bic_dp (20 perturbations)", mr_cML(inp, n = 100000, num_pert = 20))
+tm("egger_bootstrap", tsmr$mr_egger_regression_bootstrap(d$bx, d$by, d$bxse, d$byse,
+                                                            list(nboot = 1000)))
 tm("mvivw", mr_mvivw(mv))
 tm("mvegger", mr_mvegger(mv))
 tm("strength_mvmr", suppressWarnings(capture.output(strength_mvmr(fm, gencov = 0))))
@@ -163,8 +166,9 @@ def bench_new_methods(
     data: tuple[np.ndarray, ...], sources: tuple[str, str, str], repeats: int
 ) -> None:
     """Per-method CPU time of the newer methods, alsatlas vs the sourced R functions."""
-    from alsatlas.genetics.mr.cml import cml_from_arrays
+    from alsatlas.genetics.mr.cml import cml_dp_from_arrays, cml_from_arrays
     from alsatlas.genetics.mr.conmix import conmix_from_arrays
+    from alsatlas.genetics.mr.egger_bootstrap import egger_bootstrap_from_arrays
     from alsatlas.genetics.mr.inputs import as_mr_arrays
     from alsatlas.genetics.mr.lasso import lasso_from_arrays
     from alsatlas.genetics.mr.maxlik import maxlik_from_arrays
@@ -193,6 +197,8 @@ def bench_new_methods(
         "ivw_robust": lambda: ivw_robust_from_arrays(d),
         "egger_robust": lambda: egger_robust_from_arrays(d),
         "lasso": lambda: lasso_from_arrays(d),
+        "cml_ma_bic_dp (20 perturbations)": lambda: cml_dp_from_arrays(d, n=100000.0, num_pert=20),
+        "egger_bootstrap": lambda: egger_bootstrap_from_arrays(d, n_boot=1000),
         "mvivw": lambda: mvivw(mbx, mbxse, by, byse),
         "mvegger": lambda: mvegger(mbx, mbxse, by, byse),
         "strength_mvmr": lambda: strength_mvmr(mbx, mbxse),
@@ -212,16 +218,18 @@ def bench_new_methods(
             text=True,
             check=True,
         )
-    r_times = {ln.split()[0]: float(ln.split()[1]) for ln in out.stdout.splitlines() if ln}
+    r_times = {
+        ln.rsplit(" ", 2)[0]: float(ln.rsplit(" ", 2)[1]) for ln in out.stdout.splitlines() if ln
+    }
     print(f"  newer methods vs the sourced R functions ({K} variants; MVMR 3 exposures):")
-    print(f"    {'method':18s} {'alsatlas ms':>12s} {'R ms':>10s} {'ratio':>8s}")
+    print(f"    {'method':34s} {'alsatlas ms':>12s} {'R ms':>10s} {'ratio':>8s}")
     worst = math.inf
     for name, fn in ours.items():
-        t = best_of(fn, max(repeats, 20))
+        t = best_of(fn, max(repeats, 20) if r_times[name] < 1.0 else repeats)
         r = r_times[name]
         ratio = r / t if t > 0 else math.inf
         worst = min(worst, ratio)
-        print(f"    {name:18s} {t * 1e3:12.3f} {r * 1e3:10.1f} {ratio:8.1f}x")
+        print(f"    {name:34s} {t * 1e3:12.3f} {r * 1e3:10.1f} {ratio:8.1f}x")
     verdict = "met" if worst >= NEW_GOAL else "not met"
     print(f"  goal >= {NEW_GOAL:.0f}x for every newer method: {verdict} (lowest {worst:.1f}x)")
 
