@@ -281,3 +281,28 @@ def test_lasso(ds: str, ldl: Data, bmi_chd: Data) -> None:
     close(r.lam, ref["lambda"], "lambda")
     close(r.reg_estimate, ref["reg_estimate"], "regularised estimate")
     assert len(r.valid) == ref["n_valid"]
+
+
+def test_all_skips_cml_without_sample_size_and_slow_dp() -> None:
+    rng = np.random.default_rng(3)
+    k = 160
+    bx = rng.uniform(0.02, 0.1, k)
+    bxse = np.full(k, 0.01)
+    by = 0.3 * bx + rng.normal(0.0, 0.02, k)
+    byse = np.full(k, 0.02)
+    rep = run_mr(bx, bxse, by, byse, methods="all", presso_n_distribution=200)
+    skipped = dict(rep.skipped)
+    assert "sample size" in skipped["cml_ma_bic"] and "sample size" in skipped["cml_bic_dp"]
+    ran = {r.method for r in rep.results}
+    assert {"ivw_penalised", "ivw_robust", "lasso", "conmix", "maxlik"} <= ran
+    rep_n = run_mr(
+        bx,
+        bxse,
+        by,
+        byse,
+        methods="all",
+        presso_n_distribution=200,
+        exposure=TraitSample(n=50000.0),
+    )
+    assert "cml_ma_bic" in {r.method for r in rep_n.results}
+    assert "name it to run it" in dict(rep_n.skipped)["cml_ma_bic_dp"]

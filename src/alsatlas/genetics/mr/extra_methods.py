@@ -66,6 +66,10 @@ EXTRA_MIN_SNPS: dict[str, int] = {
 }
 """Fewest variants each extra method accepts."""
 
+DP_ALL_MAX_K = 150
+"""``methods="all"`` leaves out the MR-cML data-perturbation methods above this many variants
+(200 perturbations × k − 1 fits take minutes); naming them still runs them."""
+
 OWN_LIMITS: frozenset[str] = frozenset({"conmix", "sign_concordance"})
 """Methods whose limits are not b ± z·se."""
 
@@ -125,4 +129,11 @@ def run_extra(
     raise KeyError(m)
 
 
-__all__ = ["EXTRA_MIN_SNPS", "OWN_LIMITS", "gwas_sample_size", "run_extra", "trait_n"]
+__all__ = [
+    "DP_ALL_MAX_K",
+    "EXTRA_MIN_SNPS",
+    "OWN_LIMITS",
+    "gwas_sample_size",
+    "run_extra",
+    "trait_n",
+]

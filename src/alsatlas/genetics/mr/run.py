@@ -25,6 +25,7 @@ from alsatlas.genetics.mr.correlated import (
 )
 from alsatlas.genetics.mr.egger import egger_from_arrays
 from alsatlas.genetics.mr.extra_methods import (
+    DP_ALL_MAX_K,
     EXTRA_MIN_SNPS,
     OWN_LIMITS,
     gwas_sample_size,
@@ -351,6 +352,13 @@ def run_mr(
                 if m.startswith("cml_"):
                     skipped[m] = "needs the GWAS sample size (exposure or outcome sample size)"
             chosen = tuple(m for m in chosen if not m.startswith("cml_"))
+        if d.k > DP_ALL_MAX_K:  # data perturbation refits every K 200 times: minutes here
+            for m in chosen:
+                if m.endswith("_dp"):
+                    skipped[m] = (
+                        f"slow with {d.k} variants (over {DP_ALL_MAX_K}); name it to run it"
+                    )
+            chosen = tuple(m for m in chosen if not m.endswith("_dp"))
     else:
         chosen = check_methods([methods] if isinstance(methods, str) else list(methods))
     if not 0.0 < presso_signif_threshold <= 1.0:
