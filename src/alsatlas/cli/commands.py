@@ -39,6 +39,10 @@ COMMANDS: dict[str, CommandEntry] = {
         ("alsatlas.cli.mr",),
         "Two-sample Mendelian randomization: harmonise, estimate, report.",
     ),
+    "mvmr": CommandEntry(
+        ("alsatlas.cli.mvmr",),
+        "Multivariable Mendelian randomization: IVW, MR-Egger and conditional F-statistics.",
+    ),
     "report": CommandEntry(
         ("alsatlas.cli.report",),
         "Answer every question from the evidence base and write the self-contained HTML report.",

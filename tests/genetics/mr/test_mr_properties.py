@@ -6,9 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from alsatlas.genetics.mr import METHOD_IDS, leave_one_out, run_mr, single_snp
+from alsatlas.genetics.mr import METHOD_IDS, TraitSample, leave_one_out, run_mr, single_snp
 
-ALL = [m for m in METHOD_IDS if m != "wald_ratio"]
+# data-perturbation methods draw fresh noise, so they are not exactly invariant to allele flips
+ALL = [
+    m for m in METHOD_IDS if m != "wald_ratio" and not m.endswith("_dp") and m != "egger_bootstrap"
+]
 
 
 def _simulate(k: int, theta: float, seed: int) -> tuple[np.ndarray, ...]:
@@ -26,8 +29,11 @@ def test_allele_coding_invariance(ldl: dict[str, np.ndarray], convention: str) -
     """Flipping the coded allele of a subset (bx and by change sign) changes nothing."""
     bx, bxse, by, byse = ldl["bx"], ldl["bxse"], ldl["by"], ldl["byse"]
     flip = np.where(np.arange(bx.size) % 3 == 0, -1.0, 1.0)
-    a = run_mr(bx, bxse, by, byse, methods=ALL, n_boot=200, convention=convention)
-    b = run_mr(bx * flip, bxse, by * flip, byse, methods=ALL, n_boot=200, convention=convention)
+    n = TraitSample(n=17723.0)  # MR-cML's sample size
+    a = run_mr(bx, bxse, by, byse, methods=ALL, n_boot=200, convention=convention, exposure=n)
+    b = run_mr(
+        bx * flip, bxse, by * flip, byse, methods=ALL, n_boot=200, convention=convention, exposure=n
+    )
     for ra, rb in zip(a.results, b.results, strict=True):
         assert rb.method == ra.method
         assert rb.b == pytest.approx(ra.b, rel=1e-9, abs=1e-12)
@@ -38,6 +44,8 @@ def test_allele_coding_invariance(ldl: dict[str, np.ndarray], convention: str) -
             "simple_mode",
             "weighted_mode",
             "presso",
+            "sign_concordance",
+            "conmix",
         }:
             assert rb.se == pytest.approx(ra.se, rel=1e-9)
     assert a.heterogeneity is not None and b.heterogeneity is not None

@@ -14,6 +14,9 @@ alpha=0.05) -> MRReport``
   minimum number of variants is met; ``wald_ratio`` alone for one variant) and
   ``penalised_mode, simple_mode_nome, weighted_mode_nome, uwr, raps`` (run when named);
   ``"all"`` runs every method that applies and lists the others in ``MRReport.skipped``.
+  The MendelianRandomization-side methods of `extra_methods` (penalised and robust
+  IVW/MR-Egger, maximum likelihood, sign concordance, contamination mixture,
+  MR-Lasso, MR-cML, bootstrap MR-Egger) also run when named.
 - ``convention``: ``"twosamplemr"`` or ``"mendelianrandomization"`` (see `conventions`).
 - ``seed``: bootstrap/simulation seed, default `DEFAULT_SEED`; ``n_boot``: bootstrap
   iterations (default 1000 or 10000 by convention).
@@ -38,10 +41,14 @@ Each estimator is also callable on its own: `wald_ratio`, `ivw`, `egger`,
 `median_estimate`, `mode_estimate`, `mr_presso`, `mr_raps`, `mr_uwr`, `steiger`,
 `steiger_filtering`, `heterogeneity`, `f_statistics`, `ivw_correlated`, `egger_correlated`.
 
+Multivariable MR: ``run_mvmr(bx, bxse, by, byse, ...)`` with k×m exposure matrices
+(`mvmr`: IVW, MR-Egger, conditional F-statistics).
+
 Module map: ``wald`` · ``ivw`` · ``egger`` · ``median`` · ``mode`` (with ``density``, R's
 ``density()`` grid) · ``presso`` · ``raps`` · ``uwr`` · ``steiger`` · ``heterogeneity`` ·
 ``loo`` · ``fstat`` · ``correlated`` · ``conventions`` · ``bootstrap`` (seeded streams) ·
-``inputs`` ·
+``penalised`` · ``robust`` · ``maxlik`` · ``sign`` · ``conmix`` · ``lasso`` · ``cml`` ·
+``mvmr`` · ``extra_methods`` (their registry) · ``inputs`` ·
 ``inference`` · ``results`` · ``run``.
 """
 
@@ -62,6 +69,7 @@ from alsatlas.genetics.mr.ivw import ivw
 from alsatlas.genetics.mr.loo import leave_one_out, single_snp
 from alsatlas.genetics.mr.median import median_estimate, weighted_median
 from alsatlas.genetics.mr.mode import mode_estimate
+from alsatlas.genetics.mr.mvmr import MVMRReport, run_mvmr
 from alsatlas.genetics.mr.presso import mr_presso
 from alsatlas.genetics.mr.raps import RapsFit, mr_raps
 from alsatlas.genetics.mr.results import (
@@ -91,6 +99,7 @@ __all__ = [
     "Heterogeneity",
     "MRMethodResult",
     "MRReport",
+    "MVMRReport",
     "MethodId",
     "PressoResult",
     "RapsFit",
@@ -114,6 +123,7 @@ __all__ = [
     "mr_raps",
     "mr_uwr",
     "run_mr",
+    "run_mvmr",
     "single_snp",
     "steiger",
     "steiger_filtering",

@@ -49,6 +49,21 @@ MethodId = Literal[
     "weighted_mode_nome",
     "uwr",
     "raps",
+    "ivw_penalised",
+    "egger_penalised",
+    "maxlik",
+    "sign_concordance",
+    "conmix",
+    "cml_ma_bic",
+    "cml_bic",
+    "ivw_robust",
+    "egger_robust",
+    "ivw_robust_penalised",
+    "egger_robust_penalised",
+    "lasso",
+    "cml_ma_bic_dp",
+    "cml_bic_dp",
+    "egger_bootstrap",
 ]
 """Identifiers of the estimators, as they appear in ``MRMethodResult.method`` and in JSON."""
 
@@ -70,6 +85,21 @@ MIN_SNPS: dict[MethodId, int] = {
     "weighted_mode_nome": 3,
     "uwr": 2,
     "raps": 3,
+    "ivw_penalised": 3,
+    "egger_penalised": 3,
+    "maxlik": 2,
+    "sign_concordance": 6,
+    "conmix": 3,
+    "cml_ma_bic": 3,
+    "cml_bic": 3,
+    "ivw_robust": 3,
+    "egger_robust": 4,
+    "ivw_robust_penalised": 3,
+    "egger_robust_penalised": 4,
+    "lasso": 3,
+    "cml_ma_bic_dp": 4,
+    "cml_bic_dp": 4,
+    "egger_bootstrap": 3,
 }
 """Fewest variants each method accepts (TwoSampleMR returns NA below these; MR-PRESSO needs
 more variants than its number of exposures + 2)."""

@@ -24,6 +24,13 @@ from alsatlas.genetics.mr.correlated import (
     ivw_correlated_from_arrays,
 )
 from alsatlas.genetics.mr.egger import egger_from_arrays
+from alsatlas.genetics.mr.extra_methods import (
+    DP_ALL_MAX_K,
+    EXTRA_MIN_SNPS,
+    OWN_LIMITS,
+    gwas_sample_size,
+    run_extra,
+)
 from alsatlas.genetics.mr.fstat import f_statistic_correlated, f_statistics
 from alsatlas.genetics.mr.heterogeneity import heterogeneity_from_arrays
 from alsatlas.genetics.mr.inference import chi2_sf
@@ -193,6 +200,7 @@ def _run_independent(
     presso_options: dict[str, Any],
     raps_options: dict[str, Any],
     degenerate: dict[str, str],
+    gwas_n: float | None = None,
 ) -> tuple[list[MRMethodResult], EggerIntercept | None, Heterogeneity | None, PressoResult | None]:
     """Run ``chosen``; a method the data leave undefined is left out, its reason put in
     ``degenerate``."""
@@ -213,6 +221,8 @@ def _run_independent(
                 results.append(presso.outlier_corrected or presso.raw)
             elif m == "raps":
                 results.append(raps_result(raps_from_arrays(d, **raps_options), d.k, alpha=alpha))
+            elif m in EXTRA_MIN_SNPS:
+                results.append(run_extra(m, d, alpha, gwas_n, seed, n_boot))
             else:
                 results.append(_ESTIMATORS[m](d, c, seed, n_boot, alpha))
         except DegenerateFitError as exc:  # this method has no estimate; the others go on
@@ -302,7 +312,7 @@ def run_mr(
         methods assume independent variants and are refused.
     exposure, outcome
         Sample information of the two traits (`TraitSample`); when both are given the
-        Steiger directionality test is run.
+        Steiger directionality test is run. The smaller known sample size is MR-cML's n.
     presso_n_distribution
         Simulated data sets of MR-PRESSO (its ``NbDistribution``).
     presso_outlier_test, presso_distortion_test, presso_signif_threshold
@@ -337,6 +347,18 @@ def run_mr(
         chosen, skipped = applicable_methods(
             d.k, correlated=correlated, presso_n_distribution=presso_n_distribution
         )
+        if gwas_sample_size(exposure, outcome) is None:  # MR-cML's BIC needs n
+            for m in chosen:
+                if m.startswith("cml_"):
+                    skipped[m] = "needs the GWAS sample size (exposure or outcome sample size)"
+            chosen = tuple(m for m in chosen if not m.startswith("cml_"))
+        if d.k > DP_ALL_MAX_K:  # data perturbation refits every K 200 times: minutes here
+            for m in chosen:
+                if m.endswith("_dp"):
+                    skipped[m] = (
+                        f"slow with {d.k} variants (over {DP_ALL_MAX_K}); name it to run it"
+                    )
+            chosen = tuple(m for m in chosen if not m.endswith("_dp"))
     else:
         chosen = check_methods([methods] if isinstance(methods, str) else list(methods))
     if not 0.0 < presso_signif_threshold <= 1.0:
@@ -365,6 +387,7 @@ def run_mr(
             presso_options,
             raps_options,
             skipped,
+            gwas_sample_size(exposure, outcome),
         )
         fstat = f_statistics(d.bx, d.bxse)
     else:
@@ -379,7 +402,7 @@ def run_mr(
             ld_adjusted=f_statistic_correlated(d.bx, d.bxse, ld),
         )
     if c.ci_z is not None and alpha == 0.05:
-        results = [r.with_z_limits(c.ci_z) for r in results]
+        results = [r if r.method in OWN_LIMITS else r.with_z_limits(c.ci_z) for r in results]
         intercept = intercept.with_z_limits(c.ci_z) if intercept is not None else None
     st = (
         steiger(d.bx, d.bxse, d.by, d.byse, exposure, outcome)
