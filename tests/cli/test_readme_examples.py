@@ -81,3 +81,21 @@ def test_normand1999_is_the_r_dat_normand1999() -> None:
     )
     for key in ("m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"):
         assert [float(r[key]) for r in rows] == ref[key]
+
+
+def test_synthetic_examples_are_what_their_script_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "make_synthetic", ROOT / "examples" / "make_synthetic.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "HERE", tmp_path)
+    module.main()
+    for name in ("outcome.tsv.gz", "x_gwas.tsv.gz", "y_gwas.tsv.gz"):
+        shipped = (ROOT / "examples" / "synthetic" / name).read_bytes()
+        assert (tmp_path / name).read_bytes() == shipped, name
