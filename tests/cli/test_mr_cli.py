@@ -397,3 +397,25 @@ def test_a_negative_standard_error_names_file_line_and_column(tmp_path: Path) ->
     assert result.exit_code == 2
     assert str(path) in result.output and "'se.exposure'" in result.output
     assert "line 3" in result.output and "row 0" not in result.output
+
+
+def test_a_zero_exposure_effect_is_left_out_not_fatal(tmp_path: Path) -> None:
+    # found running the README's scan: one variant with beta.exposure 0 failed the whole pair
+    path = tmp_path / "zero.tsv"
+    path.write_text(
+        "SNP\tbeta.exposure\tse.exposure\tbeta.outcome\tse.outcome\n"
+        "rs1\t0.0\t0.01\t0.2\t0.05\nrs2\t0.2\t0.02\t0.3\t0.05\n"
+        "rs3\t0.3\t0.02\t0.5\t0.1\nrs4\t0.25\t0.02\t0.4\t0.1\n"
+    )
+    out = tmp_path / "h.tsv"
+    result = CliRunner().invoke(
+        app,
+        ["mr", "--harmonised", str(path), "--methods", "ivw", "--format", "json",
+         "--harmonised-out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output[result.output.index("{") :])["nsnp"] == 3
+    table = pl.read_csv(out, separator="\t")
+    row = table.filter(pl.col("SNP") == "rs1")
+    assert row.get_column("mr_keep").to_list() == [False]
+    assert row.get_column("reason").to_list() == ["beta.exposure is 0: no ratio estimate"]

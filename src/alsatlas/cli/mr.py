@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib
 import json
 import sys
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
@@ -316,7 +317,12 @@ def run_analysis(
     mr: Any = importlib.import_module("alsatlas.genetics.mr")
     extras: Any = importlib.import_module("alsatlas.cli.mr_extras")
     if harmonised.kept.height == 0:
-        raise AlsatlasInputError("no variant left after harmonisation (mr_keep is FALSE for all)")
+        why = Counter(r for r in harmonised.data.get_column("reason").to_list() if r)
+        detail = "; ".join(f"{n} × {r}" for r, n in why.most_common(3))
+        raise AlsatlasInputError(
+            "no variant left after harmonisation (mr_keep is FALSE for all"
+            + (f": {detail})" if detail else ")")
+        )
     filtering: dict[str, Any] | None = None
     if steiger_filter:
         harmonised, filtering = _steiger_filter(

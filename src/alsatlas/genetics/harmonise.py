@@ -682,7 +682,7 @@ def read_harmonised(path: str | Path, *, exposure_id: str | None = None) -> Harm
         return str(frame.get_column(column)[0] or "").split(" || ")[0]
 
     return HarmonisedData(
-        data=out,
+        data=_without_zero_exposure(out),
         not_in_outcome=(),
         action=None,
         exposure=label("exposure"),
@@ -704,6 +704,20 @@ def _non_numeric_cells(
         for index in lost.arg_true().to_list():
             found.append((name, lines[index], str(raw.get_column(name)[index])))
     return tuple(sorted(found, key=lambda cell: (cell[1], cell[0])))
+
+
+def _without_zero_exposure(data: pl.DataFrame) -> pl.DataFrame:
+    """``mr_keep`` false, with the reason, where ``beta.exposure`` is exactly 0: such a variant
+    has no ratio estimate by/bx and carries no information on the exposure's effect (it would
+    otherwise stop the whole analysis)."""
+    zero = pl.col("mr_keep") & (pl.col("beta.exposure") == 0.0).fill_null(False)
+    return data.with_columns(
+        pl.when(zero)
+        .then(pl.lit("beta.exposure is 0: no ratio estimate"))
+        .otherwise(pl.col("reason"))
+        .alias("reason"),
+        (pl.col("mr_keep") & ~zero).alias("mr_keep"),
+    )
 
 
 def _side(frame: pl.DataFrame, side: str) -> pl.DataFrame:
@@ -792,7 +806,7 @@ def harmonise(
         pl.Series("reason", reason, dtype=pl.String),
     ).select(HARMONISED_COLUMNS)
     return HarmonisedData(
-        data=data,
+        data=_without_zero_exposure(data),
         not_in_outcome=not_in_outcome,
         action=action,
         exposure=exposure_label,
