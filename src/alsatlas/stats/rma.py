@@ -186,8 +186,9 @@ class RMAResult:
         Keys: ``k, estimate, se, stat, pval, ci_lb, ci_ub, tau2, se_tau2, tau2_ci_lb,
         tau2_ci_ub, I2, H2, QE, QEp, pi_lb, pi_ub`` (the first coefficient's values, I² in
         percent), plus ``method``, ``test``, ``level``, ``dfs``. τ² CI bounds are None for
-        equal-effects models. Meta-regressions add ``beta``, ``se_beta``, ``pval_beta``,
-        ``QM``, ``QMp``, ``QMdf`` and ``R2``; the prediction interval is then None.
+        equal-effects models, a fixed τ² and GENQ. Meta-regressions add ``beta``,
+        ``se_beta``, ``pval_beta``, ``QM``, ``QMp``, ``QMdf`` and ``R2``; the prediction
+        interval is then None.
         """
         out: dict[str, Any] = {
             "k": self.k,
@@ -212,7 +213,8 @@ class RMAResult:
             "level": self.level,
             "dfs": self.dfs,
         }
-        if self.method not in _EQUAL_EFFECTS:
+        # Q-profile CIs exist for estimated tau2 (not a fixed one, nor GENQ's weighted Q).
+        if self.method not in (*_EQUAL_EFFECTS, "GENQ") and not self.tau2_fix:
             ci = self.confint()
             out["tau2_ci_lb"] = ci.tau2_ci_lb
             out["tau2_ci_ub"] = ci.tau2_ci_ub
