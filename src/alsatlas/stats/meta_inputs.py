@@ -17,13 +17,16 @@ from alsatlas.errors import StatsInputError
 
 FloatArray = NDArray[np.float64]
 
-Method = Literal["EE", "FE", "DL", "HE", "HS", "HSk", "SJ", "ML", "REML", "EB", "PM", "PMM", "GENQ"]
+Method = Literal[
+    "EE", "FE", "DL", "HE", "HS", "HSk", "SJ", "ML", "REML", "EB", "PM", "PMM", "GENQ", "GENQM"
+]
 Test = Literal["z", "t", "knha", "adhoc"]
 
 #: τ² estimators, with metafor's names (``rma.uni(method=...)``).
 METHODS: tuple[str, ...] = ("EE", "FE", "DL", "HE", "HS", "HSk", "SJ", "ML", "REML", "EB", "PM")
-#: Further estimators (:mod:`alsatlas.stats.tau2_extra`): ``PMM`` and ``GENQ`` (needs weights).
-EXTRA_METHODS: tuple[str, ...] = ("PMM", "GENQ")
+#: Further estimators (:mod:`alsatlas.stats.tau2_extra`): ``PMM``, and ``GENQ`` and ``GENQM``
+#: (which need weights).
+EXTRA_METHODS: tuple[str, ...] = ("PMM", "GENQ", "GENQM")
 #: Largest accepted ratio of the largest to the smallest sampling variance.
 MAX_VARIANCE_RATIO = 1e10
 #: Tests of the fixed effects (``rma.uni(test=...)``); "knha" is Hartung-Knapp-Sidik-Jonkman,

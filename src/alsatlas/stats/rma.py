@@ -15,8 +15,8 @@ Given τ² (see :mod:`alsatlas.stats.tau2`), with :math:`w_i = 1/(v_i + \hat\tau
   correction; Knapp & Hartung 2003, Röver, Knapp & Friede 2015).
 
 ``tau2=`` fixes τ² at a value instead of estimating it, ``btt=`` chooses the coefficients of
-the omnibus test (0-based indices; metafor's ``btt`` counts from 1), and ``method="PMM"``
-or ``"GENQ"`` use the estimators of :mod:`alsatlas.stats.tau2_extra`.
+the omnibus test (0-based indices; metafor's ``btt`` counts from 1), and ``method="PMM"``,
+``"GENQ"`` or ``"GENQM"`` use the estimators of :mod:`alsatlas.stats.tau2_extra`.
 
 With user ``weights`` :math:`a_i`, :math:`\hat\beta = (X'AX)^{-1}X'Ay` and
 :math:`\mathrm{Var}(\hat\beta) = s^2 (X'AX)^{-1}X'AMAX(X'AX)^{-1}`, :math:`M =
@@ -214,7 +214,7 @@ class RMAResult:
             "dfs": self.dfs,
         }
         # Q-profile CIs exist for estimated tau2 (not a fixed one, nor GENQ's weighted Q).
-        if self.method not in (*_EQUAL_EFFECTS, "GENQ") and not self.tau2_fix:
+        if self.method not in (*_EQUAL_EFFECTS, "GENQ", "GENQM") and not self.tau2_fix:
             ci = self.confint()
             out["tau2_ci_lb"] = ci.tau2_ci_lb
             out["tau2_ci_ub"] = ci.tau2_ci_ub
@@ -382,8 +382,8 @@ def rma(
         Sampling variances, length k, all positive.
     method
         τ² estimator: ``"EE"``/``"FE"`` (equal effects), ``"DL"``, ``"HE"``, ``"HS"``,
-        ``"HSk"``, ``"SJ"``, ``"ML"``, ``"REML"`` (default), ``"EB"``, ``"PM"``, ``"PMM"``
-        or ``"GENQ"`` (needs ``weights``).
+        ``"HSk"``, ``"SJ"``, ``"ML"``, ``"REML"`` (default), ``"EB"``, ``"PM"``, ``"PMM"``,
+        ``"GENQ"`` or ``"GENQM"`` (these two need ``weights``).
     test
         ``"z"`` (default), ``"t"``, ``"knha"`` (Hartung-Knapp-Sidik-Jonkman) or ``"adhoc"``
         (knha with its variance factor truncated below at 1).
