@@ -41,7 +41,8 @@ def _arr(x: Any) -> np.ndarray:
 
 def _fit(case: dict[str, Any]) -> Any:
     d = REF["datasets"][case["dataset"]]
-    res = rma(d["yi"], d["vi"], method=case["method"])
+    mods = d["mods"] if case.get("mods") else None
+    res = rma(d["yi"], d["vi"], method=case["method"], mods=mods)
     steps = None if case["steps"] == "NA" else case["steps"]
     return selmodel(res, type=case["type"], steps=steps, alternative=case["alternative"])
 

@@ -1,5 +1,5 @@
 # Reference values for alsatlas.stats.selmodel, computed by metafor (3.8-1) over metadat:
-# step-function and beta selection models for intercept-only random-effects models.
+# step-function and beta selection models for random-effects models (one with a moderator).
 #
 #   Rscript tests/reference/metafor/make_selmodel_reference.R   (from the repository root)
 #
@@ -17,7 +17,7 @@ library(rjson)
 num <- function(x) if (is.null(x) || length(x) == 0) NA_real_ else as.numeric(x)
 hack <- dat.hackshaw1998
 bcg <- escalc(measure = "RR", ai = tpos, bi = tneg, ci = cpos, di = cneg, data = dat.bcg)
-datasets <- list(hackshaw = list(yi = hack$yi, vi = hack$vi),
+datasets <- list(hackshaw = list(yi = hack$yi, vi = hack$vi, mods = hack$year - 1990),
                  bcg = list(yi = as.numeric(bcg$yi), vi = as.numeric(bcg$vi)))
 
 out_fit <- function(s) list(beta = num(s$beta), se = num(s$se), zval = num(s$zval),
@@ -28,16 +28,18 @@ out_fit <- function(s) list(beta = num(s$beta), se = num(s$se), zval = num(s$zva
   fit_ML = num(s$fit.stats[, "ML"]), ptable = if (is.data.frame(s$ptable)) num(s$ptable$k) else NA)
 
 cases <- list()
-add <- function(name, dname, type, steps = NULL, alternative = "greater", method = "ML") {
+add <- function(name, dname, type, steps = NULL, alternative = "greater", method = "ML",
+                use_mods = FALSE) {
   d <- datasets[[dname]]
-  res <- rma(d$yi, d$vi, method = method)
-  npar <- 1 + 1 + (if (type == "beta") 2 else length(unique(c(steps, 1))))
+  res <- if (use_mods) rma(d$yi, d$vi, mods = d$mods, method = method)
+         else rma(d$yi, d$vi, method = method)
+  npar <- (1 + use_mods) + 1 + (if (type == "beta") 2 else length(unique(c(steps, 1))))
   ctl <- list(reltol = 1e-15, maxit = 100000, ndeps = rep(1e-7, npar))
   args <- list(res, type = type, alternative = alternative, control = ctl)
   if (!is.null(steps)) args$steps <- steps
   s <- tryCatch(suppressWarnings(do.call(selmodel, args)), error = function(e) e)
   case <- list(name = name, dataset = dname, type = type, alternative = alternative,
-               method = method, steps = if (is.null(steps)) NA else steps)
+               method = method, steps = if (is.null(steps)) NA else steps, mods = use_mods)
   if (inherits(s, "error")) case$error <- conditionMessage(s) else case$result <- out_fit(s)
   cases[[length(cases) + 1]] <<- case
 }
@@ -46,6 +48,7 @@ add("hackshaw step 0.025 0.5", "hackshaw", "stepfun", c(0.025, 0.5))
 add("hackshaw step REML start", "hackshaw", "stepfun", c(0.05, 0.5), method = "REML")
 add("hackshaw step two.sided", "hackshaw", "stepfun", c(0.05, 0.2), alternative = "two.sided")
 add("bcg step less", "bcg", "stepfun", c(0.01, 0.3), alternative = "less")
+add("hackshaw step year", "hackshaw", "stepfun", c(0.025, 0.5), use_mods = TRUE)
 add("hackshaw beta", "hackshaw", "beta")
 add("bcg beta less", "bcg", "beta", alternative = "less")
 
