@@ -97,3 +97,29 @@ def test_cli_option_errors(bcg_csv: Path, options: list[str], field: str) -> Non
     result = CliRunner().invoke(app, ["meta", str(bcg_csv), "--yi", "yi", "--vi", "vi", *options])
     assert result.exit_code == 2
     assert field in result.output and "Traceback" not in result.output
+
+
+MV = json.loads((Path(__file__).parents[1] / "reference/metafor/rma_mv_reference.json").read_text())
+
+
+@pytest.mark.parametrize("method", ["REML", "ML"])
+def test_cluster_fits_multilevel_model(tmp_path: Path, method: str) -> None:
+    """--cluster: rma.mv(yi, vi, random = ~ 1 | district/school) on dat.konstantopoulos2011."""
+    d = MV["datasets"]["konstantopoulos2011"]
+    rows = ["district,yi,vi"] + [
+        f"{o},{y!r},{v!r}" for o, y, v in zip(d["outer"], d["yi"], d["vi"], strict=True)
+    ]
+    path = tmp_path / "k11.csv"
+    path.write_text("\n".join(rows) + "\n")
+    ref = next(c for c in MV["cases"] if c["name"] == f"konstantopoulos2011 {method}")
+    out = _json(str(path), "--yi", "yi", "--vi", "vi", "--cluster", "district", "--method", method)
+    np.testing.assert_allclose(
+        [out["estimate"], out["se"], out["pval"], out["pi_lb"], out["QE"], *out["sigma2"]],
+        [ref["beta"], ref["se"], ref["pval"], ref["pi_lb"], ref["QE"], *ref["sigma2"]],
+        rtol=1e-6,
+    )
+    assert out["s_nlevels"] == ref["s_nlevels"]
+    np.testing.assert_allclose(out["fit"]["logLik"], ref["logLik"], rtol=1e-6)
+    bad = CliRunner().invoke(app, ["meta", str(path), "--yi", "yi", "--vi", "vi", "--cluster",
+                                   "district", "--method", "DL"])  # fmt: skip
+    assert bad.exit_code == 2 and "--cluster" in bad.output

@@ -500,6 +500,8 @@ def _print_tables(out: Console, payload: dict[str, Any], labels: list[str]) -> N
             table.add_row(key, _fmt(payload[key]))
     for key, value in payload.get("fit", {}).items():
         table.add_row(key, _fmt(value))
+    for i, value in enumerate(payload.get("sigma2", [])):
+        table.add_row(f"sigma2.{i + 1}", _fmt(value))
     if "exp" in payload:
         for key, value in payload["exp"].items():
             table.add_row(f"exp({key})", _fmt(value))
@@ -639,6 +641,9 @@ def meta(
     weights: str | None = typer.Option(None, "--weights", help="Column of user weights."),
     tau2: float | None = typer.Option(None, "--tau2", help="Fix tau^2 at this value."),
     pi_type: str = typer.Option("default", "--pi-type", help="default, simple, t or riley."),
+    cluster: str | None = typer.Option(
+        None, "--cluster", help="Column of study ids: multilevel model ~ 1 | cluster/estimate."
+    ),
     mods: list[str] | None = typer.Option(
         None, "--mods", help="Moderator column(s); repeat or separate with commas."
     ),
@@ -719,6 +724,21 @@ def meta(
             raise AlsatlasInputError(
                 f"must be exact or metafor, got {control!r}", field="--control"
             )
+        if cluster is not None:
+            from alsatlas.cli.meta_multilevel import multilevel_payload
+
+            if subgroup or diagnostics or forest or funnel or weights or tau2 is not None:
+                raise AlsatlasInputError(
+                    "--cluster takes none of --subgroup, --diagnostics, --forest, --funnel, "
+                    "--weights, --tau2",
+                    field="--cluster",
+                )
+            payload_mv = multilevel_payload(table, eff, cluster, mod_matrix, method=method,
+                                            test=test, level=level)  # fmt: skip
+            if mod_names:
+                payload_mv["terms"] = ["intrcpt", *mod_names]
+            _emit(payload_mv, labels, output_format)
+            return
         wts = table.numeric(weights) if weights is not None else None
         fit = _fit(
             table, eff, method=method, test=test, mods=mod_matrix, level=level, control=control,
