@@ -49,7 +49,7 @@ from alsatlas.cli.meta_measures import POOLING_METHODS, column_map, is_column_me
 from alsatlas.errors import AlsatlasInputError, ConvergenceError, StatsInputError
 from alsatlas.figures.forest import forest_plot
 from alsatlas.figures.funnel import funnel_plot
-from alsatlas.presentation.meta_summary import fit_summary
+from alsatlas.presentation.meta_summary import exp_block, fit_summary
 from alsatlas.stats.effects_generic import effects_from_ci, effects_from_ratio_ci, effects_from_se
 from alsatlas.stats.escalc import MEASURES_2X2, RATIO_MEASURES, escalc_2x2
 from alsatlas.stats.influence import influence
@@ -307,9 +307,32 @@ def _fit(table: CsvTable, eff: EffectInput, **kwargs: Any) -> RMAResult:
     try:
         return rma(eff.yi, eff.vi, **kwargs)
     except StatsInputError as exc:
-        if exc.field in ("method", "test", "level"):
+        if exc.field in ("method", "test", "level", "tau2") or (
+            exc.field == "weights" and exc.row is None
+        ):
             raise AlsatlasInputError(exc.reason, field=f"--{exc.field}") from None
         raise _located(exc, table, {}) from None
+
+
+def _inference_extras(table: CsvTable, fit: RMAResult, pi_type: str, ratio: bool) -> dict[str, Any]:
+    """Fit statistics (``fit``: REML for REML fits, else ML) and a ``--pi-type`` interval."""
+    from alsatlas.stats.fitstats import fitstats
+
+    fs = fitstats(fit)
+    out: dict[str, Any] = {
+        "fit": {"logLik": fs.ll, "deviance": fs.dev, "AIC": fs.AIC, "BIC": fs.BIC, "AICc": fs.AICc}
+    }
+    if pi_type != "default":
+        try:
+            pred = fit.predict(pi_type=pi_type)
+        except StatsInputError as exc:
+            raise AlsatlasInputError(exc.reason, field="--pi-type") from None
+        if fit.p == 1:
+            out["pi_lb"], out["pi_ub"] = float(pred.pi_lb[0]), float(pred.pi_ub[0])
+            if ratio:
+                out["exp"] = exp_block({**fit_summary(fit, False), **out})
+        out["pi_type"] = pi_type
+    return out
 
 
 def _subgroups(
@@ -475,6 +498,10 @@ def _print_tables(out: Console, payload: dict[str, Any], labels: list[str]) -> N
     for key in ("QM", "QMp", "R2"):
         if key in payload:
             table.add_row(key, _fmt(payload[key]))
+    for key, value in payload.get("fit", {}).items():
+        table.add_row(key, _fmt(value))
+    for i, value in enumerate(payload.get("sigma2", [])):
+        table.add_row(f"sigma2.{i + 1}", _fmt(value))
     if "exp" in payload:
         for key, value in payload["exp"].items():
             table.add_row(f"exp({key})", _fmt(value))
@@ -610,7 +637,13 @@ def meta(
     method: str = typer.Option(
         "REML", "--method", help="tau^2 estimator (metafor's names), or MH / PETO for 2x2 tables."
     ),
-    test: str = typer.Option("z", "--test", help="z, t or knha (Hartung-Knapp)."),
+    test: str = typer.Option("z", "--test", help="z, t, knha (Hartung-Knapp) or adhoc."),
+    weights: str | None = typer.Option(None, "--weights", help="Column of user weights."),
+    tau2: float | None = typer.Option(None, "--tau2", help="Fix tau^2 at this value."),
+    pi_type: str = typer.Option("default", "--pi-type", help="default, simple, t or riley."),
+    cluster: str | None = typer.Option(
+        None, "--cluster", help="Column of study ids: multilevel model ~ 1 | cluster/estimate."
+    ),
     mods: list[str] | None = typer.Option(
         None, "--mods", help="Moderator column(s); repeat or separate with commas."
     ),
@@ -691,9 +724,26 @@ def meta(
             raise AlsatlasInputError(
                 f"must be exact or metafor, got {control!r}", field="--control"
             )
+        if cluster is not None:
+            from alsatlas.cli.meta_multilevel import multilevel_payload
+
+            if subgroup or diagnostics or forest or funnel or weights or tau2 is not None:
+                raise AlsatlasInputError(
+                    "--cluster takes none of --subgroup, --diagnostics, --forest, --funnel, "
+                    "--weights, --tau2",
+                    field="--cluster",
+                )
+            payload_mv = multilevel_payload(table, eff, cluster, mod_matrix, method=method,
+                                            test=test, level=level)  # fmt: skip
+            if mod_names:
+                payload_mv["terms"] = ["intrcpt", *mod_names]
+            _emit(payload_mv, labels, output_format)
+            return
+        wts = table.numeric(weights) if weights is not None else None
         fit = _fit(
-            table, eff, method=method, test=test, mods=mod_matrix, level=level, control=control
-        )
+            table, eff, method=method, test=test, mods=mod_matrix, level=level, control=control,
+            weights=wts, tau2=tau2,
+        )  # fmt: skip
         payload: dict[str, Any] = {
             "file": table.path,
             "input": eff.source,
@@ -703,6 +753,7 @@ def meta(
         payload.update(fit_summary(fit, eff.ratio))
         if control == "metafor":
             payload["control"] = "metafor"
+        payload.update(_inference_extras(table, fit, pi_type, eff.ratio))
         if mod_names:
             payload["terms"] = ["intrcpt", *mod_names]
         subgroup_fits: dict[str, RMAResult] = {}

@@ -416,7 +416,8 @@ def _tau2_batch(rows: _Rows, method: str, row0: int = 0) -> tuple[FloatArray, Fl
         trPVP = saw - 2.0 * _rowsum(a * s.w * s.w) / s.sw + s.sw2 * saw / s.sw**2
         se = t0 / df * np.sqrt(2 * trPVPV + 4 * t * trPVP + 2 * t * t * s.sPP())
         return t, se, iters
-    t, iters = _solve_q(rows, df)
+    # PM and EB: Q(tau2) = k - 1; PMM: Q(tau2) = median of chi2(k - 1).
+    t, iters = _solve_q(rows, special.chdtri(df, 0.5) if method == "PMM" else df)
     s = _weighted(rows, t)
     se = np.sqrt(2.0 * k * k / df) / s.sw
     return t, se, iters
@@ -543,6 +544,8 @@ def rma_batch(
     """
     check_method(method)
     check_test(test)
+    if method in ("GENQ", "GENQM"):
+        raise StatsInputError(f"method {method!r} needs weights; use rma()", field="method")
     check_control(control)
     lev = check_level(level)
     y, v, mask_arr = _as_batch(yi, vi, mask)
@@ -614,9 +617,11 @@ def _fit_chunk(
     s = _weighted(rows, tau2)
     mu_s = s.mu
     var_s = 1.0 / s.sw
-    if test == "knha":
+    if test in ("knha", "adhoc"):
         eps = np.finfo(np.float64).eps
         s2w = np.where(eps < s.Q, s.Q / df, 0.0)
+        if test == "adhoc":  # metafor's test="adhoc": s2w truncated below at 1
+            s2w = np.maximum(s2w, 1.0)
         var_s = var_s * s2w
     mu = np.ldexp(mu_s, e.astype(np.int64)) + c
     var = np.ldexp(var_s, e2)

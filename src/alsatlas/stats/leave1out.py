@@ -105,7 +105,7 @@ def fit_rows(
     :math:`\mathrm{SE}^2 = s^2 / \sum_j 1/(v_j + \hat\tau^2)`.
     """
     fits = rma_batch(Y, V, method=method, test=test, level=level, confint=False, control=control)
-    if test == "knha":
+    if test in ("knha", "adhoc"):
         s2w = fits.se**2 * np.sum(1.0 / (V + fits.tau2[:, None]), axis=1)
     else:
         s2w = np.ones(Y.shape[0])

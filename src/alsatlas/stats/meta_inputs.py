@@ -17,15 +17,21 @@ from alsatlas.errors import StatsInputError
 
 FloatArray = NDArray[np.float64]
 
-Method = Literal["EE", "FE", "DL", "HE", "HS", "HSk", "SJ", "ML", "REML", "EB", "PM"]
-Test = Literal["z", "t", "knha"]
+Method = Literal[
+    "EE", "FE", "DL", "HE", "HS", "HSk", "SJ", "ML", "REML", "EB", "PM", "PMM", "GENQ", "GENQM"
+]
+Test = Literal["z", "t", "knha", "adhoc"]
 
 #: τ² estimators, with metafor's names (``rma.uni(method=...)``).
 METHODS: tuple[str, ...] = ("EE", "FE", "DL", "HE", "HS", "HSk", "SJ", "ML", "REML", "EB", "PM")
+#: Further estimators (:mod:`alsatlas.stats.tau2_extra`): ``PMM``, and ``GENQ`` and ``GENQM``
+#: (which need weights).
+EXTRA_METHODS: tuple[str, ...] = ("PMM", "GENQ", "GENQM")
 #: Largest accepted ratio of the largest to the smallest sampling variance.
 MAX_VARIANCE_RATIO = 1e10
-#: Tests of the fixed effects (``rma.uni(test=...)``); "knha" is Hartung-Knapp-Sidik-Jonkman.
-TESTS: tuple[str, ...] = ("z", "t", "knha")
+#: Tests of the fixed effects (``rma.uni(test=...)``); "knha" is Hartung-Knapp-Sidik-Jonkman,
+#: "adhoc" the same with its variance factor truncated below at 1.
+TESTS: tuple[str, ...] = ("z", "t", "knha", "adhoc")
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,10 +120,9 @@ def check_spread(yi: FloatArray, *, row: int | None = None) -> None:
 
 def check_method(method: str) -> str:
     """Return ``method`` if it is a known τ² estimator, else raise :class:`StatsInputError`."""
-    if method not in METHODS:
-        raise StatsInputError(
-            f"unknown method {method!r}; choose one of {', '.join(METHODS)}", field="method"
-        )
+    if method not in METHODS and method not in EXTRA_METHODS:
+        known = ", ".join((*METHODS, *EXTRA_METHODS))
+        raise StatsInputError(f"unknown method {method!r}; choose one of {known}", field="method")
     return method
 
 
@@ -222,7 +227,7 @@ def check_meta_inputs(
     check_test(test)
     if k < 2:
         raise StatsInputError(f"a meta-analysis needs at least 2 studies, got k = {k}", field="yi")
-    needs_df = method not in ("EE", "FE") or test in ("t", "knha") or p > 1
+    needs_df = method not in ("EE", "FE") or test in ("t", "knha", "adhoc") or p > 1
     if needs_df and k <= p:
         raise StatsInputError(
             f"method {method!r} with test {test!r} needs more studies than model coefficients "
@@ -237,6 +242,7 @@ def check_meta_inputs(
 
 
 __all__ = [
+    "EXTRA_METHODS",
     "MAX_VARIANCE_RATIO",
     "METHODS",
     "TESTS",

@@ -31,9 +31,10 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
+from alsatlas.errors import StatsInputError
 from alsatlas.stats.meta_inputs import FloatArray
 
 IntArray = NDArray[np.int64]
@@ -57,6 +58,17 @@ def default_btt(p: int) -> IntArray:
     return np.arange(1, p, dtype=np.int64) if p > 1 else np.zeros(1, dtype=np.int64)
 
 
+def check_btt(btt: ArrayLike, p: int) -> IntArray:
+    """Return sorted unique 0-based coefficient indices, or raise for an index outside 0..p-1."""
+    idx = np.unique(np.atleast_1d(np.asarray(btt)).astype(np.int64))
+    if idx.size == 0 or idx[0] < 0 or idx[-1] >= p:
+        raise StatsInputError(
+            f"coefficient indices must lie in 0..{p - 1}, got {np.asarray(btt).tolist()}",
+            field="btt",
+        )
+    return idx
+
+
 def omnibus_test(
     beta: FloatArray, vb: FloatArray, btt: IntArray, *, test: str, df_resid: int
 ) -> OmnibusTest:
@@ -75,7 +87,7 @@ def omnibus_test(
             qm = float(b @ np.linalg.solve(vb[np.ix_(idx, idx)], b))
         except np.linalg.LinAlgError:
             qm = float("inf")
-    if test in ("t", "knha"):
+    if test in ("t", "knha", "adhoc"):
         f = qm / m
         return OmnibusTest(QM=f, QMp=float(special.fdtrc(m, df_resid, f)), df=(m, df_resid))
     return OmnibusTest(QM=qm, QMp=float(special.chdtrc(m, qm)), df=(m,))
@@ -107,4 +119,11 @@ def weighted_adjusted_r2(yi: FloatArray, X: FloatArray, w: FloatArray) -> float:
     return max(0.0, 100.0 * adj)
 
 
-__all__ = ["OmnibusTest", "default_btt", "omnibus_test", "pseudo_r2", "weighted_adjusted_r2"]
+__all__ = [
+    "OmnibusTest",
+    "check_btt",
+    "default_btt",
+    "omnibus_test",
+    "pseudo_r2",
+    "weighted_adjusted_r2",
+]

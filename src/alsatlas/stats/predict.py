@@ -12,10 +12,23 @@ where :math:`c` is the normal quantile for ``test="z"`` and the :math:`t_{k-p}` 
 :math:`k-2` df, which metafor offers as an option only). Under an equal-effects model τ² = 0
 and the prediction interval equals the CI.
 
+``pi_type`` (metafor 3.8's ``predict(..., pi.type=)``) changes only the prediction interval:
+
+- ``"default"``: as above;
+- ``"simple"``: :math:`\hat\mu \pm z_{1-\alpha/2}\hat\tau` (ignores the uncertainty in
+  :math:`\hat\mu`, as in Higgins, Thompson & Spiegelhalter 2009);
+- ``"t"``: the :math:`t_{k-p}` quantile whatever the test;
+- ``"riley"``: the :math:`t` quantile with :math:`k - p - 1` df when τ² is estimated
+  (:math:`k - \text{parms}`; Riley, Higgins & Deeks 2011), whatever the test.
+
+The df of ``"t"`` and ``"riley"`` are at least 1, as in metafor.
+
 References
 ----------
 metafor documentation: ``help(predict.rma)``. Riley, R. D., Higgins, J. P. T., & Deeks, J. J.
 (2011). Interpretation of random effects meta-analyses. *BMJ*, 342, d549.
+Higgins, J. P. T., Thompson, S. G., & Spiegelhalter, D. J. (2009). A re-evaluation of
+random-effects meta-analysis. *JRSS A*, 172, 137-159.
 """
 
 from __future__ import annotations
@@ -29,6 +42,9 @@ from numpy.typing import ArrayLike
 from alsatlas.errors import StatsInputError
 from alsatlas.stats.inference import critical_value
 from alsatlas.stats.meta_inputs import FloatArray, check_level
+
+#: Prediction-interval types of metafor's ``predict.rma(pi.type=)``.
+PI_TYPES: tuple[str, ...] = ("default", "simple", "t", "riley")
 
 if TYPE_CHECKING:
     from alsatlas.stats.rma import RMAResult
@@ -52,7 +68,11 @@ class Prediction:
 
 
 def predict_rma(
-    result: RMAResult, newmods: ArrayLike | None = None, *, level: float | None = None
+    result: RMAResult,
+    newmods: ArrayLike | None = None,
+    *,
+    level: float | None = None,
+    pi_type: str = "default",
 ) -> Prediction:
     """Return predictions of a fitted model (``metafor::predict.rma``).
 
@@ -66,7 +86,14 @@ def predict_rma(
         fitted value of each study.
     level
         Confidence level in percent; defaults to the model's.
+    pi_type
+        ``"default"``, ``"simple"``, ``"t"`` or ``"riley"`` (see the module docstring).
     """
+    if pi_type not in PI_TYPES:
+        raise StatsInputError(
+            f"unknown pi_type {pi_type!r}; choose one of {', '.join(PI_TYPES)}",
+            field="pi_type",
+        )
     lev = result.level if level is None else check_level(level)
     q = result.p - 1
     if newmods is None:
@@ -85,7 +112,14 @@ def predict_rma(
     pred = Xn @ result.beta
     se = np.sqrt(np.einsum("ij,jk,ik->i", Xn, result.vb, Xn))
     crit = critical_value(lev, result.test, result.dfs)
-    half_pi = crit * np.sqrt(se**2 + result.tau2)
+    if pi_type == "simple":
+        half_pi = critical_value(lev, "z", None) * np.sqrt(np.full_like(se, result.tau2))
+    else:
+        crit_pi = crit
+        if pi_type in ("t", "riley"):
+            df = result.k - result.p - (result.parms - result.p if pi_type == "riley" else 0)
+            crit_pi = critical_value(lev, "t", max(df, 1))
+        half_pi = crit_pi * np.sqrt(se**2 + result.tau2)
     return Prediction(
         pred=pred,
         se=se,
@@ -97,4 +131,4 @@ def predict_rma(
     )
 
 
-__all__ = ["Prediction", "predict_rma"]
+__all__ = ["PI_TYPES", "Prediction", "predict_rma"]

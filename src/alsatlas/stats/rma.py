@@ -10,7 +10,13 @@ Given τ² (see :mod:`alsatlas.stats.tau2`), with :math:`w_i = 1/(v_i + \hat\tau
 - ``test="knha"``: Hartung-Knapp-Sidik-Jonkman (Knapp & Hartung 2003):
   :math:`s^2 = \sum w_i (y_i - x_i'\hat\beta)^2/(k-p)` and t-tests with :math:`k-p` df.
   As in metafor, :math:`s^2` is not truncated at 1 (and is 0 when the weighted residual sum
-  is below machine epsilon).
+  is below machine epsilon);
+- ``test="adhoc"``: as ``knha`` with :math:`s^2` truncated below at 1 (metafor's ad hoc
+  correction; Knapp & Hartung 2003, Röver, Knapp & Friede 2015).
+
+``tau2=`` fixes τ² at a value instead of estimating it, ``btt=`` chooses the coefficients of
+the omnibus test (0-based indices; metafor's ``btt`` counts from 1), and ``method="PMM"``,
+``"GENQ"`` or ``"GENQM"`` use the estimators of :mod:`alsatlas.stats.tau2_extra`.
 
 With user ``weights`` :math:`a_i`, :math:`\hat\beta = (X'AX)^{-1}X'Ay` and
 :math:`\mathrm{Var}(\hat\beta) = s^2 (X'AX)^{-1}X'AMAX(X'AX)^{-1}`, :math:`M =
@@ -26,6 +32,9 @@ Knapp, G., & Hartung, J. (2003). Improved tests for a random effects meta-regres
 single covariate. *Statistics in Medicine*, 22, 2693-2710.
 Raudenbush, S. W. (2009). Analyzing effect sizes: random-effects models. In *The Handbook of
 Research Synthesis and Meta-Analysis* (2nd ed.), 295-315.
+Röver, C., Knapp, G., & Friede, T. (2015). Hartung-Knapp-Sidik-Jonkman approach and its
+modification for random-effects meta-analysis with few studies. *BMC Medical Research
+Methodology*, 15, 99.
 """
 
 from __future__ import annotations
@@ -44,13 +53,15 @@ from alsatlas.stats.heterogeneity import heterogeneity
 from alsatlas.stats.inference import critical_value, two_sided_p
 from alsatlas.stats.meta_inputs import FloatArray, check_level, check_meta_inputs
 from alsatlas.stats.metareg import (
+    check_btt,
     default_btt,
     omnibus_test,
     pseudo_r2,
     weighted_adjusted_r2,
 )
 from alsatlas.stats.predict import Prediction, predict_rma
-from alsatlas.stats.tau2 import estimate_tau2, estimate_tau2_as_given
+from alsatlas.stats.tau2 import estimate_tau2
+from alsatlas.stats.tau2_extra import estimate_tau2_ext
 
 _EQUAL_EFFECTS = ("EE", "FE")
 
@@ -94,6 +105,10 @@ class RMAResult:
     control
         Stopping rules of the iterative estimators: ``"exact"`` or ``"metafor"`` (see
         :mod:`alsatlas.stats.control`); :meth:`confint` uses the same.
+    tau2_fix
+        True when τ² was given by the user (``tau2=``) rather than estimated.
+    btt
+        0-based indices of the coefficients in the omnibus test ``QM``.
     """
 
     k: int
@@ -128,6 +143,13 @@ class RMAResult:
     iterations: int
     user_weights: FloatArray | None = field(default=None, repr=False)
     control: str = "exact"
+    tau2_fix: bool = False
+    btt: tuple[int, ...] | None = None
+
+    @property
+    def parms(self) -> int:
+        """Number of estimated parameters: p, plus 1 when τ² is estimated (metafor's ``parms``)."""
+        return self.p + (0 if self.method in _EQUAL_EFFECTS or self.tau2_fix else 1)
 
     @property
     def estimate(self) -> float:
@@ -145,10 +167,14 @@ class RMAResult:
         return critical_value(self.level, self.test, self.dfs)
 
     def predict(
-        self, newmods: ArrayLike | None = None, *, level: float | None = None
+        self,
+        newmods: ArrayLike | None = None,
+        *,
+        level: float | None = None,
+        pi_type: str = "default",
     ) -> Prediction:
         """Predicted (pooled) effect with CI and prediction interval; see :mod:`.predict`."""
-        return predict_rma(self, newmods, level=level)
+        return predict_rma(self, newmods, level=level, pi_type=pi_type)
 
     def confint(self, *, level: float | None = None, control: str | None = None) -> HeterogeneityCI:
         """Q-profile CIs of τ², τ, I² and H²; see :mod:`alsatlas.stats.confint`."""
@@ -160,8 +186,9 @@ class RMAResult:
         Keys: ``k, estimate, se, stat, pval, ci_lb, ci_ub, tau2, se_tau2, tau2_ci_lb,
         tau2_ci_ub, I2, H2, QE, QEp, pi_lb, pi_ub`` (the first coefficient's values, I² in
         percent), plus ``method``, ``test``, ``level``, ``dfs``. τ² CI bounds are None for
-        equal-effects models. Meta-regressions add ``beta``, ``se_beta``, ``pval_beta``,
-        ``QM``, ``QMp``, ``QMdf`` and ``R2``; the prediction interval is then None.
+        equal-effects models, a fixed τ² and GENQ. Meta-regressions add ``beta``,
+        ``se_beta``, ``pval_beta``, ``QM``, ``QMp``, ``QMdf`` and ``R2``; the prediction
+        interval is then None.
         """
         out: dict[str, Any] = {
             "k": self.k,
@@ -186,7 +213,8 @@ class RMAResult:
             "level": self.level,
             "dfs": self.dfs,
         }
-        if self.method not in _EQUAL_EFFECTS:
+        # Q-profile CIs exist for estimated tau2 (not a fixed one, nor GENQ's weighted Q).
+        if self.method not in (*_EQUAL_EFFECTS, "GENQ", "GENQM") and not self.tau2_fix:
             ci = self.confint()
             out["tau2_ci_lb"] = ci.tau2_ci_lb
             out["tau2_ci_ub"] = ci.tau2_ci_ub
@@ -215,6 +243,8 @@ def fit_rma(
     level: float,
     weights: FloatArray | None,
     control: str = "exact",
+    tau2_fixed: float | None = None,
+    btt: ArrayLike | None = None,
 ) -> RMAResult:
     """Fit the model to already checked arrays (see :func:`rma` for the public entry).
 
@@ -228,7 +258,10 @@ def fit_rma(
     if c != 0.0 or e != 0:
         yi, vi = np.ldexp(yi - c, -e), np.ldexp(vi, -2 * e)
     # the data are rescaled already: estimate on them as they are
-    est = estimate_tau2_as_given(yi, vi, X, method, control=control)
+    if tau2_fixed is not None and not (math.isfinite(tau2_fixed) and tau2_fixed >= 0.0):
+        raise StatsInputError(f"must be finite and >= 0, got {tau2_fixed}", field="tau2")
+    fixed = None if tau2_fixed is None else float(np.ldexp(tau2_fixed, -2 * e))
+    est = estimate_tau2_ext(yi, vi, X, method, weights=weights, tau2=fixed, control=control)
     tau2 = est.tau2
     w = 1.0 / (vi + tau2)
     if p == 1:  # one column x: (X'WX)^-1 = 1 / sum(w x^2)
@@ -252,15 +285,17 @@ def fit_rma(
         vb = np.asarray((bread * (vi + tau2)[None, :]) @ bread.T, dtype=np.float64)
         pct = 100.0 * weights / weights.sum()
     s2w = 1.0
-    if test == "knha":
+    if test in ("knha", "adhoc"):
         rss = float(np.sum(w * (yi - X @ beta_w) ** 2))
         s2w = 0.0 if rss <= np.finfo(np.float64).eps else rss / (k - p)
+        if test == "adhoc":
+            s2w = max(s2w, 1.0)
     vb = s2w * vb
     if c != 0.0 or e != 0:  # back to the data's units
         beta = np.ldexp(beta, e)
         beta[0] += c
         vb = np.ldexp(vb, 2 * e)
-    dfs = k - p if test in ("t", "knha") else None
+    dfs = k - p if test in ("t", "knha", "adhoc") else None
     se = np.sqrt(vb[0]) if p == 1 else np.sqrt(np.diag(vb))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # se = 0 only under knha with identical effects (metafor's s2w = 0): 0/0 reads as 0.
@@ -269,14 +304,19 @@ def fit_rma(
     crit = critical_value(level, test, dfs)
     het = heterogeneity(yi, vi, X, tau2, equal_effects=method in _EQUAL_EFFECTS)
     vt = float(np.ldexp(het.vt, 2 * e))
-    omni = omnibus_test(beta, vb, default_btt(p), test=test, df_resid=k - p)
+    btt_idx = default_btt(p) if btt is None else check_btt(btt, p)
+    omni = omnibus_test(beta, vb, btt_idx, test=test, df_resid=k - p)
     r2: float | None = None
     if p > 1:
         if method in _EQUAL_EFFECTS:
             r2 = weighted_adjusted_r2(yi, X, w if weights is None else weights)
         else:
             try:
-                reduced = estimate_tau2(yi, vi, X[:, :1], method, control=control)
+                reduced = (
+                    estimate_tau2_ext(yi, vi, X[:, :1], method, weights=weights, control=control)
+                    if method in ("PMM", "GENQ", "GENQM")
+                    else estimate_tau2(yi, vi, X[:, :1], method, control=control)
+                )
             except (StatsInputError, ConvergenceError):  # metafor reports NA here
                 r2 = math.nan
             else:
@@ -314,6 +354,8 @@ def fit_rma(
         iterations=est.iterations,
         user_weights=weights,
         control=control,
+        tau2_fix=tau2_fixed is not None and method not in _EQUAL_EFFECTS,
+        btt=tuple(int(i) for i in btt_idx),
     )
 
 
@@ -327,6 +369,8 @@ def rma(
     level: float = 95,
     weights: ArrayLike | None = None,
     control: str = "exact",
+    tau2: float | None = None,
+    btt: ArrayLike | None = None,
 ) -> RMAResult:
     """Fit an equal-, random- or mixed-effects meta-analysis (``metafor::rma.uni``).
 
@@ -338,9 +382,11 @@ def rma(
         Sampling variances, length k, all positive.
     method
         τ² estimator: ``"EE"``/``"FE"`` (equal effects), ``"DL"``, ``"HE"``, ``"HS"``,
-        ``"HSk"``, ``"SJ"``, ``"ML"``, ``"REML"`` (default), ``"EB"``, ``"PM"``.
+        ``"HSk"``, ``"SJ"``, ``"ML"``, ``"REML"`` (default), ``"EB"``, ``"PM"``, ``"PMM"``,
+        ``"GENQ"`` or ``"GENQM"`` (these two need ``weights``).
     test
-        ``"z"`` (default), ``"t"`` or ``"knha"`` (Hartung-Knapp-Sidik-Jonkman).
+        ``"z"`` (default), ``"t"``, ``"knha"`` (Hartung-Knapp-Sidik-Jonkman) or ``"adhoc"``
+        (knha with its variance factor truncated below at 1).
     mods
         Moderators, shape (k,) or (k, q); an intercept is added.
     level
@@ -352,7 +398,13 @@ def rma(
         solved to machine precision on internally rescaled data. ``"metafor"``: metafor
         3.8.1's default stopping rules (Fisher scoring to a change below 1e-5, ``uniroot``
         with tol = eps^0.25), reproducing its printed numbers to 1e-8; see
-        :mod:`alsatlas.stats.control` for the measured differences.
+        :mod:`alsatlas.stats.control` for the measured differences. PMM and GENQ are
+        exact roots under either.
+    tau2
+        Fix τ² at this value instead of estimating it (ignored by equal-effects models).
+    btt
+        0-based indices of the coefficients in the omnibus test (default: all but the
+        intercept).
 
     Returns
     -------
@@ -385,6 +437,8 @@ def rma(
         level=check_level(level),
         weights=inputs.weights,
         control=check_control(control),
+        tau2_fixed=None if tau2 is None else float(tau2),
+        btt=btt,
     )
 
 

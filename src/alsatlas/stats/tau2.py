@@ -510,6 +510,10 @@ def estimate_tau2_as_given(
     yi: FloatArray, vi: FloatArray, X: FloatArray, method: str, *, control: str = "exact"
 ) -> Tau2Estimate:
     """:func:`estimate_tau2` on the data as given (no rescaling; for already rescaled data)."""
+    if method in ("PMM", "GENQ", "GENQM"):  # alsatlas.stats.tau2_extra (GENQ* need weights)
+        from alsatlas.stats.tau2_extra import estimate_tau2_ext
+
+        return estimate_tau2_ext(yi, vi, X, method, control=control)
     if method in ("EE", "FE"):
         return Tau2Estimate(0.0, 0.0, method)
     k, p = int(X.shape[0]), int(X.shape[1])
