@@ -419,3 +419,14 @@ def test_a_zero_exposure_effect_is_left_out_not_fatal(tmp_path: Path) -> None:
     row = table.filter(pl.col("SNP") == "rs1")
     assert row.get_column("mr_keep").to_list() == [False]
     assert row.get_column("reason").to_list() == ["beta.exposure is 0: no ratio estimate"]
+
+
+def test_a_header_only_outcome_says_it_has_no_rows(tmp_path: Path) -> None:
+    outcome = tmp_path / "empty.tsv"
+    outcome.write_text("SNP\tA1\tA2\tBETA\tSE\n")
+    exposure = resources.files("alsatlas.data.genetics").joinpath(
+        "twosamplemr_vignette_bmi_ieu-a-2_exposure.tsv"
+    )
+    result = CliRunner().invoke(app, ["mr", "--exposure", str(exposure), "--outcome", str(outcome)])
+    assert result.exit_code == 2
+    assert "has no data rows" in result.output and "none of the 79" not in result.output

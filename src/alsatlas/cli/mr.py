@@ -108,6 +108,11 @@ def _lookup_outcome(
         result = lookup_variants(path, snps, by=by, overrides=overrides)
     if result.index is not None:
         err.print(f"using index {result.index} for {path}")
+    if result.sumstats.data.height == 0 and snps and result.rows_scanned == 0:
+        raise AlsatlasInputError(
+            "the outcome file has no data rows (a header only?), so no instrument can be found",
+            file=str(path),
+        )
     if result.sumstats.data.height == 0 and snps:
         raise AlsatlasInputError(
             f"none of the {len(set(snps))} instruments was found in the outcome file "
