@@ -74,3 +74,20 @@ def test_every_command_module_registers_its_command() -> None:
     assert isinstance(group, LazyGroup)
     for name in COMMANDS:
         assert isinstance(group.load(name), (TyperCommand, TyperGroup))
+
+
+def test_version_is_answered_without_typer() -> None:
+    code = (
+        "import sys, json\n"
+        "from alsatlas.cli import main\n"
+        "sys.argv = ['alsatlas', 'version']\n"
+        "main()\n"
+        "sys.stderr.write(json.dumps('typer' in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    from alsatlas import __version__
+
+    assert done.stdout == f"{__version__}\n"
+    assert json.loads(done.stderr) is False

@@ -1,19 +1,50 @@
 """Command-line face of alsatlas. Commands are listed in :mod:`alsatlas.cli.commands` and each
 command's module is imported only when that command runs (see :class:`alsatlas.cli.app.LazyGroup`).
+
+``alsatlas version`` is answered before typer is imported at all (it prints one string).
 """
 
-from alsatlas.cli.app import app
+from __future__ import annotations
+
+import sys
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from alsatlas.cli.app import app
+
+
+def _load_app() -> Any:
+    """The typer application. Importing the submodule ``alsatlas.cli.app`` binds that module to
+    this package's ``app`` attribute, so the application object is bound over it here."""
+    from alsatlas.cli.app import app as application
+
+    globals()["app"] = application
+    return application
+
+
+def __getattr__(name: str) -> object:
+    """``app`` (the typer application) is imported on first use."""
+    if name == "app":
+        return _load_app()
+    raise AttributeError(f"module 'alsatlas.cli' has no attribute {name!r}")
 
 
 def main() -> None:
     """Console-script entry point: Ctrl+C ends any command with one line and exit code 130
     (:mod:`alsatlas.cli.exits`), never a traceback."""
-    import sys
+    if sys.argv[1:] == ["version"]:
+        from alsatlas import __version__
 
+        sys.stdout.write(f"{__version__}\n")
+        return
+    application = globals().get("app")
+    if application is None or isinstance(application, ModuleType):
+        application = _load_app()
     from alsatlas.cli.exits import INTERRUPTED
 
     try:
-        app()
+        application()
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(INTERRUPTED)
