@@ -67,7 +67,7 @@ def main() -> None:
                 n_workers=workers,
                 threads_per_worker=1,
                 host="127.0.0.1",
-                dashboard_address=None,
+                dashboard_address=":0",  # any free port: concurrent clusters never clash on 8787
                 silence_logs=logging.ERROR,
                 env={"POLARS_MAX_THREADS": str(max(1, (os.cpu_count() or 1) // workers))},
             )

@@ -32,7 +32,7 @@ def client() -> Iterator[Any]:
         threads_per_worker=1,
         processes=True,
         host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address=":0",  # any free port: concurrent clusters never clash on 8787
         silence_logs=logging.ERROR,
     )
     with distributed.Client(cluster) as c:

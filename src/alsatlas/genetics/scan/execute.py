@@ -256,7 +256,7 @@ def _connect(scheduler: str | None, n_workers: int, owned: list[Any]) -> tuple[A
         threads_per_worker=1,
         processes=True,
         host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address=":0",  # any free port: concurrent clusters never clash on 8787
         silence_logs=logging.ERROR,
         # one polars thread pool per core, not per worker and core
         env={"POLARS_MAX_THREADS": str(max(1, default_workers() // n_workers))},
