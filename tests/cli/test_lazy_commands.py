@@ -13,8 +13,8 @@ from typer.core import TyperCommand, TyperGroup
 from typer.testing import CliRunner
 
 from alsatlas.cli import app
-from alsatlas.cli.app import LazyGroup
 from alsatlas.cli.commands import COMMANDS
+from alsatlas.cli.root import LazyGroup
 
 HEAVY = ("scipy", "polars", "duckdb", "matplotlib", "uvicorn", "fastapi", "numpy")
 

@@ -298,3 +298,26 @@ def test_bgzip_style_multi_member_gzip(
         got = read_sumstats(path, block_bytes=block, use_index=False)
         assert got.data.equals(plain.data)
     assert parse_sumstats(data, source="x").data.equals(plain.data)
+
+
+@pytest.mark.parametrize("inflater", ["isal", "gzip -dc", "zlib"])
+def test_every_inflater_gives_the_same_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, inflater: str
+) -> None:
+    """ISA-L (the default), the system gzip and zlib read gzip and bgzip (multi-member) alike."""
+    import alsatlas.genetics.textstream as ts
+
+    text = b"".join(b"rs%d\tA\tG\t0.%d\t0.01\n" % (i, i % 10) for i in range(50_000))
+    single = tmp_path / "one.gz"
+    single.write_bytes(gzip.compress(b"SNP\tA1\tA2\tBETA\tSE\n" + text))
+    members = tmp_path / "multi.gz"
+    members.write_bytes(
+        gzip.compress(b"SNP\tA1\tA2\tBETA\tSE\n" + text[:100_000]) + gzip.compress(text[100_000:])
+    )
+    if inflater != "isal":
+        monkeypatch.setattr(ts, "_inflate", zlib)
+    if inflater == "zlib":
+        monkeypatch.setattr(ts.shutil, "which", lambda name: None)
+    for path in (single, members):
+        with RecordBlocks(path) as blocks:
+            assert b"".join(blocks) == b"SNP\tA1\tA2\tBETA\tSE\n" + text

@@ -1,5 +1,6 @@
 """Command-line face of alsatlas. Commands are listed in :mod:`alsatlas.cli.commands` and each
-command's module is imported only when that command runs (see :class:`alsatlas.cli.app.LazyGroup`).
+command's module is imported only when that command runs (see
+:class:`alsatlas.cli.root.LazyGroup`).
 
 ``alsatlas version`` is answered before typer is imported at all (it prints one string).
 """
@@ -7,17 +8,15 @@ command's module is imported only when that command runs (see :class:`alsatlas.c
 from __future__ import annotations
 
 import sys
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from alsatlas.cli.app import app
+    from alsatlas.cli.root import app
 
 
 def _load_app() -> Any:
-    """The typer application. Importing the submodule ``alsatlas.cli.app`` binds that module to
-    this package's ``app`` attribute, so the application object is bound over it here."""
-    from alsatlas.cli.app import app as application
+    """The typer application (defined in :mod:`alsatlas.cli.root`), bound to ``app`` here."""
+    from alsatlas.cli.root import app as application
 
     globals()["app"] = application
     return application
@@ -38,9 +37,7 @@ def main() -> None:
 
         sys.stdout.write(f"{__version__}\n")
         return
-    application = globals().get("app")
-    if application is None or isinstance(application, ModuleType):
-        application = _load_app()
+    application = globals().get("app") or _load_app()
     from alsatlas.cli.exits import INTERRUPTED
 
     try:

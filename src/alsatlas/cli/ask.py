@@ -12,9 +12,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from alsatlas.cli.app import app
 from alsatlas.cli.console import DataConsole
 from alsatlas.cli.exits import FINDINGS, INPUT_ERROR
+from alsatlas.cli.root import app
 from alsatlas.errors import AlsatlasError
 from alsatlas.evidence import EvidenceBase, InvalidEvidence, load_evidence
 from alsatlas.synthesis import QUESTIONS, Answer, answer, answer_all, methods_text

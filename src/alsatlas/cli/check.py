@@ -13,9 +13,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from alsatlas.atomic import write_text_atomic
-from alsatlas.cli.app import app
 from alsatlas.cli.ask import PathOption, fail, load_base
 from alsatlas.cli.console import DataConsole
+from alsatlas.cli.root import app
 from alsatlas.errors import AlsatlasError
 
 if TYPE_CHECKING:

@@ -13,8 +13,8 @@ import polars as pl
 import typer
 from rich.table import Table
 
-from alsatlas.cli.app import app
 from alsatlas.cli.console import DataConsole
+from alsatlas.cli.root import app
 from alsatlas.errors import AlsatlasError
 from alsatlas.evidence import (
     TABLES,

@@ -10,8 +10,8 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from alsatlas.cli.app import app
 from alsatlas.cli.console import DataConsole
+from alsatlas.cli.root import app
 from alsatlas.errors import AlsatlasInputError
 from alsatlas.genetics.genesets import (
     IMMUNE_SYSTEM_PROCESS,

@@ -43,9 +43,9 @@ from rich.console import Console
 from rich.table import Table
 
 from alsatlas.cli import meta_plots
-from alsatlas.cli.app import app
 from alsatlas.cli.console import DataConsole
 from alsatlas.cli.meta_measures import POOLING_METHODS, column_map, is_column_measure
+from alsatlas.cli.root import app
 from alsatlas.errors import AlsatlasInputError, ConvergenceError, StatsInputError
 from alsatlas.figures.forest import forest_plot
 from alsatlas.figures.funnel import funnel_plot

@@ -32,10 +32,10 @@ from rich.table import Table
 from rich.text import Text
 
 from alsatlas.atomic import atomic_path, ensure_dir
-from alsatlas.cli.app import app
 from alsatlas.cli.console import DataConsole
 from alsatlas.cli.mr_extras import print_extras
 from alsatlas.cli.mr_scan import MultiValueCommand, scan_command
+from alsatlas.cli.root import app
 from alsatlas.errors import AlsatlasInputError
 from alsatlas.genetics.columns import ColumnMapping
 from alsatlas.genetics.examples import EXAMPLES, example_path

@@ -17,8 +17,8 @@ from typing import Any
 
 import typer
 
-from alsatlas.cli.app import app
 from alsatlas.cli.console import DataConsole
+from alsatlas.cli.root import app
 from alsatlas.errors import AlsatlasInputError
 
 

@@ -18,8 +18,8 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from alsatlas.cli.app import app
 from alsatlas.cli.exits import FINDINGS, INPUT_ERROR
+from alsatlas.cli.root import app
 from alsatlas.errors import AlsatlasError, EvidenceError
 
 

@@ -9,9 +9,9 @@ from typing import Annotated, Any
 import typer
 import uvicorn
 
-from alsatlas.cli.app import app
 from alsatlas.cli.console import DataConsole
 from alsatlas.cli.exits import FINDINGS, INPUT_ERROR
+from alsatlas.cli.root import app
 from alsatlas.errors import AlsatlasError, EvidenceError
 
 DEFAULT_HOST = "127.0.0.1"

@@ -19,8 +19,8 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from alsatlas.cli.app import app
 from alsatlas.cli.console import DataConsole
+from alsatlas.cli.root import app
 from alsatlas.errors import AlsatlasInputError
 
 sumstats_app = typer.Typer(help="Summary-statistics files: index once, select instruments.")

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from alsatlas.cli.app import app
 from alsatlas.cli.console import DataConsole
+from alsatlas.cli.root import app
 from alsatlas.evidence import EVIDENCE_VERSION, read_evidence
 from alsatlas.evidence.schema import VERIFICATION_LEVELS
 

@@ -3,7 +3,7 @@
 import typer
 
 from alsatlas import __version__
-from alsatlas.cli.app import app
+from alsatlas.cli.root import app
 
 
 @app.command()

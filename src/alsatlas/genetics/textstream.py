@@ -5,8 +5,9 @@ through :func:`record_blocks`, so that all of them share one set of rules:
 
 - **compression**: gzip and bgzip (a series of gzip members) are recognised by their magic bytes
   ``1f 8b``, whatever the file name; anything else is read as plain text. Decompression runs
-  in a background thread (the system ``gzip -dc`` in a child process when available, otherwise
-  :mod:`zlib`), so that parsing overlaps with it;
+  in a background thread, so that parsing overlaps with it: Intel ISA-L's inflate
+  (:mod:`isal.isal_zlib`, about three times as fast as ``gzip -dc``), else the system
+  ``gzip -dc`` in a child process, else :mod:`zlib`;
 - **bounded memory**: data arrive in blocks of about ``block_bytes``; a block always ends at the
   end of a record. A record longer than ``max_line_bytes`` (a file with no newline, a binary
   file, an unclosed quote) stops the read with a :class:`~alsatlas.errors.SumstatsError` naming
@@ -36,7 +37,7 @@ from dataclasses import dataclass
 from io import FileIO
 from pathlib import Path
 from types import ModuleType
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 
@@ -88,13 +89,24 @@ def is_gzip(path: str | Path) -> bool:
         return handle.read(2) == GZIP_MAGIC
 
 
-class _ZlibStream:
-    """``readinto`` over a gzip file decompressed with :mod:`zlib` (multi-member aware)."""
+_inflate: Any = zlib
+try:  # Intel ISA-L's inflate (python-isal): about 3x zlib's and gzip's speed, same stream
+    from isal import isal_zlib
 
-    def __init__(self, raw: IO[bytes], name: str) -> None:
+    _inflate = isal_zlib
+except ImportError:  # pragma: no cover - isal is a dependency; zlib is the fallback
+    pass
+
+
+class _ZlibStream:
+    """``readinto`` over a gzip file inflated in this process (multi-member aware): with
+    ISA-L (:mod:`isal.isal_zlib`) when installed, else :mod:`zlib`."""
+
+    def __init__(self, raw: IO[bytes], name: str, inflate: Any = _inflate) -> None:
         self.raw = raw
         self.name = name
-        self.decomp = zlib.decompressobj(wbits=31)
+        self.inflate = inflate
+        self.decomp = inflate.decompressobj(wbits=31)
         self.pending = b""
         self.tail = b""
         self.done = False
@@ -114,8 +126,8 @@ class _ZlibStream:
                 self.tail = self.decomp.unconsumed_tail
                 if self.decomp.eof and self.decomp.unused_data:
                     self.tail = self.decomp.unused_data
-                    self.decomp = zlib.decompressobj(wbits=31)
-            except zlib.error as exc:
+                    self.decomp = self.inflate.decompressobj(wbits=31)
+            except self.inflate.error as exc:
                 raise SumstatsError(f"corrupt gzip data: {exc}", file=self.name) from exc
             self.pending = out
         n = min(len(target), len(self.pending))
@@ -225,7 +237,9 @@ class _BlockReader:
 
     def _chunks(self) -> Iterator[bytes]:
         gzip_exe = shutil.which("gzip")
-        if self.gzip and gzip_exe is not None:
+        if self.gzip and (_inflate is not zlib or gzip_exe is None):
+            yield from self._blocks(_ZlibStream(self._file, str(self.path)).readinto)
+        elif self.gzip and gzip_exe is not None:
             self._proc = subprocess.Popen(
                 [gzip_exe, "-dc"], stdin=self._file, stdout=subprocess.PIPE, bufsize=0
             )
@@ -236,8 +250,6 @@ class _BlockReader:
             yield from self._blocks(stdout.readinto)
             if self._proc.wait() != 0 and not self._stop.is_set():
                 raise SumstatsError("corrupt or truncated gzip data", file=str(self.path))
-        elif self.gzip:
-            yield from self._blocks(_ZlibStream(self._file, str(self.path)).readinto)
         else:
             yield from self._blocks(self._file.readinto)
 

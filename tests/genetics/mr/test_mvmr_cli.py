@@ -10,7 +10,7 @@ import pytest
 from mr_testdata import REF
 from typer.testing import CliRunner
 
-from alsatlas.cli.app import app
+from alsatlas.cli.root import app
 from alsatlas.errors import StatsInputError
 from alsatlas.genetics.mr.mvmr import run_mvmr
 
