@@ -6,24 +6,12 @@ import zlib
 
 import numpy as np
 
-from alsatlas.genetics.mr.conventions import DEFAULT_SEED
+from alsatlas.genetics.mr.conventions import DEFAULT_METHOD_IDS, DEFAULT_SEED
 from alsatlas.genetics.mr.inputs import FloatArray, MRArrays
 
 RNGLike = np.random.Generator | int | None
 
-_FIRST_IDS = (
-    "wald_ratio",
-    "ivw",
-    "ivw_fe",
-    "egger",
-    "simple_median",
-    "weighted_median",
-    "penalised_weighted_median",
-    "simple_mode",
-    "weighted_mode",
-    "presso",
-)
-_STREAM_CODES: dict[str, int] = {m: i for i, m in enumerate(_FIRST_IDS)}
+_STREAM_CODES: dict[str, int] = {m: i for i, m in enumerate(DEFAULT_METHOD_IDS)}
 """Stream code of the first ten method ids (their position, as released); methods added since
 use the CRC-32 of their id, so adding a method never moves another method's stream."""
 

@@ -69,6 +69,10 @@ MethodId = Literal[
 
 METHOD_IDS: tuple[MethodId, ...] = get_args(MethodId)
 
+DEFAULT_METHOD_IDS: tuple[MethodId, ...] = METHOD_IDS[:10]
+"""The first ten methods, from ``wald_ratio`` to ``presso``: the ones run when none are named,
+in the order their random streams were numbered (later methods never change their numbers)."""
+
 MIN_SNPS: dict[MethodId, int] = {
     "wald_ratio": 1,
     "ivw": 2,
@@ -198,6 +202,7 @@ def check_methods(methods: object) -> tuple[MethodId, ...]:
 
 
 __all__ = [
+    "DEFAULT_METHOD_IDS",
     "DEFAULT_SEED",
     "METHOD_IDS",
     "MIN_SNPS",

@@ -10,6 +10,7 @@ from numpy.typing import ArrayLike
 
 from alsatlas.errors import DegenerateFitError, StatsInputError
 from alsatlas.genetics.mr.conventions import (
+    DEFAULT_METHOD_IDS,
     DEFAULT_SEED,
     METHOD_IDS,
     MIN_SNPS,
@@ -109,20 +110,7 @@ _ESTIMATORS: dict[str, _Estimator] = {
 
 _CORRELATED_OK: frozenset[str] = frozenset({"ivw", "ivw_fe", "egger"})
 
-DEFAULT_SET: frozenset[str] = frozenset(
-    {
-        "wald_ratio",
-        "ivw",
-        "ivw_fe",
-        "egger",
-        "simple_median",
-        "weighted_median",
-        "penalised_weighted_median",
-        "simple_mode",
-        "weighted_mode",
-        "presso",
-    }
-)
+DEFAULT_SET: frozenset[str] = frozenset(DEFAULT_METHOD_IDS)
 """Methods run when none are named; the others run when named or with ``methods="all"``."""
 
 
