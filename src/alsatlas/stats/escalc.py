@@ -51,6 +51,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from alsatlas.errors import StatsInputError
+from alsatlas.stats.escalc_common import ZERO_RULES
 from alsatlas.stats.escalc_counts import default_add
 from alsatlas.stats.meta_inputs import as_float_vector
 
@@ -62,7 +63,7 @@ Measure2x2 = Literal["OR", "RR", "RD", "PETO", "AS"]
 MEASURES_2X2: tuple[str, ...] = ("OR", "RR", "RD", "PETO", "AS")
 #: Measures analysed on the log scale (pooled estimates are exponentiated for display).
 RATIO_MEASURES: frozenset[str] = frozenset({"OR", "RR", "PETO", "HR", "IRR", "SIR"})
-ZERO_CELL_RULES: tuple[str, ...] = ("only0", "all", "if0all", "none")
+ZERO_CELL_RULES: tuple[str, ...] = ZERO_RULES
 
 
 @dataclass(frozen=True, eq=False)
