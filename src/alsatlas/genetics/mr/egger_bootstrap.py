@@ -32,6 +32,8 @@ from alsatlas.genetics.mr.inputs import MRArrays
 from alsatlas.genetics.mr.results import MRMethodResult
 from alsatlas.genetics.mr.rstream import r_rnorm
 
+_BLOCK_VALUES = 16_384
+
 
 @dataclass(frozen=True, slots=True)
 class EggerBootstrapResult:
@@ -59,28 +61,37 @@ def egger_bootstrap_from_arrays(
     if n_boot * d.k > 50_000_000:
         raise StatsInputError("n_boot × variants over 5·10⁷", field="n_boot")
     nk = n_boot * d.k
+    # draws laid out variant by variant: row j holds variant j's n_boot replicates
     if stream == "r":
         z = r_rnorm(seed, 2 * nk)
-        zx, zy = z[:nk].reshape(d.k, n_boot).T, z[nk:].reshape(d.k, n_boot).T
+        zx, zy = z[:nk].reshape(d.k, n_boot), z[nk:].reshape(d.k, n_boot)
     else:
         rng = np.random.default_rng(seed)
-        zx, zy = rng.standard_normal((n_boot, d.k)), rng.standard_normal((n_boot, d.k))
-    w = d.byse**-2.0
+        zx, zy = rng.standard_normal((n_boot, d.k)).T, rng.standard_normal((n_boot, d.k)).T
+    w = (d.byse**-2.0)[:, None]
+    bx, bxse = d.bx[:, None], d.bxse[:, None]
+    by, byse = d.by[:, None], d.byse[:, None]
     slopes = np.empty(n_boot)
     icpts = np.empty(n_boot)
-    chunk = max(1, 2_000_000 // d.k)
+    # blocks of replicates small enough to stay in cache; sums run over variants in order
+    chunk = max(1, _BLOCK_VALUES // d.k)
     for s in range(0, n_boot, chunk):
-        m = min(chunk, n_boot - s)
-        xs = d.bx[None, :] + zx[s : s + m] * d.bxse[None, :]
-        ys = d.by[None, :] + zy[s : s + m] * d.byse[None, :]
-        ys = ys * np.where(xs < 0, -1.0, np.where(xs > 0, 1.0, 0.0))
-        xs = np.abs(xs)
-        xw, yw = xs * w, ys * w
-        xc = xw - xw.mean(axis=1, keepdims=True)
-        yc = yw - yw.mean(axis=1, keepdims=True)
-        b = (xc * yc).sum(axis=1) / (xc * xc).sum(axis=1)
-        slopes[s : s + m] = b
-        icpts[s : s + m] = ys.mean(axis=1) - xs.mean(axis=1) * b
+        e = min(n_boot, s + chunk)
+        xs = zx[:, s:e] * bxse
+        xs += bx
+        ys = zy[:, s:e] * byse
+        ys += by
+        ys *= np.sign(xs)
+        np.abs(xs, out=xs)
+        xc = xs * w
+        yc = ys * w
+        xc -= xc.mean(axis=0)
+        yc -= yc.mean(axis=0)
+        b = (xc * yc).sum(axis=0)
+        xc *= xc
+        b /= xc.sum(axis=0)
+        slopes[s:e] = b
+        icpts[s:e] = ys.mean(axis=0) - xs.mean(axis=0) * b
     b = float(np.mean(slopes))
     se = float(np.std(slopes, ddof=1))
     a = float(np.mean(icpts))

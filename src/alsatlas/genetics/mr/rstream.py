@@ -16,6 +16,7 @@ Matsumoto M, Nishimura T. ACM TOMACS 1998;8:3-30.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy import special
 
 from alsatlas.genetics.mr.inputs import FloatArray
@@ -23,37 +24,71 @@ from alsatlas.genetics.mr.inputs import FloatArray
 _MASK = 0xFFFFFFFF
 _I2_32M1 = 2.328306437080797e-10
 _BIG = 134217728.0
+_BLOCK = 8192
+
+
+def _lcg_coefficients() -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
+    """(A_j, C_j) with the j-th congruence step from s equal to A_j·s + C_j (mod 2³²),
+    j = 52 … 675 (the 624 state words after 50 scrambling steps and one discarded value)."""
+    a_pow, c_acc = 1, 0
+    mult, add = [], []
+    for j in range(1, 676):
+        a_pow, c_acc = (69069 * a_pow) & _MASK, (69069 * c_acc + 1) & _MASK
+        if j >= 52:
+            mult.append(a_pow)
+            add.append(c_acc)
+    return np.array(mult, dtype=np.uint64), np.array(add, dtype=np.uint64)
+
+
+_LCG_A, _LCG_C = _lcg_coefficients()
 
 
 def r_seeded_mt(seed: int) -> np.random.MT19937:
-    """A numpy MT19937 in the state R's ``set.seed(seed)`` leaves its generator."""
-    s = int(seed) & _MASK
-    for _ in range(50):
-        s = (69069 * s + 1) & _MASK
-    key = np.empty(625, dtype=np.uint64)
-    for j in range(625):
-        s = (69069 * s + 1) & _MASK
-        key[j] = s
+    """A numpy MT19937 in the state R's ``set.seed(seed)`` leaves its generator.
+
+    The 624 words are the congruence's values 52 … 675 from the seed, each computed in closed
+    form (A_j·s + C_j mod 2³²; products of 32-bit numbers fit in 64 bits).
+    """
+    s = np.uint64(int(seed) & _MASK)
+    key = ((_LCG_A * s + _LCG_C) & np.uint64(_MASK)).astype(np.uint32)
     mt = np.random.MT19937()
-    mt.state = {
-        "bit_generator": "MT19937",
-        "state": {"key": key[1:].astype(np.uint32), "pos": 624},
-    }
+    mt.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": 624}}
     return mt
 
 
 def r_unif(mt: np.random.MT19937, n: int) -> FloatArray:
-    """``n`` values of R's ``unif_rand()``."""
-    y = mt.random_raw(n).astype(np.float64) * 2.3283064365386963e-10
-    y = np.where(y <= 0.0, 0.5 * _I2_32M1, y)
-    return np.asarray(np.where(1.0 - y <= 0.0, 1.0 - 0.5 * _I2_32M1, y), dtype=np.float64)
+    """``n`` values of R's ``unif_rand()``.
+
+    A 32-bit word w gives w·2⁻³² (exact in double precision, at most 1 − 2⁻³² < 1); R's
+    ``fixup`` only ever replaces w = 0 (by ½/(2³² − 1)), so the upper guard is a no-op.
+    """
+    y = mt.random_raw(n).astype(np.float64)
+    y *= 2.3283064365386963e-10
+    return np.asarray(np.maximum(y, 0.5 * _I2_32M1, out=y), dtype=np.float64)
 
 
 def r_rnorm(seed: int, n: int) -> FloatArray:
-    """The first ``n`` standard normals of ``set.seed(seed); rnorm(n)``."""
-    u = r_unif(r_seeded_mt(seed), 2 * n)
-    v = np.floor(_BIG * u[0::2]) + u[1::2]
-    return np.asarray(special.ndtri(v / _BIG), dtype=np.float64)
+    """The first ``n`` standard normals of ``set.seed(seed); rnorm(n)``.
+
+    With U₁ = w₁·2⁻³² (w₁ the first 32-bit word of the pair), ⌊2²⁷·U₁⌋ = w₁ >> 5 exactly
+    (also for R's replacement of w₁ = 0), and division by 2²⁷ is exact, so the argument of
+    Φ⁻¹ is formed from integers without rounding. Generated in cache-sized blocks.
+    """
+    mt = r_seeded_mt(seed)
+    out = np.empty(n, dtype=np.float64)
+    for s in range(0, n, _BLOCK):
+        m = min(_BLOCK, n - s)
+        raw = mt.random_raw(2 * m).reshape(m, 2)
+        v = out[s : s + m]
+        np.right_shift(raw[:, 0], np.uint64(5), out=raw[:, 0])
+        v[:] = raw[:, 0]
+        u2 = raw[:, 1].astype(np.float64)
+        u2 *= 2.3283064365386963e-10
+        np.maximum(u2, 0.5 * _I2_32M1, out=u2)
+        v += u2
+        v *= 1.0 / _BIG
+        special.ndtri(v, out=v)
+    return out
 
 
 __all__ = ["r_rnorm", "r_seeded_mt", "r_unif"]
