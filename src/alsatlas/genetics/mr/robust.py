@@ -72,14 +72,33 @@ SHORTLIST = 50
 
 
 def _rho(u: FloatArray, c: float) -> FloatArray:
-    t = (u / c) ** 2
-    return np.where(np.abs(u) > c, 1.0, t * (3.0 + t * (-3.0 + t)))
+    """Bisquare ρ. For |u| > c, t = (u/c)² ≥ 1 and the polynomial at t = 1 is exactly 1, so
+    clipping t at 1 gives the same numbers as the case split."""
+    t = u / c
+    t *= t
+    np.minimum(t, 1.0, out=t)
+    r = t - 3.0
+    r *= t
+    r += 3.0
+    r *= t
+    return r
+
+
+def _rho_row_sums(res: FloatArray, s: FloatArray, c: float) -> FloatArray:
+    """Σ_j ρ(res_ij / s_i) for each row i of ``res``."""
+    u = res / s[:, None]
+    return np.asarray(_rho(u, c).sum(axis=1), dtype=np.float64)
 
 
 def _wgt(u: FloatArray, c: float) -> FloatArray:
+    """Bisquare weight (1 − (u/c)²)²; |u| > c clips u/c to ±1, where the weight is exactly 0."""
     a = u / c
-    a = (1.0 - a) * (1.0 + a)
-    return np.where(np.abs(u) > c, 0.0, a * a)
+    np.clip(a, -1.0, 1.0, out=a)
+    b = 1.0 + a
+    np.subtract(1.0, a, out=a)
+    a *= b
+    a *= a
+    return a
 
 
 def _psi(u: FloatArray, c: float) -> FloatArray:
@@ -181,25 +200,28 @@ def _s_estimate(x: FloatArray, y: FloatArray) -> tuple[FloatArray, float]:
             return cand[i], 0.0
         s = np.where(s == 0, np.finfo(float).tiny, s)
     # one refinement step (scale step, then weighted least squares), all candidates at once
-    u = res / s[:, None]
-    s = s * np.sqrt(_rho(u, C_CHI).sum(axis=1) / (n - p) / B)
+    s = s * np.sqrt(_rho_row_sums(res, s, C_CHI) / (n - p) / B)
     ref = _wls_rows(x, y, _wgt(res / s[:, None], C_CHI))
     res = y[None, :] - ref @ x.T
     # M-scale of each refined candidate: a few fixed-point steps for all, then the most
     # promising ones (those that can hold the two smallest scales) to convergence
     sc = s.copy()
     for _ in range(3):
-        sc = sc * np.sqrt(_rho(res / sc[:, None], C_CHI).sum(axis=1) / (n - p) / B)
+        sc = sc * np.sqrt(_rho_row_sums(res, sc, C_CHI) / (n - p) / B)
     keep = np.argsort(sc, kind="stable")[:SHORTLIST]
     res, ref, sc = res[keep], ref[keep], sc[keep]
     todo = np.arange(sc.size)
+    res_todo, sc_todo = res, sc.copy()
     for _ in range(MAXIT_SCALE):
-        new = sc[todo] * np.sqrt(_rho(res[todo] / sc[todo, None], C_CHI).sum(axis=1) / (n - p) / B)
-        done = np.abs(new - sc[todo]) <= SCALE_TOL * sc[todo]
+        new = sc_todo * np.sqrt(_rho_row_sums(res_todo, sc_todo, C_CHI) / (n - p) / B)
+        done = np.abs(new - sc_todo) <= SCALE_TOL * sc_todo
         sc[todo] = new
-        todo = todo[~done]
-        if todo.size == 0:
+        if done.all():
             break
+        if done.any():
+            left = ~done
+            todo, res_todo, new = todo[left], res_todo[left], new[left]
+        sc_todo = new
     best = np.argsort(sc, kind="stable")[:BEST_R]
     out_b, out_s = None, math.inf
     for i in best:
