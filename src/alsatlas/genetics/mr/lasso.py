@@ -33,9 +33,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy import special
 
 from alsatlas.errors import StatsInputError
+from alsatlas.genetics.mr.blas import single_threaded_blas
 from alsatlas.genetics.mr.egger import orient
 from alsatlas.genetics.mr.inputs import FloatArray, MRArrays
 from alsatlas.genetics.mr.ivw import ivw_fit
@@ -73,7 +75,8 @@ def _homotopy_path(
     is_active = np.zeros(p, dtype=bool)
     is_active[first] = True
     active = [first]
-    signs = {first: float(np.sign(c[first]))}
+    signs = np.zeros(p)
+    signs[first] = float(np.sign(c[first]))
     li = 0
     while li < lambdas.size and lambdas[li] >= lam:
         beta = np.zeros(p)
@@ -82,9 +85,29 @@ def _homotopy_path(
         if stop(beta):
             return out
     tol = 1e-12 * lam
+    with np.errstate(divide="ignore", invalid="ignore"):
+        _follow_path(g, c, lambdas, stop, out, lam, li, tol, active, is_active, signs)
+    return out
+
+
+def _follow_path(
+    g: FloatArray,
+    c: FloatArray,
+    lambdas: FloatArray,
+    stop: Callable[[FloatArray], bool],
+    out: list[FloatArray],
+    lam: float,
+    li: int,
+    tol: float,
+    active: list[int],
+    is_active: NDArray[np.bool_],
+    signs: FloatArray,
+) -> None:
+    """The homotopy steps of `_homotopy_path` from its first breakpoint (appends to ``out``)."""
+    p = c.size
     while li < lambdas.size:
         a = np.array(active)
-        s = np.array([signs[j] for j in active])
+        s = signs[a]
         try:
             uv = np.linalg.solve(g[np.ix_(a, a)], np.column_stack([c[a], s]))
         except np.linalg.LinAlgError:
@@ -94,17 +117,15 @@ def _homotopy_path(
         inactive = np.flatnonzero(~is_active)
         nxt, event, who = 0.0, "", -1
         if inactive.size:
-            gia = g[inactive][:, a]
+            gia = g[np.ix_(inactive, a)]
             pj = c[inactive] - gia @ u
             qj = gia @ v
-            with np.errstate(divide="ignore", invalid="ignore"):
-                cand = np.concatenate([pj / (1.0 - qj), pj / (-1.0 - qj)])
+            cand = np.concatenate([pj / (1.0 - qj), pj / (-1.0 - qj)])
             cand = np.where(np.isfinite(cand) & (cand < lam - tol), cand, -np.inf)
             i = int(np.argmax(cand))
             if cand[i] > nxt:
                 nxt, event, who = float(cand[i]), "join", int(inactive[i % inactive.size])
-        with np.errstate(divide="ignore", invalid="ignore"):
-            drop = u / v
+        drop = u / v
         drop = np.where(np.isfinite(drop) & (drop < lam - tol), drop, -np.inf)
         i = int(np.argmax(drop))
         if drop[i] > nxt:
@@ -115,7 +136,7 @@ def _homotopy_path(
             out.append(beta)
             li += 1
             if stop(beta):
-                return out
+                return
         if event == "":
             break
         lam = nxt
@@ -127,10 +148,10 @@ def _homotopy_path(
         else:
             active.remove(who)
             is_active[who] = False
-            del signs[who]
-    return out
+            signs[who] = 0.0
 
 
+@single_threaded_blas()
 def lasso_from_arrays(
     d: MRArrays, *, distribution: MRDistribution = "normal", alpha: float = 0.05
 ) -> LassoResult:

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from alsatlas.errors import StatsInputError
+from alsatlas.genetics.mr.blas import single_threaded_blas
 from alsatlas.genetics.mr.egger import orient
 from alsatlas.genetics.mr.inputs import FloatArray, MRArrays
 from alsatlas.genetics.mr.ivw import IVWModel, resolve_model
@@ -241,6 +242,7 @@ class MMFit:
     scale: float
 
 
+@single_threaded_blas()
 def mm_regression(x: FloatArray, y: FloatArray, w: FloatArray) -> MMFit:
     """``lmrob(y ~ x, weights = w)`` (MM, bisquare, defaults; see the module docstring)."""
     sw = np.sqrt(w)
