@@ -31,7 +31,7 @@ def test_single_threaded_blas_same_numbers_and_restores() -> None:
 def test_single_threaded_blas_as_decorator() -> None:
     @single_threaded_blas()
     def gram(x: np.ndarray) -> np.ndarray:
-        return x.T @ x
+        return np.asarray(x.T @ x)
 
     x = np.arange(12.0).reshape(4, 3)
     assert np.array_equal(gram(x), x.T @ x)
