@@ -28,15 +28,17 @@ MIN_NONZERO = 6
 
 def sign_concordance_from_arrays(d: MRArrays) -> MRMethodResult:
     """Sign concordance estimate and binomial p-value (see the module docstring)."""
-    keep = (d.bx != 0) & (d.by != 0)
-    n = int(np.count_nonzero(keep))
+    # sign(bx)·sign(by): 1 concordant, −1 discordant, 0 when either is zero
+    concord = np.sign(d.bx)
+    concord *= np.sign(d.by)
+    n = int(np.count_nonzero(concord))
     if n < MIN_NONZERO:
         raise StatsInputError(
             f"sign_concordance needs at least {MIN_NONZERO} variants with non-zero "
             f"associations, got {n}",
             field="methods",
         )
-    x = int(np.count_nonzero(((d.bx > 0) == (d.by > 0)) & keep))
+    x = (n + int(concord.sum())) // 2
     m = min(x, n - x)
     p = 1.0 if 2 * x == n else min(1.0, 2.0 * float(special.bdtr(m, n, 0.5)))
     return MRMethodResult(
