@@ -19,7 +19,7 @@ def test_chi2_1_sf_matches_incomplete_gamma() -> None:
 
 def test_sign_concordance_counts_with_zeros() -> None:
     """Concordant / non-zero counts match a direct count, zeros in either association skipped."""
-    from alsatlas.genetics.mr.inputs import as_mr_arrays
+    from alsatlas.genetics.mr.inputs import MRArrays
     from alsatlas.genetics.mr.sign import sign_concordance_from_arrays
 
     rng = np.random.default_rng(3)
@@ -32,7 +32,7 @@ def test_sign_concordance_counts_with_zeros() -> None:
         if n < 6:
             continue
         x = int((((bx > 0) == (by > 0)) & keep).sum())
-        r = sign_concordance_from_arrays(as_mr_arrays(bx, np.ones(k), by, np.ones(k)))
+        r = sign_concordance_from_arrays(MRArrays(bx, np.ones(k), by, np.ones(k)))
         assert r.nsnp == n
         assert r.b == (x / n - 0.5) * 2.0
         m = min(x, n - x)
