@@ -78,12 +78,12 @@ def as_mv_inputs(bx: ArrayLike, bxse: ArrayLike, by: ArrayLike, byse: ArrayLike)
         if a.shape[0] != x.shape[0]:
             raise StatsInputError(f"has {a.shape[0]} values but bx has {x.shape[0]}", field=name)
     for name, a in (("bx", x), ("bxse", xs), ("by", y), ("byse", ys)):
-        bad = np.argwhere(~np.isfinite(a))
-        if bad.size:
+        if not np.isfinite(a).all():
+            bad = np.argwhere(~np.isfinite(a))
             raise StatsInputError("value is not finite", row=int(bad[0][0]), field=name)
     for name, a in (("bxse", xs), ("byse", ys)):
-        bad = np.argwhere(a <= 0)
-        if bad.size:
+        if not (a > 0).all():
+            bad = np.argwhere(a <= 0)
             raise StatsInputError("standard error must be positive", row=int(bad[0][0]), field=name)
     if x.shape[0] <= x.shape[1]:
         raise StatsInputError(
