@@ -129,23 +129,41 @@ def _find_scale(r: FloatArray, s: float, p: int) -> float:
     return s
 
 
-def _wls(x: FloatArray, y: FloatArray, w: FloatArray) -> FloatArray:
-    return np.asarray(_wls_rows(x, y, w[None, :])[0], dtype=np.float64)
+def _cross(x: FloatArray, y: FloatArray) -> tuple[FloatArray, ...]:
+    """The per-row products the weighted least squares of `_wls_pre` sums (p ≤ 2)."""
+    if x.shape[1] == 1:
+        xx = x[:, 0]
+        return (xx * y, xx * xx)
+    x0, x1 = x[:, 0], x[:, 1]
+    return (x0 * x0, x0 * x1, x1 * x1, x0 * y, x1 * y)
+
+
+def _wls_pre(cross: tuple[FloatArray, ...], w: FloatArray) -> FloatArray:
+    """Weighted least squares for each row of the weight matrix ``w`` from `_cross`."""
+    if len(cross) == 2:
+        return np.asarray(((w @ cross[0]) / (w @ cross[1]))[:, None], dtype=np.float64)
+    s00, s01, s11 = w @ cross[0], w @ cross[1], w @ cross[2]
+    t0, t1 = w @ cross[3], w @ cross[4]
+    det = s00 * s11 - s01 * s01
+    return np.column_stack([(s11 * t0 - s01 * t1) / det, (s00 * t1 - s01 * t0) / det])
 
 
 def _refine(
     x: FloatArray, y: FloatArray, beta: FloatArray, steps: int, converge: bool, s0: float | None
 ) -> tuple[FloatArray, float]:
     p = x.shape[1]
+    cross = _cross(x, y)
+    denom = y.size - p
     res = y - x @ beta
     s = float(np.median(np.abs(res)) * 1.4826) if s0 is None else s0
     ref = beta
     for _ in range(K_MAX if converge else steps):
-        s = s * math.sqrt(_mean_rho(res, s, p) / B)
-        ref = _wls(x, y, _wgt(res / s, C_CHI))
+        s = s * math.sqrt(float(_rho(res / s, C_CHI).sum()) / denom / B)
+        ref = _wls_pre(cross, _wgt(res / s, C_CHI)[None, :])[0]
         if converge:
-            nb = float(np.linalg.norm(beta))
-            if float(np.linalg.norm(beta - ref)) <= REFINE_TOL * max(REFINE_TOL, nb):
+            nb = math.sqrt(float(beta.dot(beta)))
+            diff = beta - ref
+            if math.sqrt(float(diff.dot(diff))) <= REFINE_TOL * max(REFINE_TOL, nb):
                 break
         res = y - x @ ref
         beta = ref
@@ -177,14 +195,7 @@ def _candidates(x: FloatArray, y: FloatArray) -> FloatArray:
 
 def _wls_rows(x: FloatArray, y: FloatArray, w: FloatArray) -> FloatArray:
     """Weighted least squares for each row of the weight matrix ``w`` (p ≤ 2)."""
-    if x.shape[1] == 1:
-        xx = x[:, 0]
-        return np.asarray(((w @ (xx * y)) / (w @ (xx * xx)))[:, None], dtype=np.float64)
-    x0, x1 = x[:, 0], x[:, 1]
-    s00, s01, s11 = w @ (x0 * x0), w @ (x0 * x1), w @ (x1 * x1)
-    t0, t1 = w @ (x0 * y), w @ (x1 * y)
-    det = s00 * s11 - s01 * s01
-    return np.column_stack([(s11 * t0 - s01 * t1) / det, (s00 * t1 - s01 * t0) / det])
+    return _wls_pre(_cross(x, y), w)
 
 
 def _s_estimate(x: FloatArray, y: FloatArray) -> tuple[FloatArray, float]:
@@ -251,12 +262,13 @@ def mm_regression(x: FloatArray, y: FloatArray, w: FloatArray) -> MMFit:
     r0 = yw - xw @ beta0
     beta = beta0
     res = r0
+    cross = _cross(xw, yw)
     for _ in range(MAX_IT - 1):
-        new = _wls(xw, yw, _wgt(res / scale, C_PSI))
+        new = _wls_pre(cross, _wgt(res / scale, C_PSI)[None, :])[0]
         res = yw - xw @ new
-        d = float(np.sum(np.abs(beta - new)))
+        d = float(np.abs(beta - new).sum())
         beta = new
-        if d <= REL_TOL * max(REL_TOL, float(np.sum(np.abs(new)))):
+        if d <= REL_TOL * max(REL_TOL, float(np.abs(new).sum())):
             break
     n = yw.size
     rs, r0s = res / scale, r0 / scale
