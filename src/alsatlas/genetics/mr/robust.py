@@ -70,6 +70,7 @@ BEST_R = 2
 MAX_SUBSETS = 1_000
 SUBSET_SEED = 20160609
 SHORTLIST = 50
+BLOCK_VALUES = 25_000
 
 
 def _rho(u: FloatArray, c: float) -> FloatArray:
@@ -87,8 +88,31 @@ def _rho(u: FloatArray, c: float) -> FloatArray:
 
 def _rho_row_sums(res: FloatArray, s: FloatArray, c: float) -> FloatArray:
     """Σ_j ρ(res_ij / s_i) for each row i of ``res``."""
-    u = res / s[:, None]
-    return np.asarray(_rho(u, c).sum(axis=1), dtype=np.float64)
+    m = res.shape[0]
+    out = np.empty(m)
+    step = max(1, BLOCK_VALUES // max(res.shape[1], 1))
+    for i in range(0, m, step):
+        u = res[i : i + step] / s[i : i + step, None]
+        out[i : i + step] = _rho(u, c).sum(axis=1)
+    return out
+
+
+def _wgt_rows(res: FloatArray, s: FloatArray, c: float) -> FloatArray:
+    """Bisquare weights of res_ij / s_i, row block by row block."""
+    out = np.empty_like(res)
+    step = max(1, BLOCK_VALUES // max(res.shape[1], 1))
+    for i in range(0, res.shape[0], step):
+        out[i : i + step] = _wgt(res[i : i + step] / s[i : i + step, None], c)
+    return out
+
+
+def _abs_median_rows(res: FloatArray) -> FloatArray:
+    """median_j |res_ij| for each row i."""
+    out = np.empty(res.shape[0])
+    step = max(1, BLOCK_VALUES // max(res.shape[1], 1))
+    for i in range(0, res.shape[0], step):
+        out[i : i + step] = np.median(np.abs(res[i : i + step]), axis=1)
+    return out
 
 
 def _wgt(u: FloatArray, c: float) -> FloatArray:
@@ -203,8 +227,9 @@ def _s_estimate(x: FloatArray, y: FloatArray) -> tuple[FloatArray, float]:
     cand = _candidates(x, y)
     if cand.shape[0] == 0:
         raise StatsInputError("robust fit: no non-singular subsample", field="bx")
-    res = y[None, :] - cand @ x.T
-    s = np.median(np.abs(res), axis=1) * 1.4826
+    res = cand @ x.T
+    np.subtract(y[None, :], res, out=res)
+    s = _abs_median_rows(res) * 1.4826
     if np.any(s == 0):
         i = int(np.flatnonzero(s == 0)[0])
         zeros = int(np.sum(np.abs(res[i]) < 1e-10))
@@ -213,8 +238,9 @@ def _s_estimate(x: FloatArray, y: FloatArray) -> tuple[FloatArray, float]:
         s = np.where(s == 0, np.finfo(float).tiny, s)
     # one refinement step (scale step, then weighted least squares), all candidates at once
     s = s * np.sqrt(_rho_row_sums(res, s, C_CHI) / (n - p) / B)
-    ref = _wls_rows(x, y, _wgt(res / s[:, None], C_CHI))
-    res = y[None, :] - ref @ x.T
+    ref = _wls_rows(x, y, _wgt_rows(res, s, C_CHI))
+    np.matmul(ref, x.T, out=res)
+    np.subtract(y[None, :], res, out=res)
     # M-scale of each refined candidate: a few fixed-point steps for all, then the most
     # promising ones (those that can hold the two smallest scales) to convergence
     sc = s.copy()
