@@ -107,9 +107,12 @@ def _follow_path(
     p = c.size
     while li < lambdas.size:
         a = np.array(active)
-        s = signs[a]
+        ga = g[:, a]
+        rhs = np.empty((a.size, 2))
+        rhs[:, 0] = c[a]
+        rhs[:, 1] = signs[a]
         try:
-            uv = np.linalg.solve(g[np.ix_(a, a)], np.column_stack([c[a], s]))
+            uv = np.linalg.solve(ga[a], rhs)
         except np.linalg.LinAlgError:
             break
         u, v = uv[:, 0], uv[:, 1]
@@ -117,7 +120,7 @@ def _follow_path(
         inactive = np.flatnonzero(~is_active)
         nxt, event, who = 0.0, "", -1
         if inactive.size:
-            gia = g[np.ix_(inactive, a)]
+            gia = ga[inactive]
             pj = c[inactive] - gia @ u
             qj = gia @ v
             cand = np.concatenate([pj / (1.0 - qj), pj / (-1.0 - qj)])
