@@ -140,19 +140,6 @@ def _chi_prime(u: FloatArray, c: float) -> FloatArray:
     return np.where(np.abs(u) > c, 0.0, 6.0 * u / (c * c) * (1.0 - t) ** 2)
 
 
-def _mean_rho(r: FloatArray, s: float, p: int) -> float:
-    return float(np.sum(_rho(r / s, C_CHI))) / (r.size - p)
-
-
-def _find_scale(r: FloatArray, s: float, p: int) -> float:
-    for _ in range(MAXIT_SCALE):
-        new = s * math.sqrt(_mean_rho(r, s, p) / B)
-        if abs(new - s) <= SCALE_TOL * s:
-            return new
-        s = new
-    return s
-
-
 def _cross(x: FloatArray, y: FloatArray) -> tuple[FloatArray, ...]:
     """The per-row products the weighted least squares of `_wls_pre` sums (p ≤ 2)."""
     if x.shape[1] == 1:
