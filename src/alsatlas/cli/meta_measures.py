@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from alsatlas.errors import AlsatlasInputError, StatsInputError
+from alsatlas.presentation.meta_summary import exp_or_inf
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -145,7 +146,7 @@ def pooled_tables(
     }
     if ratio:
         payload["exp"] = {
-            key: (math.exp(payload[key]) if math.isfinite(payload[key]) else None)
+            key: (exp_or_inf(payload[key]) if math.isfinite(payload[key]) else None)
             for key in ("estimate", "ci_lb", "ci_ub")
         }
     eff = EffectInput(res.yi, res.vi, m, ratio, payload["input"])

@@ -4,12 +4,12 @@ per study or register (``rma.mv(yi, vi, random = ~ 1 | cluster/estimate)``, see
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from alsatlas.errors import AlsatlasInputError, StatsInputError
+from alsatlas.presentation.meta_summary import exp_or_inf
 
 if TYPE_CHECKING:
     from alsatlas.cli.meta import CsvTable, EffectInput
@@ -72,7 +72,7 @@ def multilevel_payload(
                    QM=res.QM, QMp=res.QMp)  # fmt: skip
     if eff.ratio:
         out["exp"] = {
-            key: None if out[key] is None else math.exp(out[key])
+            key: None if out[key] is None else exp_or_inf(out[key])
             for key in ("estimate", "ci_lb", "ci_ub", "pi_lb", "pi_ub")
         }
     return out

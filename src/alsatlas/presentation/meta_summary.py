@@ -10,18 +10,22 @@ from typing import Any
 from alsatlas.stats.rma import RMAResult
 
 
+def exp_or_inf(value: float) -> float:
+    """``exp(value)``; a log value beyond double range (about 709.8) gives infinity, as R's
+    ``exp`` does, instead of an OverflowError."""
+    try:
+        return math.exp(float(value))
+    except OverflowError:
+        return math.inf
+
+
 def exp_block(summary: dict[str, Any]) -> dict[str, float | None]:
-    """``estimate``, CI and prediction interval exponentiated (``None`` stays ``None``; a log
-    value beyond double range, about 709.8, gives infinity as R's ``exp`` does)."""
+    """``estimate``, CI and prediction interval exponentiated (``None`` stays ``None``; see
+    :func:`exp_or_inf`)."""
 
     def ex(key: str) -> float | None:
         value = summary.get(key)
-        if value is None:
-            return None
-        try:
-            return math.exp(float(value))
-        except OverflowError:
-            return math.inf
+        return None if value is None else exp_or_inf(value)
 
     return {
         "estimate": ex("estimate"),
@@ -40,4 +44,8 @@ def fit_summary(fit: RMAResult, ratio: bool) -> dict[str, Any]:
     return out
 
 
-__all__ = ["exp_block", "fit_summary"]
+__all__ = [
+    "exp_block",
+    "exp_or_inf",
+    "fit_summary",
+]
