@@ -37,6 +37,7 @@ import numpy as np
 from alsatlas.errors import StatsInputError
 from alsatlas.genetics.mr.cml import cml_dp_from_arrays, cml_from_arrays
 from alsatlas.genetics.mr.conmix import conmix_from_arrays
+from alsatlas.genetics.mr.conventions import MIN_SNPS
 from alsatlas.genetics.mr.egger_bootstrap import egger_bootstrap_from_arrays
 from alsatlas.genetics.mr.inputs import MRArrays
 from alsatlas.genetics.mr.lasso import lasso_from_arrays
@@ -48,21 +49,24 @@ from alsatlas.genetics.mr.sign import sign_concordance_from_arrays
 from alsatlas.genetics.mr.steiger import TraitSample
 
 EXTRA_MIN_SNPS: dict[str, int] = {
-    "ivw_penalised": 3,
-    "egger_penalised": 3,
-    "maxlik": 2,
-    "sign_concordance": 6,
-    "conmix": 3,
-    "cml_ma_bic": 3,
-    "cml_bic": 3,
-    "ivw_robust": 3,
-    "egger_robust": 4,
-    "ivw_robust_penalised": 3,
-    "egger_robust_penalised": 4,
-    "lasso": 3,
-    "cml_ma_bic_dp": 4,
-    "cml_bic_dp": 4,
-    "egger_bootstrap": 3,
+    m: MIN_SNPS[m]
+    for m in (
+        "ivw_penalised",
+        "egger_penalised",
+        "maxlik",
+        "sign_concordance",
+        "conmix",
+        "cml_ma_bic",
+        "cml_bic",
+        "ivw_robust",
+        "egger_robust",
+        "ivw_robust_penalised",
+        "egger_robust_penalised",
+        "lasso",
+        "cml_ma_bic_dp",
+        "cml_bic_dp",
+        "egger_bootstrap",
+    )
 }
 """Fewest variants each extra method accepts."""
 
