@@ -50,12 +50,14 @@ def read_ld_matrix(path: Path, snps: list[str]) -> np.ndarray:
     """
     if not path.is_file():
         raise AlsatlasInputError("no such file", file=str(path), field="ld-matrix")
-    text = path.read_text(encoding="utf-8", errors="replace")
-    sep = "\t" if "\t" in text.split("\n", 1)[0] else ","
+    with path.open("rb") as handle:  # the header line tells the separator
+        first = handle.readline(1 << 20)
+    sep = "\t" if b"\t" in first else ","
     try:
         frame = pl.read_csv(path, separator=sep, infer_schema_length=0)
     except Exception as exc:  # polars raises several error types for malformed text
-        raise AlsatlasInputError(f"cannot read the LD matrix: {exc}", file=str(path)) from exc
+        why = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise AlsatlasInputError(f"cannot read the LD matrix: {why}", file=str(path)) from None
     cols = frame.columns
     ids = cols
     if frame.width == frame.height + 1:
