@@ -11,19 +11,15 @@ import pytest
 import uvicorn
 
 from alsatlas.web import Atlas, create_app
-from alsatlas.web.server import H11HeaderTimeoutProtocol, HeaderTimeoutProtocol
+from alsatlas.web.server import HeaderTimeoutProtocol
 
 
 class FastTimeout(HeaderTimeoutProtocol):
     header_timeout = 0.5
 
 
-class FastTimeoutH11(H11HeaderTimeoutProtocol):
-    header_timeout = 0.5
-
-
-@pytest.fixture(scope="module", params=[FastTimeout, FastTimeoutH11], ids=["httptools", "h11"])
-def port(request: pytest.FixtureRequest) -> Iterator[int]:
+@pytest.fixture(scope="module")
+def port() -> Iterator[int]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         free = int(s.getsockname()[1])
@@ -34,7 +30,7 @@ def port(request: pytest.FixtureRequest) -> Iterator[int]:
         log_level="warning",
         lifespan="off",
         ws="none",
-        http=request.param,
+        http=FastTimeout,
         timeout_keep_alive=1,
     )
     server = uvicorn.Server(config)
