@@ -209,7 +209,7 @@ def _print_table(out: Console, payload: dict[str, Any]) -> None:
         out.print("Harmonisation: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
-def _warn_non_numeric(h: HarmonisedData, file: str, err: Console) -> None:
+def _warn_left_out(h: HarmonisedData, file: str, err: Console) -> None:
     """One warning line for cells that are not numbers and one for repeated variants (their
     rows are left out of the MR)."""
     if h.duplicates:
@@ -604,7 +604,7 @@ def mr_command(
             else:
                 assert harmonised_in is not None
                 h = read_harmonised(harmonised_in, exposure_id=exposure_id)
-                _warn_non_numeric(h, str(harmonised_in), err)
+                _warn_left_out(h, str(harmonised_in), err)
         else:
             if outcome is None:
                 raise AlsatlasInputError("--outcome is required", field="outcome")
