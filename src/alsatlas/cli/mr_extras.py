@@ -51,8 +51,8 @@ def read_ld_matrix(path: Path, snps: list[str]) -> np.ndarray:
     if not path.is_file():
         raise AlsatlasInputError("no such file", file=str(path), field="ld-matrix")
     with path.open("rb") as handle:  # the header line tells the separator
-        first = handle.readline(1 << 20)
-    sep = "\t" if b"\t" in first else ","
+        header_line = handle.readline(1 << 20)
+    sep = "\t" if b"\t" in header_line else ","
     try:
         frame = pl.read_csv(path, separator=sep, infer_schema_length=0)
     except Exception as exc:  # polars raises several error types for malformed text
