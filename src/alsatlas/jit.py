@@ -3,8 +3,12 @@
 The estimators whose cost is thousands of tiny iterations (MM regression, the lasso path)
 keep their loops in Python source compiled by numba (LLVM) on first use; the machine code is
 cached beside the module (``cache=True``), so later processes load it instead of compiling.
-``fastmath`` stays off: the compiled loops follow IEEE arithmetic as written, operation for
-operation. Setting ``NUMBA_DISABLE_JIT=1`` runs the same functions as plain Python.
+``fastmath`` stays off in `njit`: the compiled loops follow IEEE arithmetic as written,
+operation for operation. `njit_reassoc` allows only reassociation (LLVM's ``reassoc`` flag),
+so that sums over arrays run in SIMD lanes: each operation is still IEEE, but the order of
+summation is the compiler's (it depends on the CPU's vector width, as numpy's own SIMD
+reductions do), so results may differ in the last bits between CPUs, never between runs on
+one. Setting ``NUMBA_DISABLE_JIT=1`` runs the same functions as plain Python.
 
 References
 ----------
@@ -26,4 +30,11 @@ def njit(fn: F) -> F:
     return cast(F, numba.njit(cache=True, nogil=True)(fn))
 
 
-__all__ = ["njit"]
+def njit_reassoc(fn: F) -> F:
+    """As `njit`, with floating-point reassociation allowed (vectorised reductions)."""
+    import numba
+
+    return cast(F, numba.njit(cache=True, nogil=True, fastmath={"reassoc"})(fn))
+
+
+__all__ = ["njit", "njit_reassoc"]

@@ -7,18 +7,24 @@ regression weights w_j enter as √w_j times each row of the design and the resp
 MM-estimate (Yohai 1987; Koller & Stahel 2011), Tukey bisquare ρ(u) = min(1, 3t − 3t² + t³),
 t = (u/c)²:
 
-1. S-estimate: candidates from exact fits to p-row subsamples (robustbase draws 500 at
-   random; alsatlas takes every subsample, p ≤ 2 here, or 1,000 drawn with a fixed seed
-   when there are more). Each gets one refinement step from
-   its MAD scale; of the 50 with the smallest scale after three fixed-point steps, the two
-   with the smallest M-scale (Σρ(r/s; c = 1.54764)/(n − p) = ½) are
-   refined to convergence (‖Δβ‖₂ ≤ 1e-7‖β‖₂; the scale takes one fixed-point step
-   s ← s·√(Σρ/((n − p)/2)) per iteration) and the smaller final scale wins.
+1. S-estimate (robustbase's fast-S, Salibian-Barrera & Yohai 2006): candidates are exact
+   fits to p-row subsamples: every one when there are at most 500 (p ≤ 2 here), else 500
+   drawn with a fixed seed (robustbase draws ``nResample = 500`` with R's random stream, so
+   its subsamples, and only they, differ). Each candidate takes one refinement step from
+   its MAD scale s₀ = 1.4826·median|r|: s₁ = s₀·√(Σρ(r/s₀)/((n − p)b)), then weighted least
+   squares with the bisquare weights of r/s₁ (c = 1.54764, b = ½). Its M-scale s
+   (Σρ(r/s)/(n − p) = b, by fixed-point steps until they change it by ≤ 1e-10 s) is computed
+   only when it can be among the two smallest so far: Σρ is decreasing in the scale, so
+   s < s₂ exactly when Σρ(r/s₂)/(n − p) < b. The two candidates with the smallest M-scale
+   are refined to convergence (‖Δβ‖₂ ≤ 1e-7‖β‖₂; one fixed-point scale step per
+   iteration) and the smaller final scale wins. An exact fit (MAD 0 with more than
+   (n + p)/2 zero residuals) returns that candidate with scale 0 and covariance 0, as
+   robustbase does.
 2. M-step: iteratively reweighted least squares with the bisquare weight
    (1 − (r/(cs))²)², c = 4.685061, at the fixed S-scale s, until ‖Δβ‖₁ ≤ 1e-7‖β‖₁.
 3. Covariance ``.vcov.avar1`` (Croux, Dhaene & Hoorelbeke 2003 as in robustbase): with
    r̃ = r/s, r̃₀ = r₀/s (S residuals), A = s(XᵀW′X)⁻¹, W′ = diag(ψ′(r̃)),
-   a = A Xᵀψ′... a = A·Xᵀ(ψ′(r̃)r̃)/mean(χ′(r̃₀)r̃₀), ψ, χ the M and S functions:
+   a = A·Xᵀ(ψ′(r̃)r̃)/mean(χ′(r̃₀)r̃₀), ψ, χ the M and S functions:
    V = [A XᵀΨ²X nA − a(XᵀΨX₀)ᵀA − A(XᵀΨX₀)aᵀ + mean(χ(r̃₀)² − ¼)aaᵀ]/n with XᵀΨX₀ =
    Xᵀ(ψ(r̃)χ(r̃₀)); negative eigenvalues are set to 0 and the diagonal restored.
 
@@ -27,22 +33,27 @@ by s (fixed effect, IVW). The robust Egger's p-values and limits follow MR-Egger
 (`penalised.egger_limits`). Robust + penalised: the penalised weights of `penalised` are
 used in the robust fit.
 
+The loops are compiled (`alsatlas.jit`); the sums over variants may be reassociated into
+SIMD lanes, so results can differ in the last bits between CPUs.
+
 References
 ----------
 Burgess S, Bowden J, Dudbridge F, Thompson SG. arXiv:1606.03729 (2016). Yohai VJ. Ann Stat
-1987;15:642-656. Koller M, Stahel WA. Comput Stat Data Anal 2011;55:2504-2515. robustbase
+1987;15:642-656. Salibian-Barrera M, Yohai VJ. J Comput Graph Stat 2006;15:414-427.
+Koller M, Stahel WA. Comput Stat Data Anal 2011;55:2504-2515. robustbase
 ``lmrob`` (Maechler et al.), MendelianRandomization 0.10.0.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
-from alsatlas.errors import StatsInputError
-from alsatlas.genetics.mr.blas import single_threaded_blas
+from alsatlas.errors import DegenerateFitError, StatsInputError
 from alsatlas.genetics.mr.egger import orient
 from alsatlas.genetics.mr.inputs import FloatArray, MRArrays
 from alsatlas.genetics.mr.ivw import IVWModel, resolve_model
@@ -56,6 +67,9 @@ from alsatlas.genetics.mr.penalised import (
     wls_intercept,
 )
 from alsatlas.genetics.mr.results import MRMethodResult
+from alsatlas.jit import njit, njit_reassoc
+
+IntArray = NDArray[np.int64]
 
 C_CHI = 1.54764
 C_PSI = 4.685061
@@ -67,194 +81,492 @@ K_MAX = 500
 MAXIT_SCALE = 500
 MAX_IT = 50
 BEST_R = 2
-MAX_SUBSETS = 1_000
+MAX_SUBSETS = 500
 SUBSET_SEED = 20160609
-SHORTLIST = 50
-BLOCK_VALUES = 25_000
+MEDIAN_SAMPLE = 9
+TINY = float(np.finfo(np.float64).tiny)
 
 
-def _rho(u: FloatArray, c: float) -> FloatArray:
-    """Bisquare ρ. For |u| > c, t = (u/c)² ≥ 1 and the polynomial at t = 1 is exactly 1, so
-    clipping t at 1 gives the same numbers as the case split."""
-    t = u / c
-    t *= t
-    np.minimum(t, 1.0, out=t)
-    r = t - 3.0
-    r *= t
-    r += 3.0
-    r *= t
-    return r
+@njit
+def _rho1(u: float) -> float:
+    """Bisquare ρ at u/c (argument already divided by c): t = u², clipped at 1 (where the
+    polynomial is exactly 1, so clipping equals the case split)."""
+    t = min(u * u, 1.0)
+    return ((t - 3.0) * t + 3.0) * t
 
 
-def _rho_row_sums(res: FloatArray, s: FloatArray, c: float) -> FloatArray:
-    """Σ_j ρ(res_ij / s_i) for each row i of ``res``."""
-    m = res.shape[0]
-    out = np.empty(m)
-    step = max(1, BLOCK_VALUES // max(res.shape[1], 1))
-    for i in range(0, m, step):
-        u = res[i : i + step] / s[i : i + step, None]
-        out[i : i + step] = _rho(u, c).sum(axis=1)
-    return out
-
-
-def _wgt_rows(res: FloatArray, s: FloatArray, c: float) -> FloatArray:
-    """Bisquare weights of res_ij / s_i, row block by row block."""
-    out = np.empty_like(res)
-    step = max(1, BLOCK_VALUES // max(res.shape[1], 1))
-    for i in range(0, res.shape[0], step):
-        out[i : i + step] = _wgt(res[i : i + step] / s[i : i + step, None], c)
-    return out
-
-
-def _abs_median_rows(res: FloatArray) -> FloatArray:
-    """median_j |res_ij| for each row i."""
-    out = np.empty(res.shape[0])
-    step = max(1, BLOCK_VALUES // max(res.shape[1], 1))
-    for i in range(0, res.shape[0], step):
-        out[i : i + step] = np.median(np.abs(res[i : i + step]), axis=1)
-    return out
-
-
-def _wgt(u: FloatArray, c: float) -> FloatArray:
+@njit
+def _wgt1(u: float, c: float) -> float:
     """Bisquare weight (1 − (u/c)²)²; |u| > c clips u/c to ±1, where the weight is exactly 0."""
-    a = u / c
-    np.clip(a, -1.0, 1.0, out=a)
-    b = 1.0 + a
-    np.subtract(1.0, a, out=a)
-    a *= b
-    a *= a
-    return a
+    a = min(max(u / c, -1.0), 1.0)
+    a = (1.0 - a) * (1.0 + a)
+    return a * a
 
 
-def _psi(u: FloatArray, c: float) -> FloatArray:
-    return u * _wgt(u, c)
+@njit_reassoc
+def _rho_sum(res: FloatArray, s: float, c: float) -> float:
+    """Σ_j ρ(res_j / s) with tuning c."""
+    inv = 1.0 / (s * c)
+    tot = 0.0
+    for j in range(res.size):
+        t = min((res[j] * inv) ** 2, 1.0)
+        tot += ((t - 3.0) * t + 3.0) * t
+    return tot
 
 
-def _psi_prime(u: FloatArray, c: float) -> FloatArray:
-    t = (u / c) ** 2
-    return np.where(np.abs(u) > c, 0.0, (1.0 - t) * (1.0 - 5.0 * t))
+@njit
+def _residuals(xt: FloatArray, y: FloatArray, beta: FloatArray, out: FloatArray) -> None:
+    """out = y − Xβ (p ≤ 2; ``xt`` = Xᵀ, one row per column of X)."""
+    if xt.shape[0] == 1:
+        b0 = beta[0]
+        x0 = xt[0]
+        for j in range(y.size):
+            out[j] = y[j] - x0[j] * b0
+    else:
+        b0 = beta[0]
+        b1 = beta[1]
+        x0 = xt[0]
+        x1 = xt[1]
+        for j in range(y.size):
+            out[j] = y[j] - (x0[j] * b0 + x1[j] * b1)
 
 
-def _chi_prime(u: FloatArray, c: float) -> FloatArray:
-    t = (u / c) ** 2
-    return np.where(np.abs(u) > c, 0.0, 6.0 * u / (c * c) * (1.0 - t) ** 2)
+@njit_reassoc
+def _residuals_rho(
+    xt: FloatArray, y: FloatArray, beta: FloatArray, out: FloatArray, s: float
+) -> float:
+    """out = y − Xβ (as `_residuals`), returning Σ_j ρ(out_j / s) with c = 1.54764."""
+    inv = 1.0 / (s * C_CHI)
+    tot = 0.0
+    b0 = beta[0]
+    x0 = xt[0]
+    if xt.shape[0] == 1:
+        for j in range(y.size):
+            r = y[j] - x0[j] * b0
+            out[j] = r
+            t = min((r * inv) ** 2, 1.0)
+            tot += ((t - 3.0) * t + 3.0) * t
+        return tot
+    b1 = beta[1]
+    x1 = xt[1]
+    for j in range(y.size):
+        r = y[j] - (x0[j] * b0 + x1[j] * b1)
+        out[j] = r
+        t = min((r * inv) ** 2, 1.0)
+        tot += ((t - 3.0) * t + 3.0) * t
+    return tot
 
 
-def _cross(x: FloatArray, y: FloatArray) -> tuple[FloatArray, ...]:
-    """The per-row products the weighted least squares of `_wls_pre` sums (p ≤ 2)."""
-    if x.shape[1] == 1:
-        xx = x[:, 0]
-        return (xx * y, xx * xx)
-    x0, x1 = x[:, 0], x[:, 1]
-    return (x0 * x0, x0 * x1, x1 * x1, x0 * y, x1 * y)
+@njit
+def _cross(xt: FloatArray, y: FloatArray) -> FloatArray:
+    """Products for the weighted least squares of `_wls_bisquare`, one row each: (x₀y, x₀²)
+    for p = 1; (x₀², x₀x₁, x₁², x₀y, x₁y) for p = 2."""
+    p, n = xt.shape
+    x0 = xt[0]
+    if p == 1:
+        out = np.empty((2, n))
+        for j in range(n):
+            out[0, j] = x0[j] * y[j]
+            out[1, j] = x0[j] * x0[j]
+        return out
+    x1 = xt[1]
+    out = np.empty((5, n))
+    for j in range(n):
+        out[0, j] = x0[j] * x0[j]
+        out[1, j] = x0[j] * x1[j]
+        out[2, j] = x1[j] * x1[j]
+        out[3, j] = x0[j] * y[j]
+        out[4, j] = x1[j] * y[j]
+    return out
 
 
-def _wls_pre(cross: tuple[FloatArray, ...], w: FloatArray) -> FloatArray:
-    """Weighted least squares for each row of the weight matrix ``w`` from `_cross`."""
-    if len(cross) == 2:
-        return np.asarray(((w @ cross[0]) / (w @ cross[1]))[:, None], dtype=np.float64)
-    s00, s01, s11 = w @ cross[0], w @ cross[1], w @ cross[2]
-    t0, t1 = w @ cross[3], w @ cross[4]
+@njit_reassoc
+def _wls_bisquare(cross: FloatArray, res: FloatArray, s: float, c: float, out: FloatArray) -> None:
+    """Weighted least squares (p ≤ 2, closed form, products from `_cross`) with the bisquare
+    weights ((1 − a)(1 + a))², a = res/(sc) clipped to ±1, written to ``out``."""
+    inv = 1.0 / (s * c)
+    n = res.size
+    if cross.shape[0] == 2:
+        c0 = cross[0]
+        c1 = cross[1]
+        num = 0.0
+        den = 0.0
+        for j in range(n):
+            a = min(max(res[j] * inv, -1.0), 1.0)
+            a = (1.0 - a) * (1.0 + a)
+            w = a * a
+            num += w * c0[j]
+            den += w * c1[j]
+        out[0] = num / den
+        return
+    c0 = cross[0]
+    c1 = cross[1]
+    c2 = cross[2]
+    c3 = cross[3]
+    c4 = cross[4]
+    s00 = 0.0
+    s01 = 0.0
+    s11 = 0.0
+    t0 = 0.0
+    t1 = 0.0
+    for j in range(n):
+        a = min(max(res[j] * inv, -1.0), 1.0)
+        a = (1.0 - a) * (1.0 + a)
+        w = a * a
+        s00 += w * c0[j]
+        s01 += w * c1[j]
+        s11 += w * c2[j]
+        t0 += w * c3[j]
+        t1 += w * c4[j]
     det = s00 * s11 - s01 * s01
-    return np.column_stack([(s11 * t0 - s01 * t1) / det, (s00 * t1 - s01 * t0) / det])
+    out[0] = (s11 * t0 - s01 * t1) / det
+    out[1] = (s00 * t1 - s01 * t0) / det
 
 
+@njit
+def _scale_step(res: FloatArray, s: float, denom: float) -> float:
+    """One fixed-point step of the M-scale: s·√(Σρ(res/s; c = 1.54764)/(n − p)/b)."""
+    return float(s * math.sqrt(_rho_sum(res, s, C_CHI) / denom / B))
+
+
+@njit
 def _refine(
-    x: FloatArray, y: FloatArray, beta: FloatArray, steps: int, converge: bool, s0: float | None
+    xt: FloatArray, y: FloatArray, cross: FloatArray, beta: FloatArray, s: float, res: FloatArray
 ) -> tuple[FloatArray, float]:
-    p = x.shape[1]
-    cross = _cross(x, y)
-    denom = y.size - p
-    res = y - x @ beta
-    s = float(np.median(np.abs(res)) * 1.4826) if s0 is None else s0
-    ref = beta
-    for _ in range(K_MAX if converge else steps):
-        s = s * math.sqrt(float(_rho(res / s, C_CHI).sum()) / denom / B)
-        ref = _wls_pre(cross, _wgt(res / s, C_CHI)[None, :])[0]
-        if converge:
-            nb = math.sqrt(float(beta.dot(beta)))
-            diff = beta - ref
-            if math.sqrt(float(diff.dot(diff))) <= REFINE_TOL * max(REFINE_TOL, nb):
-                break
-        res = y - x @ ref
-        beta = ref
+    """Refinement of an S candidate to convergence from scale ``s`` (``cross`` from `_cross`,
+    ``res`` scratch)."""
+    denom = float(y.size - xt.shape[0])
+    beta = beta.copy()
+    ref = beta.copy()
+    _residuals(xt, y, beta, res)
+    for _ in range(K_MAX):
+        s = _scale_step(res, s, denom)
+        _wls_bisquare(cross, res, s, C_CHI, ref)
+        nb = math.sqrt(float(np.sum(beta * beta)))
+        diff = math.sqrt(float(np.sum((beta - ref) ** 2)))
+        if diff <= REFINE_TOL * max(REFINE_TOL, nb):
+            break
+        _residuals(xt, y, ref, res)
+        beta[:] = ref
     return ref, s
 
 
-def _candidates(x: FloatArray, y: FloatArray) -> FloatArray:
-    """Exact fits to p-row subsamples (p ≤ 2), one row per candidate."""
-    n, p = x.shape
+@njit
+def _select(src: FloatArray, dst: FloatArray, k: int) -> float:
+    """The k-th smallest value (0-based) of ``src`` by quickselect with branch-free
+    partitions (pivot: median of the first, middle and last values); ``src`` and ``dst`` are
+    scratch of the same size, both overwritten."""
+    size = src.size
+    while True:
+        if size == 1:
+            return float(src[0])
+        a = src[0]
+        b = src[size >> 1]
+        c = src[size - 1]
+        pivot = max(min(a, b), min(max(a, b), c))
+        lo = 0
+        hi = size - 1
+        for j in range(size):
+            v = src[j]
+            dst[lo] = v
+            dst[hi] = v
+            lo += v < pivot
+            hi -= v > pivot
+        # dst[:lo] < pivot, dst[hi + 1:size] > pivot, the lo..hi in between equal the pivot
+        if k < lo:
+            size = lo
+            src, dst = dst, src
+        elif k > hi:
+            k -= hi + 1
+            size -= hi + 1
+            tmp = src
+            src = dst[hi + 1 :]
+            dst = tmp
+        else:
+            return float(pivot)
+
+
+@njit
+def _lower_middle(res: FloatArray, upper: float, k: int) -> float:
+    """The k−1-th smallest |res_j| given the k-th, ``upper``: the largest value below it, or
+    ``upper`` itself when fewer than k values lie below it (a repeated value)."""
+    below = 0
+    lower = -np.inf
+    for j in range(res.size):
+        v = abs(res[j])
+        less = v < upper
+        below += less
+        lower = max(lower, v if less else -np.inf)
+    return float(upper if below < k else lower)
+
+
+@njit
+def _count_below(buf: FloatArray, v: float) -> int:
+    """#{j: buf_j < v}."""
+    c = 0
+    for j in range(buf.size):
+        c += buf[j] < v
+    return c
+
+
+@njit
+def _insertion_sort(a: FloatArray) -> None:
+    """Sort a short array in place."""
+    for i in range(1, a.size):
+        v = a[i]
+        r = i
+        while r > 0 and a[r - 1] > v:
+            a[r] = a[r - 1]
+            r -= 1
+        a[r] = v
+
+
+@njit
+def _median_abs(res: FloatArray, buf: FloatArray, tmp: FloatArray) -> float:
+    """median_j |res_j| (``buf``, ``tmp``: scratch of the same size); for even n the mean of
+    the two middle values, as R's ``median``.
+
+    From n ≥ 36, a sorted sample of nine values brackets the middle: with c(v) = #{|res| < v}
+    (non-decreasing), the k-th smallest value t (k = ⌊n/2⌋; and the k−1-th for even n) lies
+    in [a, b), a the largest sample value with c(a) ≤ k − [n even], b the smallest with
+    c(b) > k (binary searches over the sample, one counting pass each). The c(a) values below
+    a are skipped; the few in [a, b) are sorted, or selected when many are equal."""
+    n = res.size
+    for j in range(n):
+        buf[j] = abs(res[j])
+    k = n // 2
+    even = n % 2 == 0
+    if n < 4 * MEDIAN_SAMPLE:
+        upper = _select(buf, tmp, k)
+        return upper if not even else (_lower_middle(res, upper, k) + upper) / 2.0
+    smp = np.empty(MEDIAN_SAMPLE)
+    for q in range(MEDIAN_SAMPLE):
+        smp[q] = buf[((2 * q + 1) * n) // (2 * MEDIAN_SAMPLE)]
+    _insertion_sort(smp)
+    k0 = k - 1 if even else k
+    lo, lo_c = -1, 0
+    first, last = 0, MEDIAN_SAMPLE - 1
+    while first <= last:
+        mid = (first + last) >> 1
+        c = _count_below(buf, smp[mid])
+        if c <= k0:
+            lo, lo_c, first = mid, c, mid + 1
+        else:
+            last = mid - 1
+    hi = MEDIAN_SAMPLE
+    first, last = lo + 1, MEDIAN_SAMPLE - 1
+    while first <= last:
+        mid = (first + last) >> 1
+        if _count_below(buf, smp[mid]) > k:
+            hi, last = mid, mid - 1
+        else:
+            first = mid + 1
+    a = smp[lo] if lo >= 0 else -np.inf
+    b = smp[hi] if hi < MEDIAN_SAMPLE else np.inf
+    m = 0
+    for j in range(n):
+        v = buf[j]
+        tmp[m] = v
+        m += (v >= a) & (v < b)
+    sub = tmp[:m]
+    if m <= 4 * MEDIAN_SAMPLE:
+        _insertion_sort(sub)
+        upper = sub[k - lo_c]
+        return float(upper if not even else (sub[k - 1 - lo_c] + upper) / 2.0)
+    upper = _select(sub, buf[:m], k - lo_c)
+    return upper if not even else (_lower_middle(res, upper, k) + upper) / 2.0
+
+
+@njit
+def _converge_scale(res: FloatArray, s: float, denom: float) -> float:
+    """The M-scale by fixed-point steps from ``s`` until a step changes it by ≤ 1e-10·s."""
+    for _ in range(MAXIT_SCALE):
+        new = _scale_step(res, s, denom)
+        done = abs(new - s) <= SCALE_TOL * s
+        s = new
+        if done:
+            break
+    return s
+
+
+@njit
+def _s_estimate(
+    xt: FloatArray, y: FloatArray, cross: FloatArray, cand: FloatArray
+) -> tuple[FloatArray, float]:
+    """Fast-S over the candidates (see the module docstring; ``cross`` from `_cross`); scale 0
+    for an exact fit."""
+    p, n = xt.shape
+    m = cand.shape[0]
+    denom = float(n - p)
+    res = np.empty(n)
+    buf = np.empty(n)
+    tmp = np.empty(n)
+    ref = np.empty((m, p))
+    # the two smallest M-scales so far (best_s[0] <= best_s[1]) and their candidates
+    best_s = np.full(BEST_R, np.inf)
+    best_i = np.full(BEST_R, -1)
+    first_zero = True
+    for i in range(m):
+        _residuals(xt, y, cand[i], res)
+        s = _median_abs(res, buf, tmp) * 1.4826
+        if s == 0.0:
+            if first_zero:
+                first_zero = False
+                zeros = 0
+                for j in range(n):
+                    if abs(res[j]) < 1e-10:
+                        zeros += 1
+                if zeros > (n + p) / 2:
+                    return cand[i].copy(), 0.0
+            s = TINY
+        # one refinement step (scale step, then weighted least squares)
+        s = _scale_step(res, s, denom)
+        _wls_bisquare(cross, res, s, C_CHI, ref[i])
+        # Σρ is decreasing in the scale, so the candidate's M-scale is below the current
+        # second smallest one exactly when Σρ(r/s₂)/(n − p) < b: only then is it computed
+        below = _residuals_rho(xt, y, ref[i], res, best_s[BEST_R - 1]) / denom < B
+        if best_i[BEST_R - 1] >= 0 and not below:
+            continue
+        s = _converge_scale(res, s, denom)
+        q = BEST_R - 1
+        if s < best_s[q]:
+            while q > 0 and s < best_s[q - 1]:
+                best_s[q] = best_s[q - 1]
+                best_i[q] = best_i[q - 1]
+                q -= 1
+            best_s[q] = s
+            best_i[q] = i
+    out_b = ref[best_i[0]].copy()
+    out_s = math.inf
+    for q in range(BEST_R):
+        if best_i[q] < 0:
+            continue
+        b, s = _refine(xt, y, cross, ref[best_i[q]], best_s[q], res)
+        if s < out_s:
+            out_b, out_s = b, s
+    return out_b, out_s
+
+
+@njit
+def _mm_fit(
+    xt: FloatArray, y: FloatArray, cand: FloatArray
+) -> tuple[FloatArray, FloatArray, float]:
+    """S-estimate, M-step and the ``.vcov.avar1`` covariance before its eigenvalue repair
+    (module docstring); the covariance is 0 for an exact fit (scale 0), as in robustbase."""
+    p, n = xt.shape
+    cross = _cross(xt, y)
+    beta0, scale = _s_estimate(xt, y, cross, cand)
+    if scale == 0.0:
+        return beta0, np.zeros((p, p)), scale
+    r0 = np.empty(n)
+    _residuals(xt, y, beta0, r0)
+    beta = beta0.copy()
+    new = beta0.copy()
+    res = r0.copy()
+    for _ in range(MAX_IT - 1):
+        _wls_bisquare(cross, res, scale, C_PSI, new)
+        _residuals(xt, y, new, res)
+        d = 0.0
+        nn = 0.0
+        for q in range(p):
+            d += abs(beta[q] - new[q])
+            nn += abs(new[q])
+        beta[:] = new
+        if d <= REL_TOL * max(REL_TOL, nn):
+            break
+    # covariance pieces: XᵀW′X, Xᵀ(ψ′(r̃)r̃), mean(χ′(r̃₀)r̃₀), XᵀΨ²X, Xᵀ(ψ(r̃)χ(r̃₀)), mean(χ² − b²)
+    xwx = np.zeros((p, p))
+    xpr = np.zeros(p)
+    xpsi2 = np.zeros((p, p))
+    xww = np.zeros(p)
+    m0 = 0.0
+    mchi = 0.0
+    cp2 = C_PSI * C_PSI
+    cc2 = C_CHI * C_CHI
+    for j in range(n):
+        u = res[j] / scale
+        u0 = r0[j] / scale
+        t = u * u / cp2
+        inside = abs(u) <= C_PSI
+        wp = (1.0 - t) * (1.0 - 5.0 * t) if inside else 0.0
+        psi = u * _wgt1(u, C_PSI)
+        t0 = u0 * u0 / cc2
+        w0p = 6.0 * u0 / cc2 * (1.0 - t0) ** 2 if abs(u0) <= C_CHI else 0.0
+        tc = min(t0, 1.0)
+        chi = ((tc - 3.0) * tc + 3.0) * tc
+        m0 += w0p * u0
+        mchi += chi * chi - B * B
+        for a in range(p):
+            xpr[a] += xt[a, j] * (wp * u)
+            xww[a] += xt[a, j] * (psi * chi)
+            for b in range(p):
+                xwx[a, b] += xt[a, j] * xt[b, j] * wp
+                xpsi2[a, b] += xt[a, j] * xt[b, j] * (psi * psi)
+    m0 /= n
+    mchi /= n
+    a_mat = np.empty((p, p))
     if p == 1:
-        ok = x[:, 0] != 0
-        return np.asarray((y[ok] / x[ok, 0])[:, None], dtype=np.float64)
-    if p != 2:
-        raise StatsInputError("robust fit supports at most two coefficients", field="bx")
-    total = math.comb(n, 2)
-    if total <= MAX_SUBSETS:
+        a_mat[0, 0] = scale / xwx[0, 0]
+    else:
+        det = xwx[0, 0] * xwx[1, 1] - xwx[0, 1] * xwx[1, 0]
+        a_mat[0, 0] = xwx[1, 1] / det * scale
+        a_mat[1, 1] = xwx[0, 0] / det * scale
+        a_mat[0, 1] = -xwx[0, 1] / det * scale
+        a_mat[1, 0] = -xwx[1, 0] / det * scale
+    a_vec = a_mat @ xpr / m0
+    u1 = a_mat @ xpsi2 @ (n * a_mat)
+    am = a_mat @ xww
+    v = (u1 - np.outer(a_vec, am) - np.outer(am, a_vec) + mchi * np.outer(a_vec, a_vec)) / n
+    return beta, (v + v.T) / 2.0, scale
+
+
+@functools.lru_cache(maxsize=64)
+def _pairs(n: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Row pairs of the two-row subsamples: every pair when there are at most
+    ``MAX_SUBSETS``, else that many drawn with a fixed seed (robustbase's ``nResample``)."""
+    if math.comb(n, 2) <= MAX_SUBSETS:
         i, j = np.triu_indices(n, 1)
     else:
         rng = np.random.default_rng(SUBSET_SEED)
         i = rng.integers(0, n, MAX_SUBSETS)
         j = (i + rng.integers(1, n, MAX_SUBSETS)) % n
-    a11, a12, a21, a22 = x[i, 0], x[i, 1], x[j, 0], x[j, 1]
-    det = a11 * a22 - a12 * a21
-    ok = np.abs(det) > 1e-12 * np.maximum(np.abs(a11 * a22), np.abs(a12 * a21))
-    det, a11, a12, a21, a22 = det[ok], a11[ok], a12[ok], a21[ok], a22[ok]
-    yi, yj = y[i][ok], y[j][ok]
-    return np.column_stack([(yi * a22 - a12 * yj) / det, (a11 * yj - a21 * yi) / det])
+    i, j = i.astype(np.int64), j.astype(np.int64)
+    i.flags.writeable = False
+    j.flags.writeable = False
+    return i, j
 
 
-def _wls_rows(x: FloatArray, y: FloatArray, w: FloatArray) -> FloatArray:
-    """Weighted least squares for each row of the weight matrix ``w`` (p ≤ 2)."""
-    return _wls_pre(_cross(x, y), w)
+@njit
+def _pair_fits(xt: FloatArray, y: FloatArray, rows_i: IntArray, rows_j: IntArray) -> FloatArray:
+    """Exact fits through rows i and j (Cramer's rule), skipping near-singular pairs
+    (|det| ≤ 1e-12 of the larger product)."""
+    m = rows_i.size
+    out = np.empty((m, 2))
+    c = 0
+    for q in range(m):
+        i = rows_i[q]
+        j = rows_j[q]
+        a11 = xt[0, i]
+        a12 = xt[1, i]
+        a21 = xt[0, j]
+        a22 = xt[1, j]
+        det = a11 * a22 - a12 * a21
+        if abs(det) > 1e-12 * max(abs(a11 * a22), abs(a12 * a21)):
+            out[c, 0] = (y[i] * a22 - a12 * y[j]) / det
+            out[c, 1] = (a11 * y[j] - a21 * y[i]) / det
+            c += 1
+    return out[:c].copy()
 
 
-def _s_estimate(x: FloatArray, y: FloatArray) -> tuple[FloatArray, float]:
-    n, p = x.shape
-    cand = _candidates(x, y)
-    if cand.shape[0] == 0:
-        raise StatsInputError("robust fit: no non-singular subsample", field="bx")
-    res = cand @ x.T
-    np.subtract(y[None, :], res, out=res)
-    s = _abs_median_rows(res) * 1.4826
-    if np.any(s == 0):
-        i = int(np.flatnonzero(s == 0)[0])
-        zeros = int(np.sum(np.abs(res[i]) < 1e-10))
-        if zeros > (n + p) / 2:
-            return cand[i], 0.0
-        s = np.where(s == 0, np.finfo(float).tiny, s)
-    # one refinement step (scale step, then weighted least squares), all candidates at once
-    s = s * np.sqrt(_rho_row_sums(res, s, C_CHI) / (n - p) / B)
-    ref = _wls_rows(x, y, _wgt_rows(res, s, C_CHI))
-    np.matmul(ref, x.T, out=res)
-    np.subtract(y[None, :], res, out=res)
-    # M-scale of each refined candidate: a few fixed-point steps for all, then the most
-    # promising ones (those that can hold the two smallest scales) to convergence
-    sc = s.copy()
-    for _ in range(3):
-        sc = sc * np.sqrt(_rho_row_sums(res, sc, C_CHI) / (n - p) / B)
-    keep = np.argsort(sc, kind="stable")[:SHORTLIST]
-    res, ref, sc = res[keep], ref[keep], sc[keep]
-    todo = np.arange(sc.size)
-    res_todo, sc_todo = res, sc.copy()
-    for _ in range(MAXIT_SCALE):
-        new = sc_todo * np.sqrt(_rho_row_sums(res_todo, sc_todo, C_CHI) / (n - p) / B)
-        done = np.abs(new - sc_todo) <= SCALE_TOL * sc_todo
-        sc[todo] = new
-        if done.all():
-            break
-        if done.any():
-            left = ~done
-            todo, res_todo, new = todo[left], res_todo[left], new[left]
-        sc_todo = new
-    best = np.argsort(sc, kind="stable")[:BEST_R]
-    out_b, out_s = None, math.inf
-    for i in best:
-        r, sc_i = _refine(x, y, ref[i], 0, True, float(sc[i]))
-        if sc_i < out_s:
-            out_b, out_s = r, sc_i
-    assert out_b is not None
-    return out_b, out_s
+def _candidates(xt: FloatArray, y: FloatArray) -> FloatArray:
+    """Exact fits to p-row subsamples (p ≤ 2), one row per candidate."""
+    p, n = xt.shape
+    if p == 1:
+        ok = xt[0] != 0
+        return np.ascontiguousarray((y[ok] / xt[0, ok])[:, None], dtype=np.float64)
+    if p != 2:
+        raise StatsInputError("robust fit supports at most two coefficients", field="bx")
+    return _pair_fits(xt, y, *_pairs(n))
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,45 +578,40 @@ class MMFit:
     scale: float
 
 
-@single_threaded_blas()
 def mm_regression(x: FloatArray, y: FloatArray, w: FloatArray) -> MMFit:
-    """``lmrob(y ~ x, weights = w)`` (MM, bisquare, defaults; see the module docstring)."""
+    """``lmrob(y ~ x, weights = w)`` (MM, bisquare, defaults; see the module docstring).
+
+    An exact fit (S-scale 0) returns the exact-fit coefficients with standard errors 0, as
+    robustbase does (covariance matrix 0)."""
     sw = np.sqrt(w)
-    xw, yw = x * sw[:, None], y * sw
-    beta0, scale = _s_estimate(xw, yw)
-    r0 = yw - xw @ beta0
-    beta = beta0
-    res = r0
-    cross = _cross(xw, yw)
-    for _ in range(MAX_IT - 1):
-        new = _wls_pre(cross, _wgt(res / scale, C_PSI)[None, :])[0]
-        res = yw - xw @ new
-        d = float(np.abs(beta - new).sum())
-        beta = new
-        if d <= REL_TOL * max(REL_TOL, float(np.abs(new).sum())):
-            break
-    n = yw.size
-    rs, r0s = res / scale, r0 / scale
-    wp = _psi_prime(rs, C_PSI)
-    w0p = _chi_prime(r0s, C_CHI)
-    a_mat = np.linalg.inv(xw.T @ (xw * wp[:, None])) * scale
-    a_vec = a_mat @ (xw.T @ (wp * rs)) / float(np.mean(w0p * r0s))
-    psi = _psi(rs, C_PSI)
-    chi = _rho(r0s, C_CHI)
-    xww = xw.T @ (psi * chi)
-    u1 = a_mat @ (xw.T @ (xw * (psi**2)[:, None])) @ (n * a_mat)
-    u2 = np.outer(a_vec, xww @ a_mat)
-    u3 = np.outer(a_mat @ xww, a_vec)
-    u4 = float(np.mean(chi**2 - B * B)) * np.outer(a_vec, a_vec)
-    v = (u1 - u2 - u3 + u4) / n
-    v = (v + v.T) / 2.0
-    vals, vecs = np.linalg.eigh(v)
-    if np.any(vals < 0):
-        diag = np.diag(v).copy()
+    xt = np.ascontiguousarray((x * sw[:, None]).T, dtype=np.float64)
+    yw = np.ascontiguousarray(y * sw, dtype=np.float64)
+    cand = _candidates(xt, yw)
+    if cand.shape[0] == 0:
+        raise StatsInputError("robust fit: no non-singular subsample", field="bx")
+    beta, v, scale = _mm_fit(xt, yw, cand)
+    diag = np.diag(v).copy()
+    negative = diag[0] < 0 if v.shape[0] == 1 else np.linalg.det(v) < 0 or np.trace(v) < 0
+    if negative:
+        # negative eigenvalues set to 0, then the diagonal restored
+        vals, vecs = np.linalg.eigh(v)
         v = (vecs * np.maximum(vals, 0.0)) @ vecs.T
         dd = np.sqrt(np.maximum(diag, 0.0) / np.diag(v))
         v = dd[:, None] * v * dd[None, :]
     return MMFit(coef=beta, se=np.sqrt(np.diag(v)), scale=scale)
+
+
+def _robust_fit(x: FloatArray, y: FloatArray, w: FloatArray, name: str) -> MMFit:
+    """`mm_regression`, refusing an exact fit: its S-scale is 0, so the package's standard
+    error (divided by the scale) is undefined."""
+    fit = mm_regression(x, y, w)
+    if fit.scale == 0.0:
+        raise DegenerateFitError(
+            f"{name} is undefined: more than half of the variants lie exactly on one line "
+            "(robust scale 0, no standard error)",
+            field="beta.outcome",
+        )
+    return fit
 
 
 def ivw_robust_from_arrays(
@@ -317,11 +624,11 @@ def ivw_robust_from_arrays(
 ) -> tuple[MRMethodResult, float]:
     """Robust (optionally penalised) IVW and the S-scale (the package's ``RSE``)."""
     w = penalised_ivw_weights(d) if penalised else d.byse**-2.0
-    fit = mm_regression(d.bx[:, None], d.by, w)
+    name = "ivw_robust_penalised" if penalised else "ivw_robust"
+    fit = _robust_fit(d.bx[:, None], d.by, w, name)
     resolved = resolve_model(model, d.k)
     se_lm = float(fit.se[0])
     se = se_lm / min(fit.scale, 1.0) if resolved == "random" else se_lm / fit.scale
-    name = "ivw_robust_penalised" if penalised else "ivw_robust"
     return (
         MRMethodResult.from_estimate(
             name, d.k, float(fit.coef[0]), se, distribution=distribution, df=d.k - 1, alpha=alpha
@@ -345,7 +652,8 @@ def egger_robust_from_arrays(
         resid = o.by - first.intercept - first.slope * o.bx
         w = w * np.minimum(1.0, 100.0 * _chi2_1_sf(w * resid**2))
     x = np.column_stack([np.ones(d.k), o.bx])
-    fit = mm_regression(x, o.by, w)
+    name = "egger_robust_penalised" if penalised else "egger_robust"
+    fit = _robust_fit(x, o.by, w, name)
     wf = WLSIntercept(
         slope=float(fit.coef[1]),
         slope_se_lm=float(fit.se[1]),
@@ -353,7 +661,6 @@ def egger_robust_from_arrays(
         intercept_se_lm=float(fit.se[0]),
         sigma=fit.scale,
     )
-    name = "egger_robust_penalised" if penalised else "egger_robust"
     return egger_result(name, d.k, wf, distribution=distribution, alpha=alpha)
 
 
