@@ -7,9 +7,12 @@ and α is fitted by the lasso along glmnet's default path (standardised columns 
 centring the response, intercept omitted; 100 values of λ from λ_max down to 10⁻⁴λ_max on a
 log scale, the path stopping early once the fraction of deviance explained changes by less
 than 10⁻⁵ relative or exceeds 0.999, after at least 5 values; the first λ reported as
-exp(2 log λ₂ − log λ₃)). The lasso is solved exactly along the path (homotopy: the
-solution is piecewise linear in λ) rather than by glmnet's coordinate descent, so the sets of
-variants with α_j = 0 are exact.
+exp(2 log λ₂ − log λ₃); the fraction of deviance explained is R² = 2cᵀβ − βᵀGβ for the
+standardised Gram matrix G and correlations c). The lasso is solved exactly along the path
+(homotopy: the solution is piecewise linear in λ) rather than by glmnet's coordinate descent,
+so the sets of variants with α_j = 0 are exact. G is a scaled projection, diagonal minus rank
+one (G = HPH/k, H diagonal, P = I − nnᵀ), so no k × k matrix is formed: each breakpoint
+costs O(k), the active-set systems being solved by Sherman–Morrison in a compiled loop.
 
 λ is chosen by the package's heterogeneity rule: going from the smallest λ upwards, at the
 first step where the residual standard error of the IVW fit on the variants with α_j = 0
@@ -23,17 +26,16 @@ References
 Rees JMB, Wood AM, Dudbridge F, Burgess S. Robust methods in Mendelian randomization via
 penalization of heterogeneous causal estimates. PLoS One 2019;14:e0222362. Friedman J,
 Hastie T, Tibshirani R. J Stat Softw 2010;33:1-22 (glmnet path). Efron B et al. Ann Stat
-2004;32:407-499 (homotopy / LARS-lasso).
+2004;32:407-499 (homotopy / LARS-lasso). Sherman J, Morrison WJ. Ann Math Stat
+1950;21:124-127 (rank-one inverse).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 from scipy import special
 
 from alsatlas.errors import StatsInputError
@@ -43,6 +45,7 @@ from alsatlas.genetics.mr.inputs import FloatArray, MRArrays
 from alsatlas.genetics.mr.ivw import ivw_fit
 from alsatlas.genetics.mr.penalised import MRDistribution
 from alsatlas.genetics.mr.results import MRMethodResult
+from alsatlas.jit import njit
 
 N_LAMBDA = 100
 LAMBDA_MIN_RATIO = 1e-4
@@ -63,95 +66,155 @@ class LassoResult:
     n_lambda: int
 
 
+@njit
 def _homotopy_path(
-    g: FloatArray, c: FloatArray, lambdas: FloatArray, stop: Callable[[FloatArray], bool]
-) -> list[FloatArray]:
-    """Exact lasso solutions of ½βᵀGβ − cᵀβ + λ‖β‖₁ at the decreasing ``lambdas``, in order,
-    until ``stop(β)`` returns True (that solution included)."""
+    c: FloatArray, h: FloatArray, n: FloatArray, w: float, lambdas: FloatArray
+) -> tuple[FloatArray, int]:
+    """Exact lasso solutions of ½βᵀGβ − cᵀβ + λ‖β‖₁ with G = w·H(I − nnᵀ)H (H = diag(h),
+    ‖n‖ = 1) at the decreasing ``lambdas``, in order, until glmnet's stop rule holds (that
+    solution included): rows of the first array, their number second.
+
+    On the active set A with signs s, β_A(λ) = u − λv, G_AA u = c_A, G_AA v = s_A; by
+    Sherman–Morrison, G_AA⁻¹r = H_A⁻¹(e + n_A·(n_Aᵀe)/ρ) with e = r/(w·h_A) and
+    ρ = 1 − ‖n_A‖² = Σ_{j∉A} n_j² (summed directly, without cancellation), and for j ∉ A,
+    c_j − G_jAβ_A = c_j + w·h_j·n_j·(n_Aᵀe)/ρ. Each step costs O(p); the next breakpoint is
+    the largest λ below the current one at which an inactive |c_j − G_jAβ_A| reaches λ
+    (joins) or an active β_j reaches 0 (leaves); ties go to the first variable, joins before
+    leaves. glmnet's stop rule uses R² = 2cᵀβ − βᵀGβ, βᵀGβ = w(‖Hβ‖² − (nᵀHβ)²). The path
+    ends early if every variable is active (G_AA singular).
+    """
     p = c.size
-    out: list[FloatArray] = []
-    lam = float(np.max(np.abs(c)))
-    first = int(np.argmax(np.abs(c)))
-    is_active = np.zeros(p, dtype=bool)
-    is_active[first] = True
-    active = [first]
+    out = np.zeros((lambdas.size, p))
+    active = np.empty(p, dtype=np.int64)
+    is_active = np.zeros(p, dtype=np.bool_)
     signs = np.zeros(p)
-    signs[first] = float(np.sign(c[first]))
+    u = np.empty(p)
+    v = np.empty(p)
+    first = 0
+    for j in range(p):
+        if abs(c[j]) > abs(c[first]):
+            first = j
+    lam = abs(c[first])
+    active[0] = first
+    na = 1
+    is_active[first] = True
+    signs[first] = np.sign(c[first])
+    prev = 0.0
     li = 0
     while li < lambdas.size and lambdas[li] >= lam:
-        beta = np.zeros(p)
-        out.append(beta)
-        li += 1
-        if stop(beta):
-            return out
+        li += 1  # β = 0: R² = 0, the path goes on
     tol = 1e-12 * lam
-    with np.errstate(divide="ignore", invalid="ignore"):
-        _follow_path(g, c, lambdas, stop, out, lam, li, tol, active, is_active, signs)
-    return out
-
-
-def _follow_path(
-    g: FloatArray,
-    c: FloatArray,
-    lambdas: FloatArray,
-    stop: Callable[[FloatArray], bool],
-    out: list[FloatArray],
-    lam: float,
-    li: int,
-    tol: float,
-    active: list[int],
-    is_active: NDArray[np.bool_],
-    signs: FloatArray,
-) -> None:
-    """The homotopy steps of `_homotopy_path` from its first breakpoint (appends to ``out``)."""
-    p = c.size
     while li < lambdas.size:
-        a = np.array(active)
-        ga = g[:, a]
-        rhs = np.empty((a.size, 2))
-        rhs[:, 0] = c[a]
-        rhs[:, 1] = signs[a]
-        try:
-            uv = np.linalg.solve(ga[a], rhs)
-        except np.linalg.LinAlgError:
+        rho = 0.0
+        for j in range(p):
+            if not is_active[j]:
+                rho += n[j] * n[j]
+        if not rho > 0.0:
             break
-        u, v = uv[:, 0], uv[:, 1]
-        # β_A(λ) = u − λv; r_j(λ) = c_j − G_jA β_A = (c_j − G_jA u) + λ G_jA v
-        inactive = np.flatnonzero(~is_active)
-        nxt, event, who = 0.0, "", -1
-        if inactive.size:
-            gia = ga[inactive]
-            pj = c[inactive] - gia @ u
-            qj = gia @ v
-            cand = np.concatenate([pj / (1.0 - qj), pj / (-1.0 - qj)])
-            cand = np.where(np.isfinite(cand) & (cand < lam - tol), cand, -np.inf)
-            i = int(np.argmax(cand))
-            if cand[i] > nxt:
-                nxt, event, who = float(cand[i]), "join", int(inactive[i % inactive.size])
-        drop = u / v
-        drop = np.where(np.isfinite(drop) & (drop < lam - tol), drop, -np.inf)
-        i = int(np.argmax(drop))
-        if drop[i] > nxt:
-            nxt, event, who = float(drop[i]), "drop", int(a[i])
+        # u, v first hold e = r/(w·h_A) for r = c_A, s_A, then G_AA⁻¹r
+        su = 0.0
+        sv = 0.0
+        for t in range(na):
+            j = active[t]
+            u[t] = c[j] / (w * h[j])
+            v[t] = signs[j] / (w * h[j])
+            su += n[j] * u[t]
+            sv += n[j] * v[t]
+        fu = su / rho
+        fv = sv / rho
+        for t in range(na):
+            j = active[t]
+            u[t] = (u[t] + n[j] * fu) / h[j]
+            v[t] = (v[t] + n[j] * fv) / h[j]
+        # r_j(λ) = c_j − G_jAβ_A(λ) = p_j + λq_j for j ∉ A
+        nxt = 0.0
+        event = 0
+        who = -1
+        for side in (1.0, -1.0):
+            for j in range(p):
+                if is_active[j]:
+                    continue
+                gj = w * h[j] * n[j]
+                den = side + gj * fv
+                if den != 0.0:
+                    cand = (c[j] + gj * fu) / den
+                    if math.isfinite(cand) and cand < lam - tol and cand > nxt:
+                        nxt, event, who = cand, 1, j
+        for t in range(na):
+            if v[t] != 0.0:
+                cand = u[t] / v[t]
+                if math.isfinite(cand) and cand < lam - tol and cand > nxt:
+                    nxt, event, who = cand, 2, t
         while li < lambdas.size and lambdas[li] >= nxt:
-            beta = np.zeros(p)
-            beta[a] = u - lambdas[li] * v
-            out.append(beta)
+            beta = out[li]
+            cb = 0.0
+            gg = 0.0
+            ng = 0.0
+            for t in range(na):
+                j = active[t]
+                bj = u[t] - lambdas[li] * v[t]
+                beta[j] = bj
+                gj = h[j] * bj
+                cb += c[j] * bj
+                gg += gj * gj
+                ng += n[j] * gj
             li += 1
-            if stop(beta):
-                return
-        if event == "":
+            rsq = 2.0 * cb - w * (gg - ng * ng)
+            change = math.inf if rsq == 0.0 else (rsq - prev) / rsq
+            prev = rsq
+            if li + 1 >= MNLAM and (change < FDEV or rsq > DEVMAX):
+                return out, li
+        if event == 0:
             break
         lam = nxt
-        if event == "join":
-            r = c[who] - g[who, a] @ (u - lam * v)
-            active.append(who)
+        if event == 1:
+            gj = w * h[who] * n[who]
+            r = c[who] + gj * fu - lam * gj * fv
+            active[na] = who
+            na += 1
             is_active[who] = True
-            signs[who] = float(np.sign(r))
+            signs[who] = np.sign(r)
         else:
-            active.remove(who)
-            is_active[who] = False
-            signs[who] = 0.0
+            j = active[who]
+            for t in range(who, na - 1):
+                active[t] = active[t + 1]
+            na -= 1
+            is_active[j] = False
+            signs[j] = 0.0
+    return out, li
+
+
+def _others(v: FloatArray) -> FloatArray:
+    """Σ_{i≠j} v_i for every j, as a sum before j plus a sum after j (no cancellation)."""
+    before = np.concatenate(([0.0], np.cumsum(v)[:-1]))
+    after = np.concatenate((np.cumsum(v[::-1])[::-1][1:], [0.0]))
+    return np.asarray(before + after)
+
+
+def _standardised(o: MRArrays) -> tuple[FloatArray, FloatArray, FloatArray, float, FloatArray]:
+    """glmnet's standardised problem for oriented data, from the projection's structure.
+
+    With S^½ = diag(sq), sq = 1/byse, b = S^½bx, n = b/‖b‖ and P = I − nnᵀ: X = PS^½ and
+    y = PS^½by, y_j = P_jj·z_j − n_j·Σ_{i≠j} n_i z_i (z = sq·by; P_jj = Σ_{i≠j} n_i², free of
+    the cancellation in 1 − n_j² when one variant dominates). Column j of X has mean
+    sq_j·(P_jj − n_j·Σ_{i≠j} n_i)/k and mean square sq_j²·P_jj/k (P is idempotent), hence
+    its scale xs_j (glmnet's standard deviation, divisor k); ys = (yᵀy/k)^½. With h = sq/xs
+    the standardised Gram matrix is G = XₛᵀXₛ/k = HPH/k and c = Xₛᵀyₛ/k = h·y/(k·ys)
+    (Py = y). Returns c, h, n, ys and xs.
+    """
+    k = o.bx.size
+    w = 1.0 / k
+    sq = 1.0 / o.byse
+    b = sq * o.bx
+    n = b / math.sqrt(float(b @ b))
+    z = sq * o.by
+    pjj = _others(n * n)
+    y = pjj * z - n * _others(n * z)
+    ys = math.sqrt(float(np.sum(y * y)) * w)
+    xm = sq * (pjj - n * _others(n)) * w
+    xs = np.sqrt(sq * sq * pjj * w - xm * xm)
+    h = sq / xs
+    return w * h * y / ys, h, n, ys, xs
 
 
 @single_threaded_blas()
@@ -161,47 +224,24 @@ def lasso_from_arrays(
     """MR-Lasso (see the module docstring); needs k ≥ 3."""
     o = orient(d)
     k = d.k
-    sq = 1.0 / o.byse
-    b = sq * o.bx
-    proj = np.eye(k) - np.outer(b, b) / float(b @ b)
-    x = proj * sq[None, :]
-    y = proj @ (sq * o.by)
-    w = 1.0 / k
-    ys = math.sqrt(float(np.sum(y * y)) * w)
-    yt = y / ys
-    xm = x.sum(axis=0) * w
-    vc = (x * x).sum(axis=0) * w - xm * xm
-    xs = np.sqrt(vc)
-    xt = x / xs[None, :]
-    g = xt.T @ xt * w
-    c = xt.T @ yt * w
+    c, h, n, ys, xs = _standardised(o)
     lam_max = float(np.max(np.abs(c)))
     if lam_max <= 0:
         raise StatsInputError("MR-Lasso: no heterogeneity to penalise", field="by")
     alf = max(1e-6, LAMBDA_MIN_RATIO) ** (1.0 / (N_LAMBDA - 1.0))
     grid = lam_max * alf ** np.arange(1, N_LAMBDA)
-    # glmnet's path: m = 0 is the zero solution at λ = ∞; stop rules from m = 4 on
-    state = {"m": 0, "rsq": 0.0}
-
-    def stop(beta: FloatArray) -> bool:
-        state["m"] += 1
-        rsq = float(2.0 * c @ beta - beta @ g @ beta)
-        change = math.inf if rsq == 0 else (rsq - state["rsq"]) / rsq
-        state["rsq"] = rsq
-        return state["m"] + 1 >= MNLAM and (change < FDEV or rsq > DEVMAX)
-
-    betas = _homotopy_path(g, c, grid, stop)
-    coefs = [np.zeros(k), *betas]
-    lams = [math.inf, *(float(v) for v in grid[: len(betas)])]
-    lam_user = [v * ys for v in lams]
+    path, n_path = _homotopy_path(c, h, n, 1.0 / k, grid)
+    # glmnet's path: the zero solution at λ = ∞ first, then the grid
+    lam_user = [math.inf, *(float(v) * ys for v in grid[:n_path])]
     if len(lam_user) > 2:
         lam_user[0] = math.exp(2.0 * math.log(lam_user[1]) - math.log(lam_user[2]))
-    alphas = [cf * ys / xs for cf in coefs]
-    n_lam = len(alphas)
+    alphas = np.zeros((n_path + 1, k))
+    alphas[1:] = path[:n_path] * ys / xs[None, :]
+    n_lam = n_path + 1
     # ascending λ: position i (0-based) ↔ path index n_lam − 1 − i
     asc = list(range(n_lam - 1, -1, -1))
     wy = o.byse**-2.0
-    valid_mat = np.array([alphas[pi] == 0 for pi in asc])
+    valid_mat = alphas[asc] == 0
     nvalid = valid_mat.sum(axis=1)
     vw = valid_mat * wy[None, :]
     with np.errstate(divide="ignore", invalid="ignore"):
