@@ -23,18 +23,25 @@ from typing import TypeVar, cast
 F = TypeVar("F", bound=Callable[..., object])
 
 
-def njit(fn: F) -> F:
-    """Compile ``fn`` with numba in nopython mode, cached on disk, the GIL released."""
+def _compile(fn: F, fastmath: bool | set[str]) -> F:
+    """numba's ``njit`` with the disk cache, or without it where no cache folder is writable
+    (numba refuses caching there: read-only install and no writable user cache)."""
     import numba
 
-    return cast(F, numba.njit(cache=True, nogil=True)(fn))
+    try:
+        return cast(F, numba.njit(cache=True, nogil=True, fastmath=fastmath)(fn))
+    except RuntimeError:
+        return cast(F, numba.njit(cache=False, nogil=True, fastmath=fastmath)(fn))
+
+
+def njit(fn: F) -> F:
+    """Compile ``fn`` with numba in nopython mode, cached on disk, the GIL released."""
+    return _compile(fn, False)
 
 
 def njit_reassoc(fn: F) -> F:
     """As `njit`, with floating-point reassociation allowed (vectorised reductions)."""
-    import numba
-
-    return cast(F, numba.njit(cache=True, nogil=True, fastmath={"reassoc"})(fn))
+    return _compile(fn, {"reassoc"})
 
 
 __all__ = ["njit", "njit_reassoc"]

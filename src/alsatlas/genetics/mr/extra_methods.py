@@ -40,11 +40,9 @@ from alsatlas.genetics.mr.conmix import conmix_from_arrays
 from alsatlas.genetics.mr.conventions import MIN_SNPS
 from alsatlas.genetics.mr.egger_bootstrap import egger_bootstrap_from_arrays
 from alsatlas.genetics.mr.inputs import MRArrays
-from alsatlas.genetics.mr.lasso import lasso_from_arrays
 from alsatlas.genetics.mr.maxlik import maxlik_from_arrays
 from alsatlas.genetics.mr.penalised import egger_penalised_from_arrays, ivw_penalised_from_arrays
 from alsatlas.genetics.mr.results import MRMethodResult
-from alsatlas.genetics.mr.robust import egger_robust_from_arrays, ivw_robust_from_arrays
 from alsatlas.genetics.mr.sign import sign_concordance_from_arrays
 from alsatlas.genetics.mr.steiger import TraitSample
 
@@ -122,15 +120,25 @@ def run_extra(
             return dp.ma_bic if m == "cml_ma_bic_dp" else dp.bic
         fit = cml_from_arrays(d, n=gwas_n, alpha=alpha)
         return fit.ma_bic if m == "cml_ma_bic" else fit.bic
-    if m in ("ivw_robust", "ivw_robust_penalised"):
-        return ivw_robust_from_arrays(d, penalised=m.endswith("penalised"), alpha=alpha)[0]
-    if m in ("egger_robust", "egger_robust_penalised"):
-        return egger_robust_from_arrays(d, penalised=m.endswith("penalised"), alpha=alpha).slope
+    if m in ("ivw_robust", "ivw_robust_penalised", "egger_robust", "egger_robust_penalised"):
+        return _robust(m, d, alpha)
     if m == "egger_bootstrap":
         return egger_bootstrap_from_arrays(d, n_boot=n_boot, seed=seed).slope
     if m == "lasso":
+        # compiled (numba): imported only when the method runs
+        from alsatlas.genetics.mr.lasso import lasso_from_arrays
+
         return lasso_from_arrays(d, alpha=alpha).result
     raise KeyError(m)
+
+
+def _robust(m: str, d: MRArrays, alpha: float) -> MRMethodResult:
+    """The robust IVW/MR-Egger methods (compiled, numba: imported only when one runs)."""
+    from alsatlas.genetics.mr.robust import egger_robust_from_arrays, ivw_robust_from_arrays
+
+    if m in ("ivw_robust", "ivw_robust_penalised"):
+        return ivw_robust_from_arrays(d, penalised=m.endswith("penalised"), alpha=alpha)[0]
+    return egger_robust_from_arrays(d, penalised=m.endswith("penalised"), alpha=alpha).slope
 
 
 __all__ = [

@@ -242,12 +242,18 @@ def _refine(
     for _ in range(K_MAX):
         s = _scale_step(res, s, denom)
         _wls_bisquare(cross, res, s, C_CHI, ref)
-        nb = math.sqrt(float(np.sum(beta * beta)))
-        diff = math.sqrt(float(np.sum((beta - ref) ** 2)))
+        nb = 0.0
+        diff = 0.0
+        for q in range(beta.size):
+            nb += beta[q] * beta[q]
+            diff += (beta[q] - ref[q]) ** 2
+        nb = math.sqrt(nb)
+        diff = math.sqrt(diff)
         if diff <= REFINE_TOL * max(REFINE_TOL, nb):
             break
         _residuals(xt, y, ref, res)
-        beta[:] = ref
+        for q in range(beta.size):
+            beta[q] = ref[q]
     return ref, s
 
 
@@ -471,7 +477,7 @@ def _mm_fit(
         for q in range(p):
             d += abs(beta[q] - new[q])
             nn += abs(new[q])
-        beta[:] = new
+            beta[q] = new[q]
         if d <= REL_TOL * max(REL_TOL, nn):
             break
     # covariance pieces: XᵀW′X, Xᵀ(ψ′(r̃)r̃), mean(χ′(r̃₀)r̃₀), XᵀΨ²X, Xᵀ(ψ(r̃)χ(r̃₀)), mean(χ² − b²)
@@ -513,11 +519,31 @@ def _mm_fit(
         a_mat[1, 1] = xwx[0, 0] / det * scale
         a_mat[0, 1] = -xwx[0, 1] / det * scale
         a_mat[1, 0] = -xwx[1, 0] / det * scale
-    a_vec = a_mat @ xpr / m0
-    u1 = a_mat @ xpsi2 @ (n * a_mat)
-    am = a_mat @ xww
-    v = (u1 - np.outer(a_vec, am) - np.outer(am, a_vec) + mchi * np.outer(a_vec, a_vec)) / n
-    return beta, (v + v.T) / 2.0, scale
+    # a = A·Xᵀ(ψ′r̃)/m₀, A·XᵀΨX₀ and V (p ≤ 2: explicit sums)
+    a_vec = np.zeros(p)
+    am = np.zeros(p)
+    t = np.zeros((p, p))
+    for i in range(p):
+        for k in range(p):
+            a_vec[i] += a_mat[i, k] * xpr[k]
+            am[i] += a_mat[i, k] * xww[k]
+            for c in range(p):
+                t[i, c] += a_mat[i, k] * xpsi2[k, c]
+        a_vec[i] /= m0
+    v = np.zeros((p, p))
+    for i in range(p):
+        for c in range(p):
+            u1 = 0.0
+            for k in range(p):
+                u1 += t[i, k] * (n * a_mat[k, c])
+            v[i, c] = (
+                u1 - a_vec[i] * am[c] - am[i] * a_vec[c] + mchi * (a_vec[i] * a_vec[c])
+            ) / n
+    sym = np.empty((p, p))
+    for i in range(p):
+        for c in range(p):
+            sym[i, c] = (v[i, c] + v[c, i]) / 2.0
+    return beta, sym, scale
 
 
 @functools.lru_cache(maxsize=64)
