@@ -8,7 +8,9 @@ operation for operation. `njit_reassoc` allows only reassociation (LLVM's ``reas
 so that sums over arrays run in SIMD lanes: each operation is still IEEE, but the order of
 summation is the compiler's (it depends on the CPU's vector width, as numpy's own SIMD
 reductions do), so results may differ in the last bits between CPUs, never between runs on
-one. Setting ``NUMBA_DISABLE_JIT=1`` runs the same functions as plain Python.
+one. `njit_ieee` keeps every operation and its order but takes numpy's error model: a float
+division by zero gives ±inf or NaN instead of raising, so loops that divide can be
+vectorised (lanes never reorder a sum). Setting ``NUMBA_DISABLE_JIT=1`` runs the same functions as plain Python.
 
 References
 ----------
@@ -23,15 +25,16 @@ from typing import TypeVar, cast
 F = TypeVar("F", bound=Callable[..., object])
 
 
-def _compile(fn: F, fastmath: bool | set[str]) -> F:
+def _compile(fn: F, fastmath: bool | set[str], error_model: str = "python") -> F:
     """numba's ``njit`` with the disk cache, or without it where no cache folder is writable
     (numba refuses caching there: read-only install and no writable user cache)."""
     import numba
 
+    opts = {"nogil": True, "fastmath": fastmath, "error_model": error_model}
     try:
-        return cast(F, numba.njit(cache=True, nogil=True, fastmath=fastmath)(fn))
+        return cast(F, numba.njit(cache=True, **opts)(fn))
     except RuntimeError:
-        return cast(F, numba.njit(cache=False, nogil=True, fastmath=fastmath)(fn))
+        return cast(F, numba.njit(cache=False, **opts)(fn))
 
 
 def njit(fn: F) -> F:
@@ -44,4 +47,9 @@ def njit_reassoc(fn: F) -> F:
     return _compile(fn, {"reassoc"})
 
 
-__all__ = ["njit", "njit_reassoc"]
+def njit_ieee(fn: F) -> F:
+    """As `njit`, with numpy's error model (float division by zero gives inf/NaN, no check)."""
+    return _compile(fn, False, "numpy")
+
+
+__all__ = ["njit", "njit_ieee", "njit_reassoc"]

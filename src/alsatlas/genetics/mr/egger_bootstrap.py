@@ -28,11 +28,77 @@ from typing import Literal
 import numpy as np
 
 from alsatlas.errors import StatsInputError
-from alsatlas.genetics.mr.inputs import MRArrays
+from alsatlas.genetics.mr.inputs import FloatArray, MRArrays
 from alsatlas.genetics.mr.results import MRMethodResult
 from alsatlas.genetics.mr.rstream import r_rnorm
+from alsatlas.jit import njit_ieee
 
-_BLOCK_VALUES = 16_384
+_BLOCK = 256
+
+
+@njit_ieee
+def _replicates(
+    zx: FloatArray,
+    zy: FloatArray,
+    bx: FloatArray,
+    bxse: FloatArray,
+    by: FloatArray,
+    byse: FloatArray,
+    wt: FloatArray,
+    slopes: FloatArray,
+    icpts: FloatArray,
+) -> None:
+    """Slope and intercept of every replicate; ``zx``/``zy`` k×n_boot (row j: variant j),
+    ``wt`` the weights byse⁻².
+
+    Blocks of replicates; sums run over the variants in order, the centred sums in a
+    second pass over the same (recomputed) values.
+    """
+    k, n_boot = zx.shape
+    sx = np.empty(_BLOCK)
+    sy = np.empty(_BLOCK)
+    sxw = np.empty(_BLOCK)
+    syw = np.empty(_BLOCK)
+    sxy = np.empty(_BLOCK)
+    sxx = np.empty(_BLOCK)
+    for s in range(0, n_boot, _BLOCK):
+        e = min(n_boot, s + _BLOCK)
+        nb = e - s
+        sx[:nb] = 0.0
+        sy[:nb] = 0.0
+        sxw[:nb] = 0.0
+        syw[:nb] = 0.0
+        sxy[:nb] = 0.0
+        sxx[:nb] = 0.0
+        for j in range(k):
+            w = wt[j]
+            for r in range(nb):
+                x = zx[j, s + r] * bxse[j] + bx[j]
+                y = zy[j, s + r] * byse[j] + by[j]
+                y = y * (1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0))
+                x = abs(x)
+                sx[r] += x
+                sy[r] += y
+                sxw[r] += x * w
+                syw[r] += y * w
+        for r in range(nb):
+            sxw[r] = sxw[r] / k
+            syw[r] = syw[r] / k
+        for j in range(k):
+            w = wt[j]
+            for r in range(nb):
+                x = zx[j, s + r] * bxse[j] + bx[j]
+                y = zy[j, s + r] * byse[j] + by[j]
+                y = y * (1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0))
+                x = abs(x)
+                xc = x * w - sxw[r]
+                yc = y * w - syw[r]
+                sxy[r] += xc * yc
+                sxx[r] += xc * xc
+        for r in range(nb):
+            b = sxy[r] / sxx[r]
+            slopes[s + r] = b
+            icpts[s + r] = sy[r] / k - sx[r] / k * b
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,31 +133,11 @@ def egger_bootstrap_from_arrays(
         zx, zy = z[:nk].reshape(d.k, n_boot), z[nk:].reshape(d.k, n_boot)
     else:
         rng = np.random.default_rng(seed)
-        zx, zy = rng.standard_normal((n_boot, d.k)).T, rng.standard_normal((n_boot, d.k)).T
-    w = (d.byse**-2.0)[:, None]
-    bx, bxse = d.bx[:, None], d.bxse[:, None]
-    by, byse = d.by[:, None], d.byse[:, None]
+        zx = np.ascontiguousarray(rng.standard_normal((n_boot, d.k)).T)
+        zy = np.ascontiguousarray(rng.standard_normal((n_boot, d.k)).T)
     slopes = np.empty(n_boot)
     icpts = np.empty(n_boot)
-    # blocks of replicates small enough to stay in cache; sums run over variants in order
-    chunk = max(1, _BLOCK_VALUES // d.k)
-    for s in range(0, n_boot, chunk):
-        e = min(n_boot, s + chunk)
-        xs = zx[:, s:e] * bxse
-        xs += bx
-        ys = zy[:, s:e] * byse
-        ys += by
-        ys *= np.sign(xs)
-        np.abs(xs, out=xs)
-        xc = xs * w
-        yc = ys * w
-        xc -= xc.mean(axis=0)
-        yc -= yc.mean(axis=0)
-        b = (xc * yc).sum(axis=0)
-        xc *= xc
-        b /= xc.sum(axis=0)
-        slopes[s:e] = b
-        icpts[s:e] = ys.mean(axis=0) - xs.mean(axis=0) * b
+    _replicates(zx, zy, d.bx, d.bxse, d.by, d.byse, d.byse**-2.0, slopes, icpts)
     b = float(np.mean(slopes))
     se = float(np.std(slopes, ddof=1))
     a = float(np.mean(icpts))

@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import special
 
 from alsatlas.genetics.mr.inputs import FloatArray
+from alsatlas.genetics.mr.ndtri import ndtri_into
+from alsatlas.jit import njit_ieee
 
 _MASK = 0xFFFFFFFF
 _I2_32M1 = 2.328306437080797e-10
 _BIG = 134217728.0
-_BLOCK = 8192
+_BLOCK = 16_384
 
 
 def _lcg_coefficients() -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
@@ -67,27 +68,29 @@ def r_unif(mt: np.random.MT19937, n: int) -> FloatArray:
     return np.asarray(np.maximum(y, 0.5 * _I2_32M1, out=y), dtype=np.float64)
 
 
+@njit_ieee
+def _inversion_arguments(raw: NDArray[np.uint64], v: FloatArray) -> None:
+    """v_i = ((w₁ >> 5) + max(w₂·2⁻³², ½/(2³² − 1)))/2²⁷ from the i-th pair of words."""
+    for i in range(v.shape[0]):
+        u2 = max(float(raw[2 * i + 1]) * 2.3283064365386963e-10, 0.5 * _I2_32M1)
+        v[i] = (float(raw[2 * i] >> np.uint64(5)) + u2) * (1.0 / _BIG)
+
+
 def r_rnorm(seed: int, n: int) -> FloatArray:
     """The first ``n`` standard normals of ``set.seed(seed); rnorm(n)``.
 
     With U₁ = w₁·2⁻³² (w₁ the first 32-bit word of the pair), ⌊2²⁷·U₁⌋ = w₁ >> 5 exactly
     (also for R's replacement of w₁ = 0), and division by 2²⁷ is exact, so the argument of
-    Φ⁻¹ is formed from integers without rounding. Generated in cache-sized blocks.
+    Φ⁻¹ is formed from integers with one rounding (the sum). Φ⁻¹ is Cephes' (`ndtri`, equal
+    to ``scipy.special.ndtri``). Generated in cache-sized blocks.
     """
     mt = r_seeded_mt(seed)
     out = np.empty(n, dtype=np.float64)
+    v = np.empty(min(n, _BLOCK), dtype=np.float64)
     for s in range(0, n, _BLOCK):
         m = min(_BLOCK, n - s)
-        raw = mt.random_raw(2 * m).reshape(m, 2)
-        v = out[s : s + m]
-        np.right_shift(raw[:, 0], np.uint64(5), out=raw[:, 0])
-        v[:] = raw[:, 0]
-        u2 = raw[:, 1].astype(np.float64)
-        u2 *= 2.3283064365386963e-10
-        np.maximum(u2, 0.5 * _I2_32M1, out=u2)
-        v += u2
-        v *= 1.0 / _BIG
-        special.ndtri(v, out=v)
+        _inversion_arguments(mt.random_raw(2 * m), v[:m])
+        ndtri_into(v[:m], out[s : s + m])
     return out
 
 
