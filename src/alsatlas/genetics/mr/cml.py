@@ -36,6 +36,7 @@ from alsatlas.errors import StatsInputError
 from alsatlas.genetics.mr.inputs import FloatArray, MRArrays
 from alsatlas.genetics.mr.results import MRMethodResult
 from alsatlas.genetics.mr.rstream import r_rnorm
+from alsatlas.jit import njit_ieee
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,59 +104,171 @@ def cml_fit(d: MRArrays, k_invalid: int, *, maxit: int = 100) -> CMLFit:
     )
 
 
-def _cml_batch(
+@njit_ieee
+def _pairwise_block(a: FloatArray, lo: int, n: int) -> float:
+    """Σ a[lo : lo + n] for n ≤ 128 in numpy's order: below 8 values one running sum,
+    else eight running sums combined as ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)), the remainder
+    added in turn."""
+    if n < 8:
+        res = 0.0
+        for i in range(lo, lo + n):
+            res += a[i]
+        return res
+    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    i = 8
+    top = n - n % 8
+    while i < top:
+        b = lo + i
+        r0 += a[b]
+        r1 += a[b + 1]
+        r2 += a[b + 2]
+        r3 += a[b + 3]
+        r4 += a[b + 4]
+        r5 += a[b + 5]
+        r6 += a[b + 6]
+        r7 += a[b + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += a[lo + i]
+        i += 1
+    return res
+
+
+@njit_ieee
+def _pairwise_sum(a: FloatArray, n: int) -> float:
+    """Σ a[:n] in numpy's order (``np.sum`` of a contiguous float64 run): runs over 128
+    values are split in two at ⌊n/2⌋ rounded down to a multiple of 8 and the halves' sums
+    added, down to `_pairwise_block`. The tree is walked with an explicit stack."""
+    if n <= 128:
+        return _pairwise_block(a, 0, n)
+    lo_s = np.empty(64, dtype=np.intp)
+    n_s = np.empty(64, dtype=np.intp)
+    left_done = np.zeros(64, dtype=np.bool_)
+    left = np.empty(64)
+    sp = 0
+    lo_s[0], n_s[0] = 0, n
+    while True:
+        if n_s[sp] <= 128:
+            v = _pairwise_block(a, lo_s[sp], n_s[sp])
+            sp -= 1
+            while sp >= 0 and left_done[sp]:
+                v = left[sp] + v
+                sp -= 1
+            if sp < 0:
+                return v
+            left[sp], left_done[sp] = v, True
+            h = n_s[sp] // 2
+            h -= h % 8
+            lo_s[sp + 1], n_s[sp + 1], left_done[sp + 1] = lo_s[sp] + h, n_s[sp] - h, False
+        else:
+            h = n_s[sp] // 2
+            h -= h % 8
+            lo_s[sp + 1], n_s[sp + 1], left_done[sp + 1] = lo_s[sp], h, False
+        sp += 1
+
+
+@njit_ieee
+def _ahead(imp: FloatArray, i: int, j: int) -> bool:
+    """Whether variant i comes before j when sorted by decreasing imp, stably (ties by
+    index, NaN last): the order of ``np.argsort(-imp, kind="stable")``."""
+    a, b = imp[i], imp[j]
+    if a > b:
+        return True
+    if a == b:
+        return i < j
+    if a != a:
+        return b != b and i < j
+    return b != b
+
+
+@njit_ieee
+def _cml_rows(
     bx: FloatArray,
     by: FloatArray,
     sx2: FloatArray,
     sy2: FloatArray,
+    src: NDArray[np.intp],
     kk: NDArray[np.intp],
     maxit: int,
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """The coordinate descent of `cml_fit` for many rows at once (row i: data ``bx[i]``,
-    ``by[i]`` and K = ``kk[i]``), each row stopping on its own criterion. Returns θ, se,
-    the negative log-likelihood and the pleiotropic effects r, per row."""
-    g, p = bx.shape
-    sx2, sy2 = sx2[None, :], sy2[None, :]
-    theta = np.zeros(g)
-    theta_old = theta - 1.0
-    mu = np.zeros((g, p))
-    r = np.zeros((g, p))
-    it = np.zeros(g, dtype=np.intp)
-    cols = np.arange(p)[None, :]
-    while True:
-        act = (np.abs(theta_old - theta) > 1e-7) & (it < maxit)
-        if not act.any():
-            break
-        idx = np.flatnonzero(act)
-        th = theta[idx][:, None]
-        theta_old[idx] = theta[idx]
-        it[idx] += 1
-        bxi, byi = bx[idx], by[idx]
-        resid = byi - th * mu[idx]
-        imp = resid**2 / sy2
-        order = np.argsort(-imp, axis=1, kind="stable")
-        rank = np.empty_like(order)
-        np.put_along_axis(rank, order, np.broadcast_to(cols, order.shape), axis=1)
-        rr = np.where(rank < kk[idx][:, None], resid, 0.0)
-        m = (bxi / sx2 + th * (byi - rr) / sy2) / (1.0 / sx2 + th * th / sy2)
-        theta[idx] = np.sum((byi - rr) * m / sy2, axis=1) / np.sum(m * m / sy2, axis=1)
-        mu[idx] = m
-        r[idx] = rr
-    nz = (r != 0) & (kk[:, None] > 0)
-    th = theta[:, None]
-    mu = np.where(nz, bx, mu)
-    r = np.where(nz, by - th * mu, r)
-    neg_l = np.sum((bx - mu) ** 2 / (2.0 * sx2), axis=1) + np.sum(
-        (by - th * mu - r) ** 2 / (2.0 * sy2), axis=1
-    )
-    z = r == 0
-    info = np.sum(np.where(z, mu**2 / sy2, 0.0), axis=1) - np.sum(
-        np.where(z, (2.0 * mu * th - by) ** 2 / sy2**2 / (1.0 / sx2 + th * th / sy2), 0.0),
-        axis=1,
-    )
-    with np.errstate(divide="ignore"):
-        se = np.where(info > 0, np.sqrt(1.0 / np.where(info > 0, info, 1.0)), math.nan)
-    return theta, se, neg_l, r
+    theta_out: FloatArray,
+    se_out: FloatArray,
+    nl_out: FloatArray,
+    r_out: FloatArray,
+) -> None:
+    """The coordinate descent of `cml_fit` for every row i: data ``bx[src[i]]``,
+    ``by[src[i]]`` and K = ``kk[i]``; θ, se, the negative log-likelihood and r per row.
+
+    The variants are kept ordered by (by_j − θμ_j)²/byse_j² across iterations (insertion
+    sort from the previous order, stable, ties by index), the K first taken as invalid;
+    every sum runs in numpy's pairwise order, so the values are those of the array form.
+    """
+    p = bx.shape[1]
+    mu = np.empty(p)
+    r = np.empty(p)
+    resid = np.empty(p)
+    imp = np.empty(p)
+    m = np.empty(p)
+    t1 = np.empty(p)
+    t2 = np.empty(p)
+    order = np.empty(p, dtype=np.intp)
+    for g in range(kk.shape[0]):
+        x, y, k = bx[src[g]], by[src[g]], kk[g]
+        theta, theta_old = 0.0, -1.0
+        mu[:] = 0.0
+        r[:] = 0.0
+        for j in range(p):
+            order[j] = j
+        it = 0
+        while abs(theta_old - theta) > 1e-7 and it < maxit:
+            th = theta
+            theta_old = theta
+            it += 1
+            for j in range(p):
+                resid[j] = y[j] - th * mu[j]
+                imp[j] = resid[j] * resid[j] / sy2[j]
+            if 0 < k < p:
+                for a in range(1, p):
+                    v = order[a]
+                    b = a - 1
+                    while b >= 0 and _ahead(imp, v, order[b]):
+                        order[b + 1] = order[b]
+                        b -= 1
+                    order[b + 1] = v
+            r[:] = 0.0
+            for a in range(min(k, p)):
+                r[order[a]] = resid[order[a]]
+            for j in range(p):
+                m[j] = (x[j] / sx2[j] + th * (y[j] - r[j]) / sy2[j]) / (
+                    1.0 / sx2[j] + th * th / sy2[j]
+                )
+                t1[j] = (y[j] - r[j]) * m[j] / sy2[j]
+                t2[j] = m[j] * m[j] / sy2[j]
+            theta = _pairwise_sum(t1, p) / _pairwise_sum(t2, p)
+            mu[:] = m
+        th = theta
+        for j in range(p):
+            if k > 0 and r[j] != 0.0:
+                mu[j] = x[j]
+                r[j] = y[j] - th * mu[j]
+            d1 = x[j] - mu[j]
+            d2 = y[j] - th * mu[j] - r[j]
+            t1[j] = d1 * d1 / (2.0 * sx2[j])
+            t2[j] = d2 * d2 / (2.0 * sy2[j])
+        nl_out[g] = _pairwise_sum(t1, p) + _pairwise_sum(t2, p)
+        for j in range(p):
+            if r[j] == 0.0:
+                t1[j] = mu[j] * mu[j] / sy2[j]
+                c = 2.0 * mu[j] * th - y[j]
+                t2[j] = c * c / (sy2[j] * sy2[j]) / (1.0 / sx2[j] + th * th / sy2[j])
+            else:
+                t1[j] = 0.0
+                t2[j] = 0.0
+        info = _pairwise_sum(t1, p) - _pairwise_sum(t2, p)
+        theta_out[g] = theta
+        se_out[g] = math.sqrt(1.0 / info) if info > 0 else math.nan
+        r_out[g] = r
 
 
 def cml_fits(d: MRArrays, ks: FloatArray | list[int], *, maxit: int = 100) -> tuple[CMLFit, ...]:
@@ -163,16 +276,28 @@ def cml_fits(d: MRArrays, ks: FloatArray | list[int], *, maxit: int = 100) -> tu
     K with each K stopping on its own criterion."""
     kk = np.asarray(ks, dtype=np.intp)
     g = kk.size
-    bx = np.broadcast_to(d.bx, (g, d.k))
-    by = np.broadcast_to(d.by, (g, d.k))
-    theta, se, neg_l, r = _cml_batch(bx, by, d.bxse**2, d.byse**2, kk, maxit)
+    theta, se, neg_l, r = np.empty(g), np.empty(g), np.empty(g), np.empty((g, d.k))
+    _cml_rows(
+        d.bx[None, :],
+        d.by[None, :],
+        d.bxse**2,
+        d.byse**2,
+        np.zeros(g, np.intp),
+        kk,
+        maxit,
+        theta,
+        se,
+        neg_l,
+        r,
+    )
+    invalid = r != 0
     return tuple(
         CMLFit(
             k_invalid=int(kk[i]),
             theta=float(theta[i]),
             se=float(se[i]),
             neg_loglik=float(neg_l[i]),
-            invalid=tuple(int(j) for j in np.flatnonzero(r[i] != 0)),
+            invalid=tuple(np.flatnonzero(invalid[i]).tolist()),
         )
         for i in range(g)
     )
@@ -223,21 +348,27 @@ def cml_dp_from_arrays(
         z = r_rnorm(seed, num_pert * 2 * d.k).reshape(num_pert, 2, d.k)
     else:
         z = np.random.default_rng(seed).standard_normal((num_pert, 2, d.k))
-    theta = np.empty((ks.size, num_pert))
-    sd = np.empty((ks.size, num_pert))
-    nl = np.empty((ks.size, num_pert))
-    chunk = max(1, 2_000_000 // max(1, ks.size * d.k))
-    sx2, sy2 = d.bxse**2, d.byse**2
-    for s0 in range(0, num_pert, chunk):
-        zz = z[s0 : s0 + chunk]
-        c = zz.shape[0]
-        bx = np.repeat(d.bx[None, :] + zz[:, 0, :] * d.bxse[None, :], ks.size, axis=0)
-        by = np.repeat(d.by[None, :] + zz[:, 1, :] * d.byse[None, :], ks.size, axis=0)
-        kk = np.tile(ks, c)
-        t, e, l_, _ = _cml_batch(bx, by, sx2, sy2, kk, maxit)
-        theta[:, s0 : s0 + c] = t.reshape(c, ks.size).T
-        sd[:, s0 : s0 + c] = e.reshape(c, ks.size).T
-        nl[:, s0 : s0 + c] = l_.reshape(c, ks.size).T
+    bx = d.bx[None, :] + z[:, 0, :] * d.bxse[None, :]
+    by = d.by[None, :] + z[:, 1, :] * d.byse[None, :]
+    g = num_pert * ks.size
+    t, e, l_ = np.empty(g), np.empty(g), np.empty(g)
+    src = np.repeat(np.arange(num_pert, dtype=np.intp), ks.size)
+    _cml_rows(
+        bx,
+        by,
+        d.bxse**2,
+        d.byse**2,
+        src,
+        np.tile(ks, num_pert),
+        maxit,
+        t,
+        e,
+        l_,
+        np.empty((g, d.k)),
+    )
+    theta = np.ascontiguousarray(t.reshape(num_pert, ks.size).T)
+    sd = np.ascontiguousarray(e.reshape(num_pert, ks.size).T)
+    nl = np.ascontiguousarray(l_.reshape(num_pert, ks.size).T)
     var_mat = sd**2
     l_pt = nl.mean(axis=1)
     sd_pt = theta.std(axis=1, ddof=1)

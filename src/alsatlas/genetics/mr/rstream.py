@@ -25,7 +25,6 @@ from alsatlas.jit import njit_ieee
 _MASK = 0xFFFFFFFF
 _I2_32M1 = 2.328306437080797e-10
 _BIG = 134217728.0
-_BLOCK = 16_384
 
 
 def _lcg_coefficients() -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
@@ -50,11 +49,15 @@ def r_seeded_mt(seed: int) -> np.random.MT19937:
     The 624 words are the congruence's values 52 … 675 from the seed, each computed in closed
     form (A_j·s + C_j mod 2³²; products of 32-bit numbers fit in 64 bits).
     """
-    s = np.uint64(int(seed) & _MASK)
-    key = ((_LCG_A * s + _LCG_C) & np.uint64(_MASK)).astype(np.uint32)
     mt = np.random.MT19937()
-    mt.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": 624}}
+    mt.state = {"bit_generator": "MT19937", "state": {"key": _r_seed_words(seed), "pos": 624}}
     return mt
+
+
+def _r_seed_words(seed: int) -> NDArray[np.uint32]:
+    """The 624 state words R's ``set.seed(seed)`` leaves (see `r_seeded_mt`)."""
+    s = np.uint64(int(seed) & _MASK)
+    return ((_LCG_A * s + _LCG_C) & np.uint64(_MASK)).astype(np.uint32)
 
 
 def r_unif(mt: np.random.MT19937, n: int) -> FloatArray:
@@ -69,11 +72,40 @@ def r_unif(mt: np.random.MT19937, n: int) -> FloatArray:
 
 
 @njit_ieee
-def _inversion_arguments(raw: NDArray[np.uint64], v: FloatArray) -> None:
-    """v_i = ((w₁ >> 5) + max(w₂·2⁻³², ½/(2³² − 1)))/2²⁷ from the i-th pair of words."""
-    for i in range(v.shape[0]):
-        u2 = max(float(raw[2 * i + 1]) * 2.3283064365386963e-10, 0.5 * _I2_32M1)
-        v[i] = (float(raw[2 * i] >> np.uint64(5)) + u2) * (1.0 / _BIG)
+def _twist(mt: NDArray[np.uint32]) -> None:
+    """The Mersenne-Twister recurrence: the next 624 state words, in place."""
+    upper, lower, mat = np.uint32(0x80000000), np.uint32(0x7FFFFFFF), np.uint32(0x9908B0DF)
+    one = np.uint32(1)
+    for i in range(227):
+        y = (mt[i] & upper) | (mt[i + 1] & lower)
+        mt[i] = mt[i + 397] ^ (y >> one) ^ ((np.uint32(0) - (y & one)) & mat)
+    for i in range(227, 623):
+        y = (mt[i] & upper) | (mt[i + 1] & lower)
+        mt[i] = mt[i - 227] ^ (y >> one) ^ ((np.uint32(0) - (y & one)) & mat)
+    y = (mt[623] & upper) | (mt[0] & lower)
+    mt[623] = mt[396] ^ (y >> one) ^ ((np.uint32(0) - (y & one)) & mat)
+
+
+@njit_ieee
+def _inversion_arguments(mt: NDArray[np.uint32], v: FloatArray) -> None:
+    """v_i = ((w₁ >> 5) + max(w₂·2⁻³², ½/(2³² − 1)))/2²⁷ from the i-th pair of tempered
+    words, the generator starting at a fresh block (position 624)."""
+    n = v.shape[0]
+    w = np.empty(624, dtype=np.uint32)
+    half = 0
+    for c in range(0, 2 * n, 624):
+        _twist(mt)
+        for i in range(624):
+            y = mt[i]
+            y ^= y >> np.uint32(11)
+            y ^= (y << np.uint32(7)) & np.uint32(0x9D2C5680)
+            y ^= (y << np.uint32(15)) & np.uint32(0xEFC60000)
+            y ^= y >> np.uint32(18)
+            w[i] = y
+        for i in range(0, min(624, 2 * n - c), 2):
+            u2 = max(float(w[i + 1]) * 2.3283064365386963e-10, 0.5 * _I2_32M1)
+            v[half] = (float(w[i] >> np.uint32(5)) + u2) * (1.0 / _BIG)
+            half += 1
 
 
 def r_rnorm(seed: int, n: int) -> FloatArray:
@@ -81,17 +113,15 @@ def r_rnorm(seed: int, n: int) -> FloatArray:
 
     With U₁ = w₁·2⁻³² (w₁ the first 32-bit word of the pair), ⌊2²⁷·U₁⌋ = w₁ >> 5 exactly
     (also for R's replacement of w₁ = 0), and division by 2²⁷ is exact, so the argument of
-    Φ⁻¹ is formed from integers with one rounding (the sum). Φ⁻¹ is Cephes' (`ndtri`, equal
-    to ``scipy.special.ndtri``). Generated in cache-sized blocks.
+    Φ⁻¹ is formed from integers with one rounding (the sum). The 32-bit words come from a
+    compiled Mersenne Twister started from `r_seeded_mt`'s words (624 is even, so pairs never
+    straddle a block); Φ⁻¹ is Cephes' (`ndtri`, equal to ``scipy.special.ndtri``).
     """
-    mt = r_seeded_mt(seed)
+    mt = _r_seed_words(seed)
     out = np.empty(n, dtype=np.float64)
-    v = np.empty(min(n, _BLOCK), dtype=np.float64)
-    for s in range(0, n, _BLOCK):
-        m = min(_BLOCK, n - s)
-        _inversion_arguments(mt.random_raw(2 * m), v[:m])
-        ndtri_into(v[:m], out[s : s + m])
-    return out
+    v = np.empty(n, dtype=np.float64)
+    _inversion_arguments(mt, v)
+    return ndtri_into(v, out)
 
 
 __all__ = ["r_rnorm", "r_seeded_mt", "r_unif"]
