@@ -28,16 +28,20 @@ MendelianRandomization 0.10.0 ``mr_mvivw``, ``mr_mvegger``; MVMR ``strength_mvmr
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.linalg import _umath_linalg
 from numpy.typing import ArrayLike, NDArray
+from scipy import special
 
 from alsatlas.errors import StatsInputError
-from alsatlas.genetics.mr.inference import chi2_sf, confidence_limits, pvalue
+from alsatlas.genetics.mr.inference import chi2_sf, critical_value, pvalue
 from alsatlas.genetics.mr.ivw import IVWModel, resolve_model
 from alsatlas.genetics.mr.penalised import MRDistribution
+from alsatlas.jit import njit
 
 Matrix = NDArray[np.float64]
 
@@ -62,12 +66,27 @@ class MVInputs:
         return int(self.bx.shape[1])
 
 
+@njit
+def _all_valid(x: Matrix, xs: Matrix, y: Matrix, ys: Matrix) -> bool:
+    """Whether every value is finite and every standard error positive."""
+    ok = True
+    for v in x.ravel():
+        ok &= math.isfinite(v)
+    for v in y:
+        ok &= math.isfinite(v)
+    for v in xs.ravel():
+        ok &= math.isfinite(v) and v > 0.0
+    for v in ys:
+        ok &= math.isfinite(v) and v > 0.0
+    return ok
+
+
 def as_mv_inputs(bx: ArrayLike, bxse: ArrayLike, by: ArrayLike, byse: ArrayLike) -> MVInputs:
     """Check shapes and values: finite, positive SEs, k > m ≥ 1."""
-    x = np.asarray(bx, dtype=np.float64)
-    xs = np.asarray(bxse, dtype=np.float64)
-    y = np.asarray(by, dtype=np.float64).reshape(-1)
-    ys = np.asarray(byse, dtype=np.float64).reshape(-1)
+    x = np.ascontiguousarray(bx, dtype=np.float64)
+    xs = np.ascontiguousarray(bxse, dtype=np.float64)
+    y = np.ascontiguousarray(by, dtype=np.float64).reshape(-1)
+    ys = np.ascontiguousarray(byse, dtype=np.float64).reshape(-1)
     if x.ndim == 1:
         x = x[:, None]
     if xs.ndim == 1:
@@ -77,6 +96,18 @@ def as_mv_inputs(bx: ArrayLike, bxse: ArrayLike, by: ArrayLike, byse: ArrayLike)
     for name, a in (("by", y), ("byse", ys)):
         if a.shape[0] != x.shape[0]:
             raise StatsInputError(f"has {a.shape[0]} values but bx has {x.shape[0]}", field=name)
+    if not _all_valid(x, xs, y, ys):
+        _locate_invalid(x, xs, y, ys)
+    if x.shape[0] <= x.shape[1]:
+        raise StatsInputError(
+            f"multivariable MR needs more variants ({x.shape[0]}) than exposures ({x.shape[1]})",
+            field="bx",
+        )
+    return MVInputs(x, xs, y, ys)
+
+
+def _locate_invalid(x: Matrix, xs: Matrix, y: Matrix, ys: Matrix) -> None:
+    """Raise for the first non-finite value, then the first standard error not positive."""
     for name, a in (("bx", x), ("bxse", xs), ("by", y), ("byse", ys)):
         if not np.isfinite(a).all():
             bad = np.argwhere(~np.isfinite(a))
@@ -85,12 +116,6 @@ def as_mv_inputs(bx: ArrayLike, bxse: ArrayLike, by: ArrayLike, byse: ArrayLike)
         if not (a > 0).all():
             bad = np.argwhere(a <= 0)
             raise StatsInputError("standard error must be positive", row=int(bad[0][0]), field=name)
-    if x.shape[0] <= x.shape[1]:
-        raise StatsInputError(
-            f"multivariable MR needs more variants ({x.shape[0]}) than exposures ({x.shape[1]})",
-            field="bx",
-        )
-    return MVInputs(x, xs, y, ys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,28 +141,77 @@ class MVResult:
     intercept_pval: float | None = None
 
 
-def _wls(x: Matrix, y: Matrix, w: Matrix) -> tuple[Matrix, Matrix, float]:
-    """Weighted least squares: coefficients, unscaled covariance, residual SE."""
-    sw = np.sqrt(w)
-    xw, yw = x * sw[:, None], y * sw
-    q, r = np.linalg.qr(xw)
-    coef = np.linalg.solve(r, q.T @ yw)
-    rinv = np.linalg.inv(r)
+def _singular(*_: object) -> None:
+    raise np.linalg.LinAlgError("Singular matrix")
+
+
+@njit
+def _weighted_design(
+    bx: Matrix, by: Matrix, w: Matrix, orient: int, xw: Matrix, a: Matrix, yw: Matrix
+) -> None:
+    """xw = x·√w (row-wise) and yw = y·√w, with x = bx and y = by, or, for ``orient`` ≥ 0,
+    x = (1, s·bx) and y = s·by with s = sign(bx[:, orient]); ``a`` a copy of xw."""
+    k, m = bx.shape
+    c0 = 1 if orient >= 0 else 0
+    for i in range(k):
+        sw = math.sqrt(w[i])
+        s = 1.0
+        if orient >= 0:
+            o = bx[i, orient]
+            s = 1.0 if o > 0.0 else (-1.0 if o < 0.0 else 0.0)
+            xw[i, 0] = sw
+            a[i, 0] = sw
+        for j in range(m):
+            v = bx[i, j] * s * sw
+            xw[i, c0 + j] = v
+            a[i, c0 + j] = v
+        yw[i] = by[i] * s * sw
+
+
+def _wls(d: MVInputs, orient: int) -> tuple[list[float], list[float], float]:
+    """Weighted least squares of by on the columns of bx (``orient`` < 0) or on an intercept
+    and the columns of bx oriented by sign(bx[:, orient]) (MR-Egger), weights byse⁻²:
+    coefficients, diag of the unscaled covariance, residual SE.
+
+    Reduced QR of the weighted design, coefficients solve(R, Qᵀy), covariance R⁻¹R⁻ᵀ: the
+    LAPACK routines of ``np.linalg.qr``, ``solve`` and ``inv`` (numpy's own gufuncs, called
+    once each without the wrappers' per-call checks), so the values are numpy's exactly.
+    """
+    k, n = d.k, d.m + (1 if orient >= 0 else 0)
+    xw, a, yw = np.empty((k, n)), np.empty((k, n)), np.empty(k)
+    _weighted_design(d.bx, d.by, d.byse**-2.0, orient, xw, a, yw)
+    with np.errstate(call=_singular, invalid="call", over="ignore", divide="ignore"):
+        tau = _umath_linalg.qr_r_raw(a, signature="d->d")
+        q = _umath_linalg.qr_reduced(a, tau, signature="dd->d")
+        r = np.where(_upper(n), a[:n, :], 0.0)  # np.triu
+        coef = _umath_linalg.solve1(r, q.T @ yw, signature="dd->d")
+        rinv = _umath_linalg.inv(r, signature="d->d")
     cov = rinv @ rinv.T
     res = yw - xw @ coef
-    sigma = math.sqrt(float(res @ res) / (x.shape[0] - x.shape[1]))
-    return coef, cov, sigma
+    sigma = math.sqrt(float(res @ res) / (k - n))
+    return coef.tolist(), cov.diagonal().tolist(), sigma
 
 
-def _limits(
-    b: Matrix, se: Matrix, dist: MRDistribution, df: int, alpha: float
-) -> tuple[list[float], list[float]]:
-    lo, hi = [], []
-    for bi, si in zip(b, se, strict=True):
-        a, c = confidence_limits(float(bi), float(si), dist, df, alpha)
-        lo.append(a)
-        hi.append(c)
-    return lo, hi
+@functools.cache
+def _upper(n: int) -> NDArray[np.bool_]:
+    """The n×n upper-triangle mask of ``np.triu``."""
+    return np.triu(np.ones((n, n), dtype=np.bool_))
+
+
+def _inference(
+    b: list[float], se: list[float], dist: MRDistribution, df_p: int, df_ci: int, alpha: float
+) -> tuple[list[float], list[float], list[float]]:
+    """Limits b ± q·se (q from `critical_value`) and two-sided p-values (`pvalue`)."""
+    q = critical_value(dist, df_ci, alpha)
+    lo = [bi - q * si for bi, si in zip(b, se, strict=True)]
+    hi = [bi + q * si for bi, si in zip(b, se, strict=True)]
+    if math.isfinite(sum(b) + sum(se)) and min(se) > 0:
+        z = [-abs(bi / si) for bi, si in zip(b, se, strict=True)]
+        t = dist == "t" and math.isfinite(df_p)
+        p = (2.0 * (special.stdtr(df_p, z) if t else special.ndtr(z))).tolist()
+    else:
+        p = [pvalue(bi, si, dist, df_p) for bi, si in zip(b, se, strict=True)]
+    return lo, hi, p
 
 
 def mvivw(
@@ -151,24 +225,24 @@ def mvivw(
     alpha: float = 0.05,
 ) -> MVResult:
     """Multivariable IVW (see the module docstring)."""
-    d = as_mv_inputs(bx, bxse, by, byse)
-    coef, cov, sigma = _wls(d.bx, d.by, d.byse**-2.0)
-    se_lm = sigma * np.sqrt(np.diag(cov))
-    resolved = resolve_model(model, d.k)
-    se = se_lm / min(sigma, 1.0) if resolved == "random" else se_lm / sigma
+    return _mvivw(as_mv_inputs(bx, bxse, by, byse), model, distribution, alpha)
+
+
+def _mvivw(d: MVInputs, model: IVWModel, distribution: MRDistribution, alpha: float) -> MVResult:
+    coef, cov_diag, sigma = _wls(d, -1)
+    scale = min(sigma, 1.0) if resolve_model(model, d.k) == "random" else sigma
+    se = [sigma * math.sqrt(c) / scale for c in cov_diag]
     df = d.k - d.m
-    lo, hi = _limits(coef, se, distribution, df, alpha)
+    lo, hi, p = _inference(coef, se, distribution, df, df, alpha)
     q = df * sigma * sigma
     return MVResult(
         method="mvivw",
         nsnp=d.k,
-        b=tuple(float(v) for v in coef),
-        se=tuple(float(v) for v in se),
+        b=tuple(coef),
+        se=tuple(se),
         ci_lb=tuple(lo),
         ci_ub=tuple(hi),
-        pval=tuple(
-            pvalue(float(b), float(s), distribution, df) for b, s in zip(coef, se, strict=True)
-        ),
+        pval=tuple(p),
         rse=sigma,
         Q=q,
         Q_df=df,
@@ -187,26 +261,26 @@ def mvegger(
     alpha: float = 0.05,
 ) -> MVResult:
     """Multivariable MR-Egger, oriented on exposure ``orientate`` (0-based; see above)."""
-    d = as_mv_inputs(bx, bxse, by, byse)
+    return _mvegger(as_mv_inputs(bx, bxse, by, byse), orientate, distribution, alpha)
+
+
+def _mvegger(d: MVInputs, orientate: int, distribution: MRDistribution, alpha: float) -> MVResult:
     if d.k <= d.m + 1:
         raise StatsInputError(
             f"multivariable MR-Egger needs more than {d.m + 1} variants, got {d.k}", field="bx"
         )
     if not 0 <= orientate < d.m:
         orientate = 0
-    s = np.sign(d.bx[:, orientate])
-    x = np.column_stack([np.ones(d.k), d.bx * s[:, None]])
-    coef, cov, sigma = _wls(x, d.by * s, d.byse**-2.0)
-    se = sigma * np.sqrt(np.diag(cov)) / min(sigma, 1.0)
+    b, cov_diag, sigma = _wls(d, orientate)
+    e = [sigma * math.sqrt(c) / min(sigma, 1.0) for c in cov_diag]
     df_p, df_ci = d.k - d.m, d.k - d.m - 1
-    lo, hi = _limits(coef, se, distribution, df_ci, alpha)
-    p = [pvalue(float(b), float(v), distribution, df_p) for b, v in zip(coef, se, strict=True)]
+    lo, hi, p = _inference(b, e, distribution, df_p, df_ci, alpha)
     q = df_ci * sigma * sigma
     return MVResult(
         method="mvegger",
         nsnp=d.k,
-        b=tuple(float(v) for v in coef[1:]),
-        se=tuple(float(v) for v in se[1:]),
+        b=tuple(b[1:]),
+        se=tuple(e[1:]),
         ci_lb=tuple(lo[1:]),
         ci_ub=tuple(hi[1:]),
         pval=tuple(p[1:]),
@@ -214,8 +288,8 @@ def mvegger(
         Q=q,
         Q_df=df_ci,
         Q_pval=chi2_sf(q, df_ci),
-        intercept=float(coef[0]),
-        intercept_se=float(se[0]),
+        intercept=b[0],
+        intercept_se=e[0],
         intercept_ci_lb=lo[0],
         intercept_ci_ub=hi[0],
         intercept_pval=p[0],
@@ -299,23 +373,9 @@ def run_mvmr(
     out: list[MVResult] = []
     for m in methods:
         if m == "mvivw":
-            out.append(
-                mvivw(
-                    d.bx, d.bxse, d.by, d.byse, model=model, distribution=distribution, alpha=alpha
-                )
-            )
+            out.append(_mvivw(d, model, distribution, alpha))
         elif m == "mvegger":
-            out.append(
-                mvegger(
-                    d.bx,
-                    d.bxse,
-                    d.by,
-                    d.byse,
-                    orientate=orientate,
-                    distribution=distribution,
-                    alpha=alpha,
-                )
-            )
+            out.append(_mvegger(d, orientate, distribution, alpha))
         else:
             raise StatsInputError(
                 f"unknown method {m!r}; expected one of: {', '.join(MV_METHODS)}", field="methods"
