@@ -133,7 +133,7 @@ def _pairwise_block(a: FloatArray, lo: int, n: int) -> float:
     while i < n:
         res += a[lo + i]
         i += 1
-    return res
+    return float(res)
 
 
 @njit_ieee
@@ -173,14 +173,14 @@ def _pairwise_sum(a: FloatArray, n: int) -> float:
 def _ahead(imp: FloatArray, i: int, j: int) -> bool:
     """Whether variant i comes before j when sorted by decreasing imp, stably (ties by
     index, NaN last): the order of ``np.argsort(-imp, kind="stable")``."""
-    a, b = imp[i], imp[j]
+    a, b = float(imp[i]), float(imp[j])
     if a > b:
         return True
     if a == b:
         return i < j
-    if a != a:
-        return b != b and i < j
-    return b != b
+    if math.isnan(a):
+        return math.isnan(b) and i < j
+    return math.isnan(b)
 
 
 @njit_ieee

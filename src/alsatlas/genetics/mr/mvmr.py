@@ -75,9 +75,9 @@ def _all_valid(x: Matrix, xs: Matrix, y: Matrix, ys: Matrix) -> bool:
     for v in y:
         ok &= math.isfinite(v)
     for v in xs.ravel():
-        ok &= math.isfinite(v) and v > 0.0
+        ok &= math.isfinite(v) and float(v) > 0.0
     for v in ys:
-        ok &= math.isfinite(v) and v > 0.0
+        ok &= math.isfinite(v) and float(v) > 0.0
     return ok
 
 
