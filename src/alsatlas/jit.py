@@ -10,7 +10,8 @@ summation is the compiler's (it depends on the CPU's vector width, as numpy's ow
 reductions do), so results may differ in the last bits between CPUs, never between runs on
 one. `njit_ieee` keeps every operation and its order but takes numpy's error model: a float
 division by zero gives ±inf or NaN instead of raising, so loops that divide can be
-vectorised (lanes never reorder a sum). Setting ``NUMBA_DISABLE_JIT=1`` runs the same functions as plain Python.
+vectorised (lanes never reorder a sum). Setting ``NUMBA_DISABLE_JIT=1`` runs the same
+functions as plain Python.
 
 References
 ----------
@@ -20,21 +21,28 @@ Lam SK, Pitrou A, Seibert S. Numba: a LLVM-based Python JIT compiler. LLVM-HPC 2
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar, cast
+from typing import Literal, TypeVar, cast
 
 F = TypeVar("F", bound=Callable[..., object])
 
 
-def _compile(fn: F, fastmath: bool | set[str], error_model: str = "python") -> F:
+def _compile(
+    fn: F, fastmath: bool | set[str], error_model: Literal["python", "numpy"] = "python"
+) -> F:
     """numba's ``njit`` with the disk cache, or without it where no cache folder is writable
     (numba refuses caching there: read-only install and no writable user cache)."""
     import numba
 
-    opts = {"nogil": True, "fastmath": fastmath, "error_model": error_model}
     try:
-        return cast(F, numba.njit(cache=True, **opts)(fn))
+        return cast(
+            F,
+            numba.njit(cache=True, nogil=True, fastmath=fastmath, error_model=error_model)(fn),
+        )
     except RuntimeError:
-        return cast(F, numba.njit(cache=False, **opts)(fn))
+        return cast(
+            F,
+            numba.njit(cache=False, nogil=True, fastmath=fastmath, error_model=error_model)(fn),
+        )
 
 
 def njit(fn: F) -> F:

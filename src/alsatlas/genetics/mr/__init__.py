@@ -42,7 +42,8 @@ Each estimator is also callable on its own: `wald_ratio`, `ivw`, `egger`,
 `steiger_filtering`, `heterogeneity`, `f_statistics`, `ivw_correlated`, `egger_correlated`.
 
 Multivariable MR: ``run_mvmr(bx, bxse, by, byse, ...)`` with k×m exposure matrices
-(`mvmr`: IVW, MR-Egger, conditional F-statistics).
+(`mvmr`: IVW, MR-Egger, conditional F-statistics; partly compiled, so `mvmr` and numba are
+loaded on first use of ``run_mvmr`` or ``MVMRReport``).
 
 Module map: ``wald`` · ``ivw`` · ``egger`` · ``median`` · ``mode`` (with ``density``, R's
 ``density()`` grid) · ``presso`` · ``raps`` · ``uwr`` · ``steiger`` · ``heterogeneity`` ·
@@ -53,6 +54,8 @@ Module map: ``wald`` · ``ivw`` · ``egger`` · ``median`` · ``mode`` (with ``d
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from alsatlas.genetics.mr.conventions import (
     DEFAULT_SEED,
@@ -69,7 +72,6 @@ from alsatlas.genetics.mr.ivw import ivw
 from alsatlas.genetics.mr.loo import leave_one_out, single_snp
 from alsatlas.genetics.mr.median import median_estimate, weighted_median
 from alsatlas.genetics.mr.mode import mode_estimate
-from alsatlas.genetics.mr.mvmr import MVMRReport, run_mvmr
 from alsatlas.genetics.mr.presso import mr_presso
 from alsatlas.genetics.mr.raps import RapsFit, mr_raps
 from alsatlas.genetics.mr.results import (
@@ -88,6 +90,19 @@ from alsatlas.genetics.mr.run import default_methods, run_mr
 from alsatlas.genetics.mr.steiger import SteigerFiltering, TraitSample, steiger, steiger_filtering
 from alsatlas.genetics.mr.uwr import mr_uwr
 from alsatlas.genetics.mr.wald import wald_ratio
+
+if TYPE_CHECKING:
+    from alsatlas.genetics.mr.mvmr import MVMRReport, run_mvmr
+
+
+def __getattr__(name: str) -> object:
+    """``run_mvmr`` and ``MVMRReport`` from `mvmr`, imported on first access."""
+    if name in ("MVMRReport", "run_mvmr"):
+        from alsatlas.genetics.mr import mvmr
+
+        return getattr(mvmr, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_SEED",

@@ -35,15 +35,12 @@ import math
 import numpy as np
 
 from alsatlas.errors import StatsInputError
-from alsatlas.genetics.mr.cml import cml_dp_from_arrays, cml_from_arrays
 from alsatlas.genetics.mr.conmix import conmix_from_arrays
 from alsatlas.genetics.mr.conventions import MIN_SNPS
-from alsatlas.genetics.mr.egger_bootstrap import egger_bootstrap_from_arrays
 from alsatlas.genetics.mr.inputs import MRArrays
 from alsatlas.genetics.mr.maxlik import maxlik_from_arrays
 from alsatlas.genetics.mr.penalised import egger_penalised_from_arrays, ivw_penalised_from_arrays
 from alsatlas.genetics.mr.results import MRMethodResult
-from alsatlas.genetics.mr.sign import sign_concordance_from_arrays
 from alsatlas.genetics.mr.steiger import TraitSample
 
 EXTRA_MIN_SNPS: dict[str, int] = {
@@ -106,6 +103,9 @@ def run_extra(
     if m == "maxlik":
         return maxlik_from_arrays(d, alpha=alpha)[0]
     if m == "sign_concordance":
+        # compiled (numba), as are cML and the bootstrap: imported only when they run
+        from alsatlas.genetics.mr.sign import sign_concordance_from_arrays
+
         return sign_concordance_from_arrays(d)
     if m == "conmix":
         return conmix_from_arrays(d, alpha=alpha).result
@@ -115,6 +115,8 @@ def run_extra(
                 f"{m} needs the GWAS sample size (exposure or outcome sample size)",
                 field="samplesize",
             )
+        from alsatlas.genetics.mr.cml import cml_dp_from_arrays, cml_from_arrays
+
         if m.endswith("_dp"):
             dp = cml_dp_from_arrays(d, n=gwas_n, seed=seed, alpha=alpha)
             return dp.ma_bic if m == "cml_ma_bic_dp" else dp.bic
@@ -123,6 +125,8 @@ def run_extra(
     if m in ("ivw_robust", "ivw_robust_penalised", "egger_robust", "egger_robust_penalised"):
         return _robust(m, d, alpha)
     if m == "egger_bootstrap":
+        from alsatlas.genetics.mr.egger_bootstrap import egger_bootstrap_from_arrays
+
         return egger_bootstrap_from_arrays(d, n_boot=n_boot, seed=seed).slope
     if m == "lasso":
         # compiled (numba): imported only when the method runs
