@@ -67,8 +67,8 @@ def test_r_rnorm_equals_numpy_mt19937_route() -> None:
     from alsatlas.genetics.mr.rstream import r_rnorm, r_seeded_mt
 
     for seed in (0, 1, 314, 314159265, -7, 2**31 - 1):
-        for n in (1, 311, 312, 313, 5000):
-            raw = r_seeded_mt(seed).random_raw(2 * n).reshape(n, 2)
+        for n in (0, 1, 311, 312, 313, 5000, 19969, 40000):
+            raw = r_seeded_mt(seed).random_raw(2 * n).reshape(n, 2).astype(np.uint64)
             u2 = np.maximum(raw[:, 1] * 2.3283064365386963e-10, 0.5 * 2.328306437080797e-10)
             ref = special.ndtri(((raw[:, 0] >> np.uint64(5)) + u2) / 134217728.0)
             assert np.array_equal(r_rnorm(seed, n), ref)

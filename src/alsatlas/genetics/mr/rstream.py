@@ -25,6 +25,7 @@ from alsatlas.jit import njit_ieee
 _MASK = 0xFFFFFFFF
 _I2_32M1 = 2.328306437080797e-10
 _BIG = 134217728.0
+_BLOCK = 312 * 64
 
 
 def _lcg_coefficients() -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
@@ -115,13 +116,17 @@ def r_rnorm(seed: int, n: int) -> FloatArray:
     (also for R's replacement of w₁ = 0), and division by 2²⁷ is exact, so the argument of
     Φ⁻¹ is formed from integers with one rounding (the sum). The 32-bit words come from a
     compiled Mersenne Twister started from `r_seeded_mt`'s words (624 is even, so pairs never
-    straddle a block); Φ⁻¹ is Cephes' (`ndtri`, equal to ``scipy.special.ndtri``).
+    straddle a block); Φ⁻¹ is Cephes' (`ndtri`, equal to ``scipy.special.ndtri``). Generated
+    in cache-sized blocks of whole generator blocks (312 normals each).
     """
     mt = _r_seed_words(seed)
     out = np.empty(n, dtype=np.float64)
-    v = np.empty(n, dtype=np.float64)
-    _inversion_arguments(mt, v)
-    return ndtri_into(v, out)
+    v = np.empty(min(n, _BLOCK), dtype=np.float64)
+    for s in range(0, n, _BLOCK):
+        m = min(_BLOCK, n - s)
+        _inversion_arguments(mt, v[:m])
+        ndtri_into(v[:m], out[s : s + m])
+    return out
 
 
 __all__ = ["r_rnorm", "r_seeded_mt", "r_unif"]
