@@ -202,7 +202,8 @@ def _cml_rows(
 
     The variants are kept ordered by (by_j − θμ_j)²/byse_j² across iterations (insertion
     sort from the previous order, stable, ties by index), the K first taken as invalid;
-    every sum runs in numpy's pairwise order, so the values are those of the array form.
+    every sum runs in numpy's pairwise order (`_pairwise_sum`) and the operations in
+    `cml_fit`'s order, so the values equal those of the same formulas in numpy, bit for bit.
     """
     p = bx.shape[1]
     mu = np.empty(p)
@@ -272,8 +273,9 @@ def _cml_rows(
 
 
 def cml_fits(d: MRArrays, ks: FloatArray | list[int], *, maxit: int = 100) -> tuple[CMLFit, ...]:
-    """`cml_fit` for every K in ``ks`` at once: the same iterations, run as one array per
-    K with each K stopping on its own criterion."""
+    """`cml_fit` for every K in ``ks``: the same iterations, compiled (`_cml_rows`), each K
+    stopping on its own criterion; the information sums run over all variants (zeros for
+    the invalid ones), so se may differ from `cml_fit`'s in the last bits."""
     kk = np.asarray(ks, dtype=np.intp)
     g = kk.size
     theta, se, neg_l, r = np.empty(g), np.empty(g), np.empty(g), np.empty((g, d.k))
