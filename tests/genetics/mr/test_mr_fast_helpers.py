@@ -75,12 +75,12 @@ def test_r_rnorm_equals_numpy_mt19937_route() -> None:
 
 
 def test_pairwise_sum_is_numpys() -> None:
-    from alsatlas.genetics.mr.cml import _pairwise_sum
+    from alsatlas.genetics.mr.npsum import pairwise_sum
 
     rng = np.random.default_rng(5)
     for n in [*range(300), 1000, 1001, 4099, 100_003]:
         a = rng.standard_normal(n) * 10.0 ** rng.uniform(-6, 6, n)
-        assert _pairwise_sum(a, n) == np.sum(a)
+        assert pairwise_sum(a, n) == np.sum(a)
 
 
 def test_cml_rows_equal_single_fits_with_ties() -> None:
@@ -122,6 +122,29 @@ def test_egger_bootstrap_replicates_equal_array_form() -> None:
     b = (xc * yc).sum(axis=0) / (xc * xc).sum(axis=0)
     slopes, icpts = np.empty(nb), np.empty(nb)
     _replicates(zx, zy, bx, bxse, by, byse, w, slopes, icpts)
+    assert np.array_equal(slopes, b)
+    assert np.array_equal(icpts, ys.mean(axis=0) - xs.mean(axis=0) * b)
+
+
+def test_egger_bootstrap_numpy_stream_replicates_equal_array_form() -> None:
+    """Draws n_boot×k (numpy's stream): numpy reduces each replicate's column pairwise."""
+    from alsatlas.genetics.mr.egger_bootstrap import _replicates_by_row
+
+    rng = np.random.default_rng(6)
+    k, nb = 150, 300
+    bx, by = rng.normal(0.0, 0.1, k), rng.normal(0.0, 0.1, k)
+    bxse, byse = rng.uniform(0.002, 0.03, k), rng.uniform(0.005, 0.05, k)
+    zx, zy = rng.standard_normal((nb, k)), rng.standard_normal((nb, k))
+    w = byse**-2.0
+    xs = zx.T * bxse[:, None] + bx[:, None]
+    ys = (zy.T * byse[:, None] + by[:, None]) * np.sign(xs)
+    xs = np.abs(xs)
+    xc, yc = xs * w[:, None], ys * w[:, None]
+    xc -= xc.mean(axis=0)
+    yc -= yc.mean(axis=0)
+    b = (xc * yc).sum(axis=0) / (xc * xc).sum(axis=0)
+    slopes, icpts = np.empty(nb), np.empty(nb)
+    _replicates_by_row(zx, zy, bx, bxse, by, byse, w, slopes, icpts)
     assert np.array_equal(slopes, b)
     assert np.array_equal(icpts, ys.mean(axis=0) - xs.mean(axis=0) * b)
 

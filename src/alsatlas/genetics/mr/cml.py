@@ -34,6 +34,7 @@ from scipy import special
 
 from alsatlas.errors import StatsInputError
 from alsatlas.genetics.mr.inputs import FloatArray, MRArrays
+from alsatlas.genetics.mr.npsum import pairwise_sum
 from alsatlas.genetics.mr.results import MRMethodResult
 from alsatlas.genetics.mr.rstream import r_rnorm
 from alsatlas.jit import njit_ieee
@@ -105,71 +106,6 @@ def cml_fit(d: MRArrays, k_invalid: int, *, maxit: int = 100) -> CMLFit:
 
 
 @njit_ieee
-def _pairwise_block(a: FloatArray, lo: int, n: int) -> float:
-    """Σ a[lo : lo + n] for n ≤ 128 in numpy's order: below 8 values one running sum,
-    else eight running sums combined as ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)), the remainder
-    added in turn."""
-    if n < 8:
-        res = 0.0
-        for i in range(lo, lo + n):
-            res += a[i]
-        return res
-    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
-    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
-    i = 8
-    top = n - n % 8
-    while i < top:
-        b = lo + i
-        r0 += a[b]
-        r1 += a[b + 1]
-        r2 += a[b + 2]
-        r3 += a[b + 3]
-        r4 += a[b + 4]
-        r5 += a[b + 5]
-        r6 += a[b + 6]
-        r7 += a[b + 7]
-        i += 8
-    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    while i < n:
-        res += a[lo + i]
-        i += 1
-    return float(res)
-
-
-@njit_ieee
-def _pairwise_sum(a: FloatArray, n: int) -> float:
-    """Σ a[:n] in numpy's order (``np.sum`` of a contiguous float64 run): runs over 128
-    values are split in two at ⌊n/2⌋ rounded down to a multiple of 8 and the halves' sums
-    added, down to `_pairwise_block`. The tree is walked with an explicit stack."""
-    if n <= 128:
-        return _pairwise_block(a, 0, n)
-    lo_s = np.empty(64, dtype=np.intp)
-    n_s = np.empty(64, dtype=np.intp)
-    left_done = np.zeros(64, dtype=np.bool_)
-    left = np.empty(64)
-    sp = 0
-    lo_s[0], n_s[0] = 0, n
-    while True:
-        if n_s[sp] <= 128:
-            v = _pairwise_block(a, lo_s[sp], n_s[sp])
-            sp -= 1
-            while sp >= 0 and left_done[sp]:
-                v = left[sp] + v
-                sp -= 1
-            if sp < 0:
-                return v
-            left[sp], left_done[sp] = v, True
-            h = n_s[sp] // 2
-            h -= h % 8
-            lo_s[sp + 1], n_s[sp + 1], left_done[sp + 1] = lo_s[sp] + h, n_s[sp] - h, False
-        else:
-            h = n_s[sp] // 2
-            h -= h % 8
-            lo_s[sp + 1], n_s[sp + 1], left_done[sp + 1] = lo_s[sp], h, False
-        sp += 1
-
-
-@njit_ieee
 def _ahead(imp: FloatArray, i: int, j: int) -> bool:
     """Whether variant i comes before j when sorted by decreasing imp, stably (ties by
     index, NaN last): the order of ``np.argsort(-imp, kind="stable")``."""
@@ -202,7 +138,7 @@ def _cml_rows(
 
     The variants are kept ordered by (by_j − θμ_j)²/byse_j² across iterations (insertion
     sort from the previous order, stable, ties by index), the K first taken as invalid;
-    every sum runs in numpy's pairwise order (`_pairwise_sum`) and the operations in
+    every sum runs in numpy's pairwise order (`pairwise_sum`) and the operations in
     `cml_fit`'s order, so the values equal those of the same formulas in numpy, bit for bit.
     """
     p = bx.shape[1]
@@ -246,7 +182,7 @@ def _cml_rows(
                 )
                 t1[j] = (y[j] - r[j]) * m[j] / sy2[j]
                 t2[j] = m[j] * m[j] / sy2[j]
-            theta = _pairwise_sum(t1, p) / _pairwise_sum(t2, p)
+            theta = pairwise_sum(t1, p) / pairwise_sum(t2, p)
             mu[:] = m
         th = theta
         for j in range(p):
@@ -257,7 +193,7 @@ def _cml_rows(
             d2 = y[j] - th * mu[j] - r[j]
             t1[j] = d1 * d1 / (2.0 * sx2[j])
             t2[j] = d2 * d2 / (2.0 * sy2[j])
-        nl_out[g] = _pairwise_sum(t1, p) + _pairwise_sum(t2, p)
+        nl_out[g] = pairwise_sum(t1, p) + pairwise_sum(t2, p)
         for j in range(p):
             if r[j] == 0.0:
                 t1[j] = mu[j] * mu[j] / sy2[j]
@@ -266,7 +202,7 @@ def _cml_rows(
             else:
                 t1[j] = 0.0
                 t2[j] = 0.0
-        info = _pairwise_sum(t1, p) - _pairwise_sum(t2, p)
+        info = pairwise_sum(t1, p) - pairwise_sum(t2, p)
         theta_out[g] = theta
         se_out[g] = math.sqrt(1.0 / info) if info > 0 else math.nan
         r_out[g] = r

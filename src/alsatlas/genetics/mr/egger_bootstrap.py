@@ -29,6 +29,7 @@ import numpy as np
 
 from alsatlas.errors import StatsInputError
 from alsatlas.genetics.mr.inputs import FloatArray, MRArrays
+from alsatlas.genetics.mr.npsum import pairwise_sum
 from alsatlas.genetics.mr.results import MRMethodResult
 from alsatlas.genetics.mr.rstream import r_rnorm
 from alsatlas.jit import njit_ieee
@@ -101,6 +102,45 @@ def _replicates(
             icpts[s + r] = sy[r] / k - sx[r] / k * b
 
 
+@njit_ieee
+def _replicates_by_row(
+    zx: FloatArray,
+    zy: FloatArray,
+    bx: FloatArray,
+    bxse: FloatArray,
+    by: FloatArray,
+    byse: FloatArray,
+    wt: FloatArray,
+    slopes: FloatArray,
+    icpts: FloatArray,
+) -> None:
+    """`_replicates` for draws laid out replicate by replicate (``zx``/``zy`` n_boot×k,
+    numpy's stream): each sum over the variants in numpy's pairwise order (`pairwise_sum`),
+    as numpy reduces such a layout."""
+    n_boot, k = zx.shape
+    xs, ys, xc, yc, t = np.empty(k), np.empty(k), np.empty(k), np.empty(k), np.empty(k)
+    for r in range(n_boot):
+        for j in range(k):
+            x = zx[r, j] * bxse[j] + bx[j]
+            y = zy[r, j] * byse[j] + by[j]
+            ys[j] = y * (1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0))
+            xs[j] = abs(x)
+            xc[j] = xs[j] * wt[j]
+            yc[j] = ys[j] * wt[j]
+        mx = pairwise_sum(xc, k) / k
+        my = pairwise_sum(yc, k) / k
+        for j in range(k):
+            xc[j] -= mx
+            yc[j] -= my
+            t[j] = xc[j] * yc[j]
+        b = pairwise_sum(t, k)
+        for j in range(k):
+            t[j] = xc[j] * xc[j]
+        b /= pairwise_sum(t, k)
+        slopes[r] = b
+        icpts[r] = pairwise_sum(ys, k) / k - pairwise_sum(xs, k) / k * b
+
+
 @dataclass(frozen=True, slots=True)
 class EggerBootstrapResult:
     """Bootstrap MR-Egger: the slope as an `MRMethodResult` (b ± 1.96·se limits) and the
@@ -127,17 +167,17 @@ def egger_bootstrap_from_arrays(
     if n_boot * d.k > 50_000_000:
         raise StatsInputError("n_boot × variants over 5·10⁷", field="n_boot")
     nk = n_boot * d.k
-    # draws laid out variant by variant: row j holds variant j's n_boot replicates
-    if stream == "r":
-        z = r_rnorm(seed, 2 * nk)
-        zx, zy = z[:nk].reshape(d.k, n_boot), z[nk:].reshape(d.k, n_boot)
-    else:
-        rng = np.random.default_rng(seed)
-        zx = np.ascontiguousarray(rng.standard_normal((n_boot, d.k)).T)
-        zy = np.ascontiguousarray(rng.standard_normal((n_boot, d.k)).T)
     slopes = np.empty(n_boot)
     icpts = np.empty(n_boot)
-    _replicates(zx, zy, d.bx, d.bxse, d.by, d.byse, d.byse**-2.0, slopes, icpts)
+    if stream == "r":
+        # R's draws, variant by variant: row j holds variant j's n_boot replicates
+        z = r_rnorm(seed, 2 * nk)
+        zx, zy = z[:nk].reshape(d.k, n_boot), z[nk:].reshape(d.k, n_boot)
+        _replicates(zx, zy, d.bx, d.bxse, d.by, d.byse, d.byse**-2.0, slopes, icpts)
+    else:
+        rng = np.random.default_rng(seed)
+        zx, zy = rng.standard_normal((n_boot, d.k)), rng.standard_normal((n_boot, d.k))
+        _replicates_by_row(zx, zy, d.bx, d.bxse, d.by, d.byse, d.byse**-2.0, slopes, icpts)
     b = float(np.mean(slopes))
     se = float(np.std(slopes, ddof=1))
     a = float(np.mean(icpts))
