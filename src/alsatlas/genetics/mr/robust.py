@@ -536,9 +536,7 @@ def _mm_fit(
             u1 = 0.0
             for k in range(p):
                 u1 += t[i, k] * (n * a_mat[k, c])
-            v[i, c] = (
-                u1 - a_vec[i] * am[c] - am[i] * a_vec[c] + mchi * (a_vec[i] * a_vec[c])
-            ) / n
+            v[i, c] = (u1 - a_vec[i] * am[c] - am[i] * a_vec[c] + mchi * (a_vec[i] * a_vec[c])) / n
     sym = np.empty((p, p))
     for i in range(p):
         for c in range(p):
