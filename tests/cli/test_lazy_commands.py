@@ -36,6 +36,15 @@ def _modules_after(argv: list[str]) -> set[str]:
     return set(json.loads(done.stderr.strip().splitlines()[-1]))
 
 
+def test_mr_default_methods_leave_the_compiler_unloaded() -> None:
+    """numba (and its compile-on-first-use kernels) loads only for the methods that need it."""
+    default = _modules_after(["mr", "--example", "cholesterol"])
+    assert "alsatlas.genetics.mr.run" in default
+    assert "numba" not in default
+    robust = _modules_after(["mr", "--example", "cholesterol", "--methods", "ivw_robust"])
+    assert "numba" in robust
+
+
 @pytest.mark.parametrize("argv", [["--help"], ["version"], ["validate"]])
 def test_light_commands_import_no_heavy_library(argv: list[str]) -> None:
     loaded = _modules_after(argv)
