@@ -89,16 +89,16 @@ TINY = float(np.finfo(np.float64).tiny)
 
 @njit
 def _rho1(u: float) -> float:
-    """Bisquare ρ at u/c (argument already divided by c): t = u², clipped at 1 (where the
-    polynomial is exactly 1, so clipping equals the case split)."""
+    """Bisquare ρ at a = u/c (the argument already divided by c): t = a² clipped at 1, where
+    the polynomial 3t − 3t² + t³ is exactly 1, so clipping equals the case split."""
     t = min(u * u, 1.0)
     return ((t - 3.0) * t + 3.0) * t
 
 
 @njit
-def _wgt1(u: float, c: float) -> float:
-    """Bisquare weight (1 − (u/c)²)²; |u| > c clips u/c to ±1, where the weight is exactly 0."""
-    a = min(max(u / c, -1.0), 1.0)
+def _weight1(a: float) -> float:
+    """Bisquare weight ((1 − a)(1 + a))² at a = u/c, a clipped to ±1 (where it is exactly 0)."""
+    a = min(max(a, -1.0), 1.0)
     a = (1.0 - a) * (1.0 + a)
     return a * a
 
@@ -109,8 +109,7 @@ def _rho_sum(res: FloatArray, s: float, c: float) -> float:
     inv = 1.0 / (s * c)
     tot = 0.0
     for j in range(res.size):
-        t = min((res[j] * inv) ** 2, 1.0)
-        tot += ((t - 3.0) * t + 3.0) * t
+        tot += _rho1(res[j] * inv)
     return tot
 
 
@@ -129,32 +128,6 @@ def _residuals(xt: FloatArray, y: FloatArray, beta: FloatArray, out: FloatArray)
         x1 = xt[1]
         for j in range(y.size):
             out[j] = y[j] - (x0[j] * b0 + x1[j] * b1)
-
-
-@njit_reassoc
-def _residuals_rho(
-    xt: FloatArray, y: FloatArray, beta: FloatArray, out: FloatArray, s: float
-) -> float:
-    """out = y − Xβ (as `_residuals`), returning Σ_j ρ(out_j / s) with c = 1.54764."""
-    inv = 1.0 / (s * C_CHI)
-    tot = 0.0
-    b0 = beta[0]
-    x0 = xt[0]
-    if xt.shape[0] == 1:
-        for j in range(y.size):
-            r = y[j] - x0[j] * b0
-            out[j] = r
-            t = min((r * inv) ** 2, 1.0)
-            tot += ((t - 3.0) * t + 3.0) * t
-        return tot
-    b1 = beta[1]
-    x1 = xt[1]
-    for j in range(y.size):
-        r = y[j] - (x0[j] * b0 + x1[j] * b1)
-        out[j] = r
-        t = min((r * inv) ** 2, 1.0)
-        tot += ((t - 3.0) * t + 3.0) * t
-    return tot
 
 
 @njit
@@ -192,9 +165,7 @@ def _wls_bisquare(cross: FloatArray, res: FloatArray, s: float, c: float, out: F
         num = 0.0
         den = 0.0
         for j in range(n):
-            a = min(max(res[j] * inv, -1.0), 1.0)
-            a = (1.0 - a) * (1.0 + a)
-            w = a * a
+            w = _weight1(res[j] * inv)
             num += w * c0[j]
             den += w * c1[j]
         out[0] = num / den
@@ -210,9 +181,7 @@ def _wls_bisquare(cross: FloatArray, res: FloatArray, s: float, c: float, out: F
     t0 = 0.0
     t1 = 0.0
     for j in range(n):
-        a = min(max(res[j] * inv, -1.0), 1.0)
-        a = (1.0 - a) * (1.0 + a)
-        w = a * a
+        w = _weight1(res[j] * inv)
         s00 += w * c0[j]
         s01 += w * c1[j]
         s11 += w * c2[j]
@@ -430,7 +399,8 @@ def _s_estimate(
         _wls_bisquare(cross, res, s, C_CHI, ref[i])
         # Σρ is decreasing in the scale, so the candidate's M-scale is below the current
         # second smallest one exactly when Σρ(r/s₂)/(n − p) < b: only then is it computed
-        below = _residuals_rho(xt, y, ref[i], res, best_s[BEST_R - 1]) / denom < B
+        _residuals(xt, y, ref[i], res)
+        below = _rho_sum(res, best_s[BEST_R - 1], C_CHI) / denom < B
         if best_i[BEST_R - 1] >= 0 and not below:
             continue
         s = _converge_scale(res, s, denom)
@@ -495,11 +465,10 @@ def _mm_fit(
         t = u * u / cp2
         inside = abs(u) <= C_PSI
         wp = (1.0 - t) * (1.0 - 5.0 * t) if inside else 0.0
-        psi = u * _wgt1(u, C_PSI)
+        psi = u * _weight1(u / C_PSI)
         t0 = u0 * u0 / cc2
         w0p = 6.0 * u0 / cc2 * (1.0 - t0) ** 2 if abs(u0) <= C_CHI else 0.0
-        tc = min(t0, 1.0)
-        chi = ((tc - 3.0) * tc + 3.0) * tc
+        chi = _rho1(u0 / C_CHI)
         m0 += w0p * u0
         mchi += chi * chi - B * B
         for a in range(p):
