@@ -123,3 +123,19 @@ def test_cluster_fits_multilevel_model(tmp_path: Path, method: str) -> None:
     bad = CliRunner().invoke(app, ["meta", str(path), "--yi", "yi", "--vi", "vi", "--cluster",
                                    "district", "--method", "DL"])  # fmt: skip
     assert bad.exit_code == 2 and "--cluster" in bad.output
+
+
+def test_cluster_non_convergence_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A multilevel fit that runs out of iterations says the model could not be fitted."""
+    d = MV["datasets"]["konstantopoulos2011"]
+    rows = ["district,yi,vi"] + [
+        f"{o},{y!r},{v!r}" for o, y, v in zip(d["outer"], d["yi"], d["vi"], strict=True)
+    ]
+    path = tmp_path / "k11.csv"
+    path.write_text("\n".join(rows) + "\n")
+    monkeypatch.setattr("alsatlas.stats.rma_mv.MAXITER", 1)
+    result = CliRunner().invoke(
+        app, ["meta", str(path), "--yi", "yi", "--vi", "vi", "--cluster", "district"]
+    )
+    assert result.exit_code == 2
+    assert "could not be fitted" in result.output and "did not converge" in result.output

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from alsatlas.errors import StatsInputError
+from alsatlas.errors import ConvergenceError, StatsInputError
 from alsatlas.stats.rma_mv import rma_mv
 
 REF = json.loads(
@@ -96,3 +96,12 @@ def test_rma_mv_input_errors() -> None:
     with pytest.raises(StatsInputError) as exc:
         rma_mv(d["yi"], d["vi"], random=[d["outer"]], method="DL")
     assert exc.value.field == "method"
+
+
+def test_rma_mv_non_convergence_is_a_convergence_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Running out of iterations is not an input error: it raises ConvergenceError."""
+    d = REF["datasets"]["konstantopoulos2011"]
+    monkeypatch.setattr("alsatlas.stats.rma_mv.MAXITER", 1)
+    with pytest.raises(ConvergenceError) as exc:
+        rma_mv(d["yi"], d["vi"], random=[d["outer"], d["inner"]])
+    assert exc.value.method == "REML" and exc.value.iterations == 1

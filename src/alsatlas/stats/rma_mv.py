@@ -53,7 +53,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special
 
-from alsatlas.errors import StatsInputError
+from alsatlas.errors import ConvergenceError, StatsInputError
 from alsatlas.stats.fitstats import FitStats
 from alsatlas.stats.inference import critical_value, two_sided_p
 from alsatlas.stats.meta_inputs import FloatArray, check_level, check_meta_inputs
@@ -263,8 +263,11 @@ def _fit_components(
         if change < REL_TOL:
             break
     else:
-        raise StatsInputError(
-            f"{method} estimation of the variance components did not converge", field="yi"
+        raise ConvergenceError(
+            f"{method} estimation of the variance components did not converge in "
+            f"{MAXITER} iterations",
+            method=method,
+            iterations=MAXITER,
         )
     return s2, it
 
@@ -299,6 +302,14 @@ def rma_mv(
         Confidence level in percent.
     btt
         0-based indices of the coefficients in the omnibus test.
+
+    Raises
+    ------
+    StatsInputError
+        Bad inputs (see :func:`alsatlas.stats.meta_inputs.check_meta_inputs`), nesting labels
+        of the wrong length, an unsupported method or test.
+    ConvergenceError
+        The variance components did not converge in ``MAXITER`` iterations.
     """
     if method not in ("REML", "ML"):
         raise StatsInputError(f"method must be REML or ML, got {method!r}", field="method")
