@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
+    from alsatlas.stats.meta_inputs import FloatArray
     from alsatlas.stats.rma import RMAResult
 
 
@@ -84,19 +85,15 @@ def loglik_reml(result: RMAResult) -> float:
     )
 
 
-def fitstats(result: RMAResult, *, reml: bool | None = None) -> FitStats:
-    """Return the fit statistics (REML for a REML fit, else ML, unless ``reml`` is given)."""
-    use_reml = result.method == "REML" if reml is None else reml
-    k, p, parms = result.k, result.p, result.parms
-    if use_reml:
-        ll = loglik_reml(result)
-        dev = -2.0 * ll
-        n = k - p
-    else:
-        ll = loglik_ml(result)
-        sat = -0.5 * k * math.log(2 * math.pi) - 0.5 * float(np.sum(np.log(result.vi)))
-        dev = -2.0 * (ll - sat) if k > p else 0.0
-        n = k
+def saturated_loglik(vi: FloatArray) -> float:
+    """Log-likelihood of the saturated model, :math:`\\sum \\log\\phi(0; v_i)` (ML deviance)."""
+    k = len(vi)
+    return -0.5 * k * math.log(2 * math.pi) - 0.5 * float(np.sum(np.log(vi)))
+
+
+def information_criteria(ll: float, dev: float, n: int, parms: int, *, reml: bool) -> FitStats:
+    """AIC, BIC and AICc of log-likelihood ``ll`` with ``parms`` parameters and ``n``
+    observations (:math:`k` for ML, :math:`k - p` for REML; formulas above)."""
     m = max(n, parms + 2)
     return FitStats(
         ll=ll,
@@ -104,9 +101,21 @@ def fitstats(result: RMAResult, *, reml: bool | None = None) -> FitStats:
         AIC=-2.0 * ll + 2.0 * parms,
         BIC=-2.0 * ll + parms * math.log(n),
         AICc=-2.0 * ll + 2.0 * parms * m / (m - parms - 1),
-        reml=use_reml,
+        reml=reml,
         parms=parms,
     )
+
+
+def fitstats(result: RMAResult, *, reml: bool | None = None) -> FitStats:
+    """Return the fit statistics (REML for a REML fit, else ML, unless ``reml`` is given)."""
+    use_reml = result.method == "REML" if reml is None else reml
+    k, p = result.k, result.p
+    if use_reml:
+        ll = loglik_reml(result)
+        return information_criteria(ll, -2.0 * ll, k - p, result.parms, reml=True)
+    ll = loglik_ml(result)
+    dev = -2.0 * (ll - saturated_loglik(result.vi)) if k > p else 0.0
+    return information_criteria(ll, dev, k, result.parms, reml=False)
 
 
 def loglik(result: RMAResult, *, reml: bool | None = None) -> float:
@@ -114,4 +123,12 @@ def loglik(result: RMAResult, *, reml: bool | None = None) -> float:
     return fitstats(result, reml=reml).ll
 
 
-__all__ = ["FitStats", "fitstats", "loglik", "loglik_ml", "loglik_reml"]
+__all__ = [
+    "FitStats",
+    "fitstats",
+    "information_criteria",
+    "loglik",
+    "loglik_ml",
+    "loglik_reml",
+    "saturated_loglik",
+]

@@ -54,7 +54,7 @@ from numpy.typing import ArrayLike
 from scipy import special
 
 from alsatlas.errors import ConvergenceError, StatsInputError
-from alsatlas.stats.fitstats import FitStats
+from alsatlas.stats.fitstats import FitStats, information_criteria, saturated_loglik
 from alsatlas.stats.inference import critical_value, two_sided_p
 from alsatlas.stats.meta_inputs import FloatArray, check_level, check_meta_inputs
 from alsatlas.stats.metareg import OmnibusTest, check_btt, default_btt, omnibus_test
@@ -104,24 +104,11 @@ class RMAMVResult:
     def fitstats(self, *, reml: bool | None = None) -> FitStats:
         """ML or REML log-likelihood, deviance, AIC, BIC and AICc (metafor's conventions)."""
         use_reml = self.method == "REML" if reml is None else reml
-        k, p, parms = self.k, self.p, self.parms
         if use_reml:
-            ll, n = self.ll_reml, k - p
-            dev = -2.0 * ll
-        else:
-            ll, n = self.ll_ml, k
-            sat = -0.5 * k * math.log(2 * math.pi) - 0.5 * float(np.sum(np.log(self.vi)))
-            dev = -2.0 * (ll - sat)
-        m = max(n, parms + 2)
-        return FitStats(
-            ll=ll,
-            dev=dev,
-            AIC=-2.0 * ll + 2.0 * parms,
-            BIC=-2.0 * ll + parms * math.log(n),
-            AICc=-2.0 * ll + 2.0 * parms * m / (m - parms - 1),
-            reml=use_reml,
-            parms=parms,
-        )
+            ll = self.ll_reml
+            return information_criteria(ll, -2.0 * ll, self.k - self.p, self.parms, reml=True)
+        dev = -2.0 * (self.ll_ml - saturated_loglik(self.vi))
+        return information_criteria(self.ll_ml, dev, self.k, self.parms, reml=False)
 
     def predict(self, newmods: ArrayLike | None = None) -> dict[str, FloatArray]:
         """Predicted effect(s) with CI and prediction interval (``predict.rma``)."""
