@@ -160,6 +160,46 @@ def _shift(cells: list[FloatArray], has_zero: BoolArray, add: float, to: str) ->
     return [c + np.where(mask, add, 0.0) for c in cells]
 
 
+def _zero_cell_rules(
+    add: Any, to: Any, drop00: Any
+) -> tuple[tuple[float, str, bool], tuple[float, str, bool]]:
+    """``(add, to, drop00)`` for the tables' effect sizes and for the pooled estimate: a single
+    value sets the first, the second keeps metafor's ``0, "none", False`` (see module)."""
+    add1, add2 = _pair(add, 0.0, "add")
+    to1, to2 = _pair(to, "none", "to")
+    drop1, drop2 = _pair(drop00, False, "drop00")
+    add1, add2 = check_add(float(add1)), check_add(float(add2))
+    for rule in (to1, to2):
+        correction_mask(np.zeros(1, dtype=bool), str(rule))
+    return (add1, to1, drop1), (add2, to2, drop2)
+
+
+def _pooled_tables(
+    measure: str,
+    ai: ArrayLike,
+    bi: ArrayLike | None,
+    ci: ArrayLike | None,
+    di: ArrayLike | None,
+    n1i: ArrayLike | None,
+    n2i: ArrayLike | None,
+    add: Any,
+    to: Any,
+    drop00: Any,
+) -> tuple[list[FloatArray], FloatArray, FloatArray]:
+    """The cells ``a, b, c, d`` to pool (dropped and corrected by the second rules) and the
+    tables' own effect sizes ``yi, vi`` (by the first rules, finite ones only)."""
+    (add1, to1, drop1), (add2, to2, drop2) = _zero_cell_rules(add, to, drop00)
+    a, b, c, d = table_cells(ai, bi, ci, di, n1i=n1i, n2i=n2i)
+    require((a + b > 0) & (c + d > 0), "a table has an empty group (no participants)", "ai")
+    yi_all, vi_all, kept, _ = table_effects(measure, a, b, c, d, add=add1, to=to1, drop00=drop1)
+    ok = kept & np.isfinite(yi_all) & np.isfinite(vi_all)
+    if drop2:
+        keep = ~(((a == 0) & (c == 0)) | ((b == 0) & (d == 0)))
+        a, b, c, d = a[keep], b[keep], c[keep], d[keep]
+    cells = _shift([a, b, c, d], (a == 0) | (b == 0) | (c == 0) | (d == 0), add2, to2)
+    return cells, yi_all[ok], vi_all[ok]
+
+
 def _wald(beta: float, se: float, level: float) -> tuple[float, float, float, float]:
     if not (math.isfinite(beta) and math.isfinite(se)) or se <= 0:
         return NAN, NAN, NAN, NAN
@@ -243,13 +283,8 @@ def rma_mh(
     """
     check_choice(measure, MEASURES_MH, "measure")
     lev = check_level(level)
-    add1, add2 = _pair(add, 0.0, "add")
-    to1, to2 = _pair(to, "none", "to")
-    drop1, drop2 = _pair(drop00, False, "drop00")
-    add1, add2 = check_add(float(add1)), check_add(float(add2))
-    for rule in (to1, to2):
-        correction_mask(np.zeros(1, dtype=bool), str(rule))
     if measure == "IRR":
+        (add1, to1, drop1), (add2, to2, drop2) = _zero_cell_rules(add, to, drop00)
         if x1i is None or t1i is None or x2i is None or t2i is None:
             raise StatsInputError("IRR needs x1i, t1i, x2i and t2i", field="x1i")
         es = escalc_irr(x1i, t1i, x2i, t2i, add=add1, to=to1, drop00=bool(drop1))
@@ -264,17 +299,9 @@ def rma_mh(
         return _mh_irr(x1, t1, x2, t2, yi, vi, correct, lev)
     if ai is None:
         raise StatsInputError("events of group 1 are missing", field="ai")
-    a, b, c, d = table_cells(ai, bi, ci, di, n1i=n1i, n2i=n2i)
-    require((a + b > 0) & (c + d > 0), "a table has an empty group (no participants)", "ai")
-    yi_all, vi_all, kept, _ = table_effects(measure, a, b, c, d, add=add1, to=to1, drop00=drop1)
-    ok = kept & np.isfinite(yi_all) & np.isfinite(vi_all)
-    yi, vi = yi_all[ok], vi_all[ok]
-    if drop2:
-        keep = ~(((a == 0) & (c == 0)) | ((b == 0) & (d == 0)))
-        a, b, c, d = a[keep], b[keep], c[keep], d[keep]
+    (a, b, c, d), yi, vi = _pooled_tables(measure, ai, bi, ci, di, n1i, n2i, add, to, drop00)
     if a.shape[0] == 0:
         raise StatsInputError("no table left to pool", field="ai")
-    a, b, c, d = _shift([a, b, c, d], (a == 0) | (b == 0) | (c == 0) | (d == 0), add2, to2)
     n1, n2 = a + b, c + d
     N = n1 + n2
     xt, yt = a + c, b + d
@@ -433,21 +460,7 @@ def rma_peto(
     0.2902
     """
     lev = check_level(level)
-    add1, add2 = _pair(add, 0.0, "add")
-    to1, to2 = _pair(to, "none", "to")
-    drop1, drop2 = _pair(drop00, False, "drop00")
-    add1, add2 = check_add(float(add1)), check_add(float(add2))
-    for rule in (to1, to2):
-        correction_mask(np.zeros(1, dtype=bool), str(rule))
-    a, b, c, d = table_cells(ai, bi, ci, di, n1i=n1i, n2i=n2i)
-    require((a + b > 0) & (c + d > 0), "a table has an empty group (no participants)", "ai")
-    yi_all, vi_all, kept, _ = table_effects("PETO", a, b, c, d, add=add1, to=to1, drop00=drop1)
-    ok = kept & np.isfinite(yi_all) & np.isfinite(vi_all)
-    yi, vi = yi_all[ok], vi_all[ok]
-    if drop2:
-        keep = ~(((a == 0) & (c == 0)) | ((b == 0) & (d == 0)))
-        a, b, c, d = a[keep], b[keep], c[keep], d[keep]
-    a, b, c, d = _shift([a, b, c, d], (a == 0) | (b == 0) | (c == 0) | (d == 0), add2, to2)
+    (a, b, c, d), yi, vi = _pooled_tables("PETO", ai, bi, ci, di, n1i, n2i, add, to, drop00)
     n1, n2 = a + b, c + d
     N = n1 + n2
     xt, yt = a + c, b + d
