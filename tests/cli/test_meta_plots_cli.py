@@ -91,3 +91,27 @@ def test_pooling_methods_refuse_plots(tmp_path: Path) -> None:
     code, output = _run(TRIALS, *TWO_BY_TWO, "--method", "MH", "--gosh", str(tmp_path / "g.svg"))
     assert code == 2
     assert "--gosh" in output and "MH/PETO" in output
+
+
+def test_model_without_moderators_fitted_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With --mods, the forest, funnel, radial and GOSH plots share one fit of the model
+    without moderators, made with the same --control as the main fit."""
+    import alsatlas.cli.meta as meta_cli
+
+    calls: list[dict[str, object]] = []
+    real_fit = meta_cli._fit
+
+    def counting_fit(*args: object, **kwargs: object) -> object:
+        calls.append(kwargs)
+        return real_fit(*args, **kwargs)
+
+    monkeypatch.setattr(meta_cli, "_fit", counting_fit)
+    plots = [f"--{name}" if i % 2 == 0 else str(tmp_path / f"{name}.svg")
+             for name in ("forest", "funnel", "radial", "gosh") for i in (0, 1)]  # fmt: skip
+    code, output = _run(TRIALS, *TWO_BY_TWO, "--mods", "trial", "--control", "metafor", *plots)
+    assert code == 0, output
+    assert len(calls) == 2  # the model with moderators, and the one without
+    assert calls[0]["mods"] is not None and "mods" not in calls[1]
+    assert all(c["control"] == "metafor" for c in calls)

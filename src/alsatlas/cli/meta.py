@@ -30,6 +30,7 @@ the file, the line (the header is line 1) and the column, and exit with status 2
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import math
 import sys
@@ -770,15 +771,20 @@ def meta(
             payload["diagnostics"], tf = _diagnostics(
                 eff, mods=mod_matrix, method=method, test=test, level=level, control=control
             )
-        overall = fit if fit.p == 1 else None
+
+        @functools.cache
+        def base() -> RMAResult:
+            """The model without moderators, behind every plot but the Baujat plot."""
+            if fit.p == 1:
+                return fit
+            return _fit(table, eff, method=method, test=test, level=level, control=control)
+
         if forest is not None:
             forest_plot(
                 eff.yi,
                 eff.vi,
                 labels=labels,
-                fit=overall
-                if overall is not None
-                else _fit(table, eff, method=method, test=test, level=level, control=control),
+                fit=base(),
                 subgroups=groups,
                 subgroup_fits=subgroup_fits,
                 ratio=eff.ratio,
@@ -788,17 +794,11 @@ def meta(
             )
         levels = meta_plots.funnel_levels(funnel_levels, funnel_contours, funnel)
         if funnel is not None:
-            base = (
-                overall
-                if overall is not None
-                else _fit(table, eff, method=method, test=test, level=level, control=control)
-            )
-            funnel_plot(base, trimfill=tf, ratio=eff.ratio, effect_label=eff.measure, path=funnel,
-                        levels=levels)  # fmt: skip
+            funnel_plot(base(), trimfill=tf, ratio=eff.ratio, effect_label=eff.measure,
+                        path=funnel, levels=levels)  # fmt: skip
         meta_plots.write_plots(
             meta_plots.PlotRequest(baujat, radial, labbe, gosh, gosh_subsets), table=table,
-            eff=eff, fit=fit, labels=labels, cells=cells,
-            base=lambda: overall or _fit(table, eff, method=method, test=test, level=level),
+            eff=eff, fit=fit, labels=labels, cells=cells, base=base,
         )  # fmt: skip
         _add_extras(table, payload, eff, extras, method, test, level, None)
         _emit(payload, labels, output_format)
