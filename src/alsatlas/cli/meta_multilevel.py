@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from alsatlas.errors import AlsatlasInputError, StatsInputError
-from alsatlas.presentation.meta_summary import exp_or_inf
+from alsatlas.presentation.meta_summary import exp_block
 
 if TYPE_CHECKING:
     from alsatlas.cli.meta import CsvTable, EffectInput
@@ -71,10 +71,7 @@ def multilevel_payload(
         out.update(beta=res.beta.tolist(), se_beta=res.se.tolist(), pval_beta=res.pval.tolist(),
                    QM=res.QM, QMp=res.QMp)  # fmt: skip
     if eff.ratio:
-        out["exp"] = {
-            key: None if out[key] is None else exp_or_inf(out[key])
-            for key in ("estimate", "ci_lb", "ci_ub", "pi_lb", "pi_ub")
-        }
+        out["exp"] = exp_block(out)
     return out
 
 
