@@ -26,6 +26,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
 from alsatlas.errors import StatsInputError
+from alsatlas.stats.inference import critical_value
 from alsatlas.stats.meta_inputs import FloatArray, check_level, check_meta_inputs
 from alsatlas.stats.rma import fit_rma
 from alsatlas.stats.rma_mh import TablesPoolResult, rma_mh, rma_peto
@@ -78,7 +79,7 @@ def _order(order: ArrayLike | None, k: int, decreasing: bool) -> NDArray[np.intp
 def _single(y: float, v: float, level: float) -> tuple[float, ...]:
     se = math.sqrt(v)
     z = y / se
-    crit = float(special.ndtri(1.0 - (1.0 - level / 100.0) / 2.0))
+    crit = critical_value(level, "z", None)
     p = float(2.0 * special.ndtr(-abs(z)))
     return y, se, z, p, y - crit * se, y + crit * se, 0.0, 1.0, 0.0, 0.0, 1.0
 

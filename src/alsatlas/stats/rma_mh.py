@@ -84,6 +84,7 @@ from alsatlas.stats.escalc_common import (
     vector,
 )
 from alsatlas.stats.escalc_counts import escalc_irr
+from alsatlas.stats.inference import critical_value
 from alsatlas.stats.meta_inputs import check_level
 
 #: Measures of :func:`rma_mh`.
@@ -204,7 +205,7 @@ def _wald(beta: float, se: float, level: float) -> tuple[float, float, float, fl
     if not (math.isfinite(beta) and math.isfinite(se)) or se <= 0:
         return NAN, NAN, NAN, NAN
     z = beta / se
-    crit = float(special.ndtri(1.0 - (1.0 - level / 100.0) / 2.0))
+    crit = critical_value(level, "z", None)
     return z, float(2.0 * special.ndtr(-abs(z))), beta - crit * se, beta + crit * se
 
 
