@@ -261,3 +261,10 @@ def test_as_defaults_to_no_correction_and_pas_too() -> None:
     assert es.yi[0] == pytest.approx(-math.asin(math.sqrt(0.2)))
     assert not escalc_proportion("PAS", [0], [10]).corrected[0]
     assert escalc_proportion("PR", [0], [10]).corrected[0]
+
+
+def test_cumul_tables_columns_of_unequal_length() -> None:
+    """Columns of different lengths are an input error naming the column (not an IndexError)."""
+    with pytest.raises(StatsInputError) as exc:
+        cumul_tables("MH", [1, 2, 3], [10, 10], [2, 3, 4], [10, 10, 10])
+    assert exc.value.field == "bi"

@@ -171,6 +171,9 @@ def cumul_tables(
     if not cols:
         raise StatsInputError("no counts given", field="ai")
     k = int(next(iter(cols.values())).shape[0])
+    for name, arr in cols.items():
+        if arr.shape != (k,):
+            raise StatsInputError(f"must have one value per study ({k})", field=name)
     idx = _order(order, k, decreasing)
     fitter: Callable[..., TablesPoolResult] = (
         (lambda **kw: rma_mh(measure, **kw)) if method == "MH" else rma_peto
