@@ -98,6 +98,17 @@ def test_cached_pages_are_served_only_to_allowed_hosts_and_to_head() -> None:
     assert head.headers["content-length"] == ported.headers["content-length"]
 
 
+def test_cached_pages_never_answer_a_host_the_host_check_refuses() -> None:
+    app = create_app()
+    c = TestClient(app)
+    path = "/questions/t1d_als_risk"
+    malformed = ("127.0.0.1:abc", "localhost:", "127.0.0.1:8000:9", "localhost.")
+    refused = [c.get(path, headers={"host": h}).status_code for h in malformed]
+    assert refused == [400] * len(malformed)
+    assert c.get(path).status_code == 200  # now cached
+    assert [c.get(path, headers={"host": h}).status_code for h in malformed] == refused
+
+
 def test_evidence_filters_by_level_design_and_year(client: TestClient) -> None:
     body = client.get("/api/evidence", params={"level": "secondary"}).json()
     assert body["count"] > 0 and {r["verification"] for r in body["records"]} == {"secondary"}

@@ -107,3 +107,24 @@ def test_rerun_page_pools_the_chosen_studies(client: TestClient, atlas: Atlas) -
     assert "no prediction interval with k &lt; 3" in r.text
     bad = client.get("/questions/any_autoimmune_als_risk/rerun", params={"method": "XX"})
     assert bad.status_code == 422
+
+
+def test_api_meta_memo_keeps_fixed_size_keys_and_repeats_answers(
+    client: TestClient, atlas: Atlas
+) -> None:
+    from alsatlas.synthesis.answer import pooled_of
+    from alsatlas.web.rerun import _MEMO
+
+    a = atlas.answer("any_autoimmune_als_risk")
+    pooled = pooled_of(a)
+    assert pooled is not None
+    ids = [r.record_id for r in pooled.rows]
+    # the question's studies named among many unknown ids: the same pool as all of them
+    include = [f"unknown_{i}" for i in range(20_000)] + ids
+    request = {"question_id": "any_autoimmune_als_risk", "include": include}
+    first = client.post("/api/meta", json=request)
+    again = client.post("/api/meta", json=request)
+    assert first.status_code == 200 and again.content == first.content
+    assert first.json()["exp"]["estimate"] == pytest.approx(pooled.estimate, rel=1e-12)
+    memo = _MEMO[atlas]
+    assert memo and all(isinstance(key, bytes) and len(key) == 16 for key in memo)

@@ -151,41 +151,29 @@ class ResponseCache:
     repeats (``GET`` and ``HEAD``) from memory: the explorer serves an immutable evidence base,
     so a page never changes while the process runs. It sits outside every other layer (see
     :class:`Explorer`), so a repeat costs one dictionary look-up; the recorded messages already
-    carry the security headers. Only requests whose ``Host`` is allowed are answered or
-    recorded here (others go on to the host check and its 400). Bounded to ``max_entries``
-    (oldest dropped first); request bodies, other methods and responses other than 200 pass
-    through untouched."""
+    carry the security headers. A repeat is answered here only for a ``Host`` header value
+    that the host check behind it has already let through to a 200 (the check is a function of
+    that value alone), so the cache never parses hosts itself and never answers one the check
+    would refuse; other requests go on to the check and its 400. Bounded to ``max_entries``
+    pages and ``max_hosts`` header values (oldest pages dropped first); request bodies, other
+    methods and responses other than 200 pass through untouched."""
 
-    def __init__(
-        self, app: ASGIApp, allowed_hosts: tuple[str, ...] = (), max_entries: int = 2048
-    ) -> None:
+    def __init__(self, app: ASGIApp, max_entries: int = 2048, max_hosts: int = 64) -> None:
         self.app = app
-        self.allowed = frozenset(h.lower() for h in allowed_hosts)
         self.max_entries = max_entries
+        self.max_hosts = max_hosts
         self.entries: OrderedDict[tuple[str, bytes], list[Message]] = OrderedDict()
-
-    def _host_allowed(self, scope: Scope) -> bool:
-        for name, value in scope.get("headers", ()):
-            if name == b"host":
-                host = value.decode("latin-1").lower()
-                if host.startswith("["):  # [::1]:8000
-                    host = host[: host.find("]") + 1]
-                elif host.count(":") == 1:
-                    host = host.split(":", 1)[0]
-                return host in self.allowed
-        return False
+        self.hosts: set[bytes] = set()
+        """``Host`` header values that the host check let through."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         method = scope.get("method")
-        if (
-            scope["type"] != "http"
-            or method not in ("GET", "HEAD")
-            or not self._host_allowed(scope)
-        ):
+        if scope["type"] != "http" or method not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
+        host = next((value for name, value in scope["headers"] if name == b"host"), None)
         key = (scope["path"], scope.get("query_string", b""))
-        cached = self.entries.get(key)
+        cached = self.entries.get(key) if host in self.hosts else None
         if cached is not None:
             if method == "HEAD":
                 await send(cached[0])
@@ -212,6 +200,8 @@ class ResponseCache:
             self.entries[key] = recorded
             while len(self.entries) > self.max_entries:
                 self.entries.popitem(last=False)
+            if host is not None and len(self.hosts) < self.max_hosts:
+                self.hosts.add(host)
 
 
 class Explorer(FastAPI):
@@ -268,9 +258,9 @@ def create_app(
     )
     loaded = atlas if atlas is not None else Atlas.load(evidence_path)
     setattr(app.state, STATE_KEY, loaded.warm())
-    # from the outside in: the response cache (allowed hosts only), security headers, HEAD as
-    # GET, the Host check, the routes
-    app.response_cache = ResponseCache(app._through_stack, allowed_hosts)
+    # from the outside in: the response cache (hosts the Host check let through), security
+    # headers, HEAD as GET, the Host check, the routes
+    app.response_cache = ResponseCache(app._through_stack)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)  # outermost of ours: refusals carry the headers too

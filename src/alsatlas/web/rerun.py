@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from typing import Annotated, Any, Literal
 from weakref import WeakKeyDictionary
@@ -148,7 +149,8 @@ def run_meta(req: MetaRequest, atlas: Atlas) -> dict[str, Any]:
     """The re-analysis as JSON (the keys of ``alsatlas meta --format json``)."""
     if req.question_id is not None:
         head = _question_rows(atlas, req.question_id, req.include)
-        rows = [r for r in head.rows if req.include is None or r.record_id in req.include]
+        chosen = None if req.include is None else frozenset(req.include)
+        rows = [r for r in head.rows if chosen is None or r.record_id in chosen]
         if not rows:
             raise BadParameter("include", "no study of the question is included")
         yi = np.array([r.yi for r in rows])
@@ -180,9 +182,11 @@ worker thread, so that one big upload never holds up other requests."""
 
 MEMO_ENTRIES = 512
 """Re-analyses of a question's own studies kept as response bytes (per loaded atlas): the
-evidence never changes while the server runs, so the same request always gets the same answer."""
+evidence never changes while the server runs, so the same request always gets the same answer.
+Each is keyed by a 16-byte BLAKE2b digest of the request, so a long ``include`` list is never
+kept."""
 
-_MEMO: WeakKeyDictionary[Atlas, OrderedDict[str, bytes]] = WeakKeyDictionary()
+_MEMO: WeakKeyDictionary[Atlas, OrderedDict[bytes, bytes]] = WeakKeyDictionary()
 
 
 def _json_bytes(req: MetaRequest, atlas: Atlas) -> bytes:
@@ -200,7 +204,7 @@ async def api_meta(req: MetaRequest, atlas: AtlasDep) -> Response:
             body = await run_in_threadpool(_json_bytes, req, atlas)
         return Response(body, media_type="application/json")
     memo = _MEMO.setdefault(atlas, OrderedDict())
-    key = req.model_dump_json()
+    key = hashlib.blake2b(req.model_dump_json().encode(), digest_size=16).digest()
     known = memo.get(key)
     if known is None:
         known = memo[key] = _json_bytes(req, atlas)
