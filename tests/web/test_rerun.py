@@ -4,6 +4,7 @@ rows; the re-run page pools the chosen studies of a question."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,24 @@ def test_api_meta_memo_keeps_fixed_size_keys_and_repeats_answers(
     assert first.json()["exp"]["estimate"] == pytest.approx(pooled.estimate, rel=1e-12)
     memo = _MEMO[atlas]
     assert memo and all(isinstance(key, bytes) and len(key) == 16 for key in memo)
+
+
+def test_api_meta_body_over_the_request_limit_is_413(client: TestClient) -> None:
+    from alsatlas.web.bodies import MAX_REQUEST_BYTES
+
+    big = b'{"question_id": "ra_als_risk", "include": [' + b'"x",' * (MAX_REQUEST_BYTES // 4)
+    big += b'"x"]}'
+    declared = client.post("/api/meta", content=big, headers={"content-type": "application/json"})
+    assert declared.status_code == 413
+    assert "larger than 8,000,000 bytes" in declared.json()["detail"]
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it arrives
+        for i in range(0, len(big), 1 << 20):
+            yield big[i : i + (1 << 20)]
+
+    streamed = client.post(
+        "/api/meta", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert streamed.status_code == 413
+    small = client.post("/api/meta", json={"question_id": "any_autoimmune_als_risk"})
+    assert small.status_code == 200

@@ -25,6 +25,7 @@ from alsatlas import __version__
 from alsatlas.presentation.palette import verdict_css
 from alsatlas.web import api, checking, downloads, mr, pages, rerun
 from alsatlas.web.atlas import Atlas
+from alsatlas.web.bodies import BodyLimit
 from alsatlas.web.errors import BadParameter, ExplorerError, NotFound
 from alsatlas.web.responses import ErrorBody
 from alsatlas.web.state import STATE_KEY
@@ -259,8 +260,9 @@ def create_app(
     loaded = atlas if atlas is not None else Atlas.load(evidence_path)
     setattr(app.state, STATE_KEY, loaded.warm())
     # from the outside in: the response cache (hosts the Host check let through), security
-    # headers, HEAD as GET, the Host check, the routes
+    # headers, HEAD as GET, the Host check, the request-body limit, the routes
     app.response_cache = ResponseCache(app._through_stack)
+    app.add_middleware(BodyLimit)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)  # outermost of ours: refusals carry the headers too

@@ -22,6 +22,7 @@ from alsatlas.claims.source import document_from_text
 from alsatlas.errors import AlsatlasInputError
 from alsatlas.presentation.article import ARTICLE_CSS, article_fragment
 from alsatlas.web.atlas import Atlas
+from alsatlas.web.bodies import read_body
 from alsatlas.web.errors import ExplorerError
 from alsatlas.web.state import get_atlas
 from alsatlas.web.templating import templates
@@ -31,28 +32,10 @@ pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["api"])
 
 
-class TooLarge(ExplorerError):
-    """The request body is larger than the article limit."""
-
-    status = 413
-
-
 class Unreadable(ExplorerError):
     """The request body is not UTF-8 text or not the expected form or JSON."""
 
     status = 422
-
-
-async def _body(request: Request) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_BYTES:
-        raise TooLarge(f"the article is larger than {MAX_BYTES:,} bytes")
-    data = bytearray()
-    async for chunk in request.stream():
-        data.extend(chunk)
-        if len(data) > MAX_BYTES:
-            raise TooLarge(f"the article is larger than {MAX_BYTES:,} bytes")
-    return bytes(data)
 
 
 def _text(data: bytes) -> str:
@@ -106,7 +89,7 @@ def _page(request: Request, status_code: int = 200, **context: Any) -> HTMLRespo
 async def api_check(request: Request, atlas: AtlasDep) -> JSONResponse:
     """Rate every claim of an article sent as ``text/plain`` or JSON ``{"text": ...}``
     (plain text, Markdown or HTML; HTML is read as its visible text)."""
-    data = await _body(request)
+    data = await read_body(request, MAX_BYTES, "article")
     if request.headers.get("content-type", "").startswith("application/json"):
         try:
             payload = json.loads(data)
@@ -130,7 +113,7 @@ def check_form(request: Request) -> HTMLResponse:
 @pages.post("/check", response_class=HTMLResponse)
 async def check_submit(request: Request, atlas: AtlasDep) -> HTMLResponse:
     """The annotated article: each claim marked, with its verdict, certainty and why."""
-    form = parse_qs(_text(await _body(request)))
+    form = parse_qs(_text(await read_body(request, MAX_BYTES, "article")))
     text = (form.get("text") or [""])[0]
     if not text.strip():
         return _page(request, 422, error="Paste an article or a claim first.")

@@ -27,7 +27,8 @@ from alsatlas.genetics.examples import EXAMPLES, example_path
 from alsatlas.genetics.harmonise import HarmonisedData, read_harmonised
 from alsatlas.genetics.mr import run_mr
 from alsatlas.presentation.inline_svg import figure_to_svg, inline_svg
-from alsatlas.web.errors import BadParameter, ExplorerError, NotFound
+from alsatlas.web.bodies import TooLarge, read_body
+from alsatlas.web.errors import BadParameter, NotFound
 from alsatlas.web.templating import templates
 
 MAX_BYTES = 5_000_000
@@ -38,12 +39,6 @@ MAX_ROWS = 100_000
 api = APIRouter(prefix="/api", tags=["api"])
 pages = APIRouter(include_in_schema=False)
 Convention = Literal["twosamplemr", "mendelianrandomization"]
-
-
-class TooLarge(ExplorerError):
-    """The uploaded table is too large."""
-
-    status = 413
 
 
 def _analyse(
@@ -82,15 +77,6 @@ def _read_table(text: bytes, exposure_id: str | None = None) -> HarmonisedData:
             return read_harmonised(path, exposure_id=exposure_id)
         except AlsatlasInputError as exc:
             raise BadParameter("table", exc.reason) from None
-
-
-async def _body(request: Request) -> bytes:
-    data = bytearray()
-    async for chunk in request.stream():
-        data.extend(chunk)
-        if len(data) > MAX_BYTES:
-            raise TooLarge(f"the table is larger than {MAX_BYTES:,} bytes")
-    return bytes(data)
 
 
 def _finite(value: Any) -> Any:
@@ -151,7 +137,7 @@ async def upload_mr(
     plots: Annotated[bool, Query()] = False,
 ) -> JSONResponse:
     """MR results (and the scatter plot as SVG) of a harmonised table in the request body."""
-    h = _read_table(await _body(request), exposure_id)
+    h = _read_table(await read_body(request, MAX_BYTES, "table"), exposure_id)
     payload, svg = _analyse(h, convention, seed, plots)
     if svg is not None:
         payload["plots"] = {"scatter": svg}
@@ -188,7 +174,8 @@ def mr_page(request: Request, example: Annotated[str | None, Query()] = None) ->
 @pages.post("/mr", response_class=HTMLResponse)
 async def mr_submit(request: Request) -> HTMLResponse:
     """MR on a pasted harmonised table."""
-    form = parse_qs((await _body(request)).decode("utf-8", errors="replace"))
+    body = await read_body(request, MAX_BYTES, "table")
+    form = parse_qs(body.decode("utf-8", errors="replace"))
     table = (form.get("table") or [""])[0]
     if not table.strip():
         return _page(request, 422, error="Paste a harmonised table first.")
