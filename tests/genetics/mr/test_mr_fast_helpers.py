@@ -6,6 +6,7 @@ forms they replace, bit for bit)."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from scipy import special
 
 from alsatlas.genetics.mr.penalised import _chi2_1_sf
@@ -173,3 +174,35 @@ def test_mv_least_squares_equal_numpy_linalg() -> None:
             sigma = float(np.sqrt(float(res @ res) / (k - x.shape[1])))
             got = _wls(d, orient)
             assert got == (coef.tolist(), np.diag(rinv @ rinv.T).tolist(), sigma)
+
+
+def test_mv_least_squares_public_linalg_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without numpy's private gufunc module, the public np.linalg route gives equal values."""
+    from alsatlas.genetics.mr import mvmr
+
+    rng = np.random.default_rng(12)
+    for _ in range(30):
+        k, m = int(rng.integers(6, 80)), int(rng.integers(1, 5))
+        d = mvmr.as_mv_inputs(
+            rng.normal(0.0, 0.1, (k, m)),
+            rng.uniform(0.01, 0.02, (k, m)),
+            rng.normal(0, 0.1, k),
+            rng.uniform(0.01, 0.05, k),
+        )
+        fast = [mvmr._wls(d, orient) for orient in (-1, 0, m - 1)]
+        with monkeypatch.context() as mp:
+            mp.setattr(mvmr, "_LAPACK", None)
+            assert [mvmr._wls(d, orient) for orient in (-1, 0, m - 1)] == fast
+
+
+@pytest.mark.parametrize("lapack", ["private", "public"])
+def test_mv_singular_design_is_an_input_error(monkeypatch: pytest.MonkeyPatch, lapack: str) -> None:
+    from alsatlas.errors import StatsInputError
+    from alsatlas.genetics.mr import mvmr
+
+    if lapack == "public":
+        monkeypatch.setattr(mvmr, "_LAPACK", None)
+    rng = np.random.default_rng(13)
+    bx = np.column_stack([rng.normal(0.0, 0.1, 10), np.zeros(10)])
+    with pytest.raises(StatsInputError, match="singular"):
+        mvmr.run_mvmr(bx, np.full((10, 2), 0.01), rng.normal(0.0, 0.1, 10), np.full(10, 0.02))
