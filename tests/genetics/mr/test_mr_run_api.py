@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import alsatlas.genetics.mr as mr
 from alsatlas.errors import StatsInputError
 from alsatlas.genetics.mr import METHOD_IDS, run_mr
-from alsatlas.genetics.mr.extra_methods import EXTRA_MIN_SNPS
+from alsatlas.genetics.mr.extra_methods import EXTRA_METHODS
 from alsatlas.genetics.mr.run import DEFAULT_SET
 
 
@@ -38,7 +38,7 @@ def test_method_ids_match_issue() -> None:
         "weighted_mode",
         "presso",
     )
-    assert set(EXTRA_MIN_SNPS) <= set(METHOD_IDS)
+    assert set(EXTRA_METHODS) <= set(METHOD_IDS)
 
 
 def test_single_variant_runs_wald_ratio() -> None:
