@@ -127,3 +127,22 @@ def test_default_methods_and_full_json(ldl: dict[str, np.ndarray]) -> None:
     assert presso["raw"]["method"] == "presso"
     assert back["results"][-1]["nsnp"] == 28 - len(presso["outlier_indices"])
     assert back["n_boot"] == 50 and back["seed"] == mr.DEFAULT_SEED
+
+
+@pytest.mark.parametrize(
+    ("method", "case"),
+    [
+        ("egger_penalised", "same |bx|"),
+        ("egger_penalised", "exact line"),
+        ("egger_robust_penalised", "same |bx|"),
+    ],
+)
+def test_penalised_egger_degenerate_data_skip_the_method(method: str, case: str) -> None:
+    """Sxx = 0 or σ̂ = 0 leave the penalised MR-Egger undefined: the method is left out with
+    its reason, the others still run."""
+    rng = np.random.default_rng(21)
+    bx = np.full(8, 0.1) if case == "same |bx|" else rng.uniform(0.05, 0.2, 8)
+    by = rng.normal(0.0, 0.01, 8) if case == "same |bx|" else np.zeros(8)
+    rep = run_mr(bx, np.full(8, 0.01), by, np.full(8, 0.01), methods=["ivw", method])
+    assert [r.method for r in rep.results] == ["ivw"]
+    assert method in dict(rep.skipped)
