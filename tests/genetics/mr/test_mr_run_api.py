@@ -146,3 +146,12 @@ def test_penalised_egger_degenerate_data_skip_the_method(method: str, case: str)
     rep = run_mr(bx, np.full(8, 0.01), by, np.full(8, 0.01), methods=["ivw", method])
     assert [r.method for r in rep.results] == ["ivw"]
     assert method in dict(rep.skipped)
+
+
+def test_lasso_without_heterogeneity_skips_the_method() -> None:
+    """Outcome associations all zero: every λ gives the zero solution, so MR-Lasso is left
+    out with its reason (no 0/0 in the standardisation)."""
+    bx = np.random.default_rng(22).uniform(0.05, 0.2, 8)
+    rep = run_mr(bx, np.full(8, 0.01), np.zeros(8), np.full(8, 0.01), methods=["ivw", "lasso"])
+    assert [r.method for r in rep.results] == ["ivw"]
+    assert dict(rep.skipped)["lasso"] == "MR-Lasso: no heterogeneity to penalise"
