@@ -153,3 +153,11 @@ def test_liability_r2_consistency() -> None:
     # an enriched case sample over-represents the risk allele relative to the population
     risk = population_allele_frequency(np.array([0.3]), 0.5, np.array([2.0]), 0.01)
     assert risk[0] < 0.3
+
+
+def test_ld_matrix_not_positive_definite_is_an_input_error(ldl: dict[str, np.ndarray]) -> None:
+    """Variants in perfect LD make Ω singular: an input error naming rho, not a LinAlgError."""
+    k = ldl["bx"].size
+    with pytest.raises(StatsInputError, match="positive definite") as info:
+        run_mr(*_args(ldl), methods=["ivw", "egger"], rho=np.ones((k, k)))
+    assert info.value.field == "rho"

@@ -6,6 +6,7 @@ forms they replace, bit for bit)."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from scipy import special
 
 from alsatlas.genetics.mr.penalised import _chi2_1_sf
@@ -103,6 +104,27 @@ def test_cml_rows_equal_single_fits_with_ties() -> None:
             assert (f.theta, f.neg_loglik, f.invalid) == (one.theta, one.neg_loglik, one.invalid)
 
 
+def _egger_bootstrap_array_form(
+    zx: np.ndarray,
+    zy: np.ndarray,
+    bx: np.ndarray,
+    bxse: np.ndarray,
+    by: np.ndarray,
+    byse: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Replicate slopes and intercepts of the bootstrap MR-Egger as whole-array numpy
+    (``zx``/``zy`` k×n_boot, column r: replicate r), the form the compiled loops replace."""
+    w = byse**-2.0
+    xs = zx * bxse[:, None] + bx[:, None]
+    ys = (zy * byse[:, None] + by[:, None]) * np.sign(xs)
+    xs = np.abs(xs)
+    xc, yc = xs * w[:, None], ys * w[:, None]
+    xc -= xc.mean(axis=0)
+    yc -= yc.mean(axis=0)
+    b = (xc * yc).sum(axis=0) / (xc * xc).sum(axis=0)
+    return b, ys.mean(axis=0) - xs.mean(axis=0) * b
+
+
 def test_egger_bootstrap_replicates_equal_array_form() -> None:
     from alsatlas.genetics.mr.egger_bootstrap import _replicates
 
@@ -112,18 +134,11 @@ def test_egger_bootstrap_replicates_equal_array_form() -> None:
     bxse, byse = rng.uniform(0.002, 0.03, k), rng.uniform(0.005, 0.05, k)
     zx, zy = rng.standard_normal((k, nb)), rng.standard_normal((k, nb))
     zx[3, :5] = -bx[3] / bxse[3]  # bx* = 0: sign 0
-    w = byse**-2.0
-    xs = zx * bxse[:, None] + bx[:, None]
-    ys = (zy * byse[:, None] + by[:, None]) * np.sign(xs)
-    xs = np.abs(xs)
-    xc, yc = xs * w[:, None], ys * w[:, None]
-    xc -= xc.mean(axis=0)
-    yc -= yc.mean(axis=0)
-    b = (xc * yc).sum(axis=0) / (xc * xc).sum(axis=0)
+    b, a = _egger_bootstrap_array_form(zx, zy, bx, bxse, by, byse)
     slopes, icpts = np.empty(nb), np.empty(nb)
-    _replicates(zx, zy, bx, bxse, by, byse, w, slopes, icpts)
+    _replicates(zx, zy, bx, bxse, by, byse, byse**-2.0, slopes, icpts)
     assert np.array_equal(slopes, b)
-    assert np.array_equal(icpts, ys.mean(axis=0) - xs.mean(axis=0) * b)
+    assert np.array_equal(icpts, a)
 
 
 def test_egger_bootstrap_numpy_stream_replicates_equal_array_form() -> None:
@@ -135,18 +150,11 @@ def test_egger_bootstrap_numpy_stream_replicates_equal_array_form() -> None:
     bx, by = rng.normal(0.0, 0.1, k), rng.normal(0.0, 0.1, k)
     bxse, byse = rng.uniform(0.002, 0.03, k), rng.uniform(0.005, 0.05, k)
     zx, zy = rng.standard_normal((nb, k)), rng.standard_normal((nb, k))
-    w = byse**-2.0
-    xs = zx.T * bxse[:, None] + bx[:, None]
-    ys = (zy.T * byse[:, None] + by[:, None]) * np.sign(xs)
-    xs = np.abs(xs)
-    xc, yc = xs * w[:, None], ys * w[:, None]
-    xc -= xc.mean(axis=0)
-    yc -= yc.mean(axis=0)
-    b = (xc * yc).sum(axis=0) / (xc * xc).sum(axis=0)
+    b, a = _egger_bootstrap_array_form(zx.T, zy.T, bx, bxse, by, byse)
     slopes, icpts = np.empty(nb), np.empty(nb)
-    _replicates_by_row(zx, zy, bx, bxse, by, byse, w, slopes, icpts)
+    _replicates_by_row(zx, zy, bx, bxse, by, byse, byse**-2.0, slopes, icpts)
     assert np.array_equal(slopes, b)
-    assert np.array_equal(icpts, ys.mean(axis=0) - xs.mean(axis=0) * b)
+    assert np.array_equal(icpts, a)
 
 
 def test_mv_least_squares_equal_numpy_linalg() -> None:
@@ -173,3 +181,35 @@ def test_mv_least_squares_equal_numpy_linalg() -> None:
             sigma = float(np.sqrt(float(res @ res) / (k - x.shape[1])))
             got = _wls(d, orient)
             assert got == (coef.tolist(), np.diag(rinv @ rinv.T).tolist(), sigma)
+
+
+def test_mv_least_squares_public_linalg_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without numpy's private gufunc module, the public np.linalg route gives equal values."""
+    from alsatlas.genetics.mr import mvmr
+
+    rng = np.random.default_rng(12)
+    for _ in range(30):
+        k, m = int(rng.integers(6, 80)), int(rng.integers(1, 5))
+        d = mvmr.as_mv_inputs(
+            rng.normal(0.0, 0.1, (k, m)),
+            rng.uniform(0.01, 0.02, (k, m)),
+            rng.normal(0, 0.1, k),
+            rng.uniform(0.01, 0.05, k),
+        )
+        fast = [mvmr._wls(d, orient) for orient in (-1, 0, m - 1)]
+        with monkeypatch.context() as mp:
+            mp.setattr(mvmr, "_LAPACK", None)
+            assert [mvmr._wls(d, orient) for orient in (-1, 0, m - 1)] == fast
+
+
+@pytest.mark.parametrize("lapack", ["private", "public"])
+def test_mv_singular_design_is_an_input_error(monkeypatch: pytest.MonkeyPatch, lapack: str) -> None:
+    from alsatlas.errors import StatsInputError
+    from alsatlas.genetics.mr import mvmr
+
+    if lapack == "public":
+        monkeypatch.setattr(mvmr, "_LAPACK", None)
+    rng = np.random.default_rng(13)
+    bx = np.column_stack([rng.normal(0.0, 0.1, 10), np.zeros(10)])
+    with pytest.raises(StatsInputError, match="singular"):
+        mvmr.run_mvmr(bx, np.full((10, 2), 0.01), rng.normal(0.0, 0.1, 10), np.full(10, 0.02))

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import alsatlas.genetics.mr as mr
 from alsatlas.errors import StatsInputError
 from alsatlas.genetics.mr import METHOD_IDS, run_mr
-from alsatlas.genetics.mr.extra_methods import EXTRA_MIN_SNPS
+from alsatlas.genetics.mr.extra_methods import EXTRA_METHODS
 from alsatlas.genetics.mr.run import DEFAULT_SET
 
 
@@ -38,7 +38,7 @@ def test_method_ids_match_issue() -> None:
         "weighted_mode",
         "presso",
     )
-    assert set(EXTRA_MIN_SNPS) <= set(METHOD_IDS)
+    assert set(EXTRA_METHODS) <= set(METHOD_IDS)
 
 
 def test_single_variant_runs_wald_ratio() -> None:
@@ -127,3 +127,31 @@ def test_default_methods_and_full_json(ldl: dict[str, np.ndarray]) -> None:
     assert presso["raw"]["method"] == "presso"
     assert back["results"][-1]["nsnp"] == 28 - len(presso["outlier_indices"])
     assert back["n_boot"] == 50 and back["seed"] == mr.DEFAULT_SEED
+
+
+@pytest.mark.parametrize(
+    ("method", "case"),
+    [
+        ("egger_penalised", "same |bx|"),
+        ("egger_penalised", "exact line"),
+        ("egger_robust_penalised", "same |bx|"),
+    ],
+)
+def test_penalised_egger_degenerate_data_skip_the_method(method: str, case: str) -> None:
+    """Sxx = 0 or σ̂ = 0 leave the penalised MR-Egger undefined: the method is left out with
+    its reason, the others still run."""
+    rng = np.random.default_rng(21)
+    bx = np.full(8, 0.1) if case == "same |bx|" else rng.uniform(0.05, 0.2, 8)
+    by = rng.normal(0.0, 0.01, 8) if case == "same |bx|" else np.zeros(8)
+    rep = run_mr(bx, np.full(8, 0.01), by, np.full(8, 0.01), methods=["ivw", method])
+    assert [r.method for r in rep.results] == ["ivw"]
+    assert method in dict(rep.skipped)
+
+
+def test_lasso_without_heterogeneity_skips_the_method() -> None:
+    """Outcome associations all zero: every λ gives the zero solution, so MR-Lasso is left
+    out with its reason (no 0/0 in the standardisation)."""
+    bx = np.random.default_rng(22).uniform(0.05, 0.2, 8)
+    rep = run_mr(bx, np.full(8, 0.01), np.zeros(8), np.full(8, 0.01), methods=["ivw", "lasso"])
+    assert [r.method for r in rep.results] == ["ivw"]
+    assert dict(rep.skipped)["lasso"] == "MR-Lasso: no heterogeneity to penalise"

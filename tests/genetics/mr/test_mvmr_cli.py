@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 
 import pytest
 from mr_testdata import REF
@@ -80,3 +81,16 @@ def test_run_mvmr_checks_input() -> None:
             [0.05] * 4,
             methods=["mvmedian"],
         )
+
+
+def test_cli_singular_design_is_an_error(tmp_path: Path) -> None:
+    """An exposure with no association at any variant leaves the fit undefined: exit 2."""
+    from alsatlas.cli.mvmr import mvmr  # noqa: F401
+
+    f = tmp_path / "mv.csv"
+    rows = [f"rs{i},{0.01 * (i + 1)},0.01,0,0.01,{0.02 * (-1) ** i},0.02" for i in range(8)]
+    f.write_text("SNP,b1,s1,b2,s2,by,sy\n" + "\n".join(rows) + "\n")
+    args = ["mvmr", str(f), "--exposure-beta", "b1,b2", "--exposure-se", "s1,s2"]
+    res = CliRunner().invoke(app, [*args, "--outcome-beta", "by", "--outcome-se", "sy"])
+    assert res.exit_code == 2, res.output
+    assert "singular" in res.output and "Traceback" not in res.output

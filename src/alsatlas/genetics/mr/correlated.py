@@ -7,7 +7,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike
 
-from alsatlas.errors import StatsInputError
+from alsatlas.errors import DegenerateFitError, StatsInputError
 from alsatlas.genetics.mr.inference import Distribution, chi2_sf, confidence_limits, pvalue
 from alsatlas.genetics.mr.inputs import FloatArray, MRArrays, as_mr_arrays
 from alsatlas.genetics.mr.ivw import IVWModel, resolve_model
@@ -29,11 +29,28 @@ def as_ld_matrix(rho: ArrayLike, k: int) -> FloatArray:
 
 
 def _gls(x: FloatArray, y: FloatArray, omega: FloatArray) -> tuple[FloatArray, FloatArray, float]:
-    """GLS coefficients (XᵀΩ⁻¹X)⁻¹XᵀΩ⁻¹y, (XᵀΩ⁻¹X)⁻¹ and the residual form rᵀΩ⁻¹r."""
-    chol = np.linalg.cholesky(omega)
+    """GLS coefficients (XᵀΩ⁻¹X)⁻¹XᵀΩ⁻¹y, (XᵀΩ⁻¹X)⁻¹ and the residual form rᵀΩ⁻¹r.
+
+    An Ω that is not positive definite (an LD matrix with variants in perfect LD, or not a
+    correlation matrix) is an input error; a singular XᵀΩ⁻¹X a degenerate fit."""
+    try:
+        chol = np.linalg.cholesky(omega)
+    except np.linalg.LinAlgError:
+        raise StatsInputError(
+            "LD matrix is not positive definite (variants in perfect LD, or not a "
+            "correlation matrix)",
+            field="rho",
+        ) from None
     xs = np.linalg.solve(chol, x)
     ys = np.linalg.solve(chol, y)
-    v = np.linalg.inv(xs.T @ xs)
+    try:
+        v = np.linalg.inv(xs.T @ xs)
+    except np.linalg.LinAlgError:
+        raise DegenerateFitError(
+            "the correlated-variant regression is singular (the exposure associations are "
+            "collinear with the intercept)",
+            field="beta.exposure",
+        ) from None
     coef = v @ xs.T @ ys
     r = ys - xs @ coef
     return np.asarray(coef, dtype=np.float64), np.asarray(v, dtype=np.float64), float(r @ r)

@@ -36,16 +36,14 @@ import numpy as np
 
 from alsatlas.errors import StatsInputError
 from alsatlas.genetics.mr.conmix import conmix_from_arrays
-from alsatlas.genetics.mr.conventions import MIN_SNPS
 from alsatlas.genetics.mr.inputs import MRArrays
 from alsatlas.genetics.mr.maxlik import maxlik_from_arrays
 from alsatlas.genetics.mr.penalised import egger_penalised_from_arrays, ivw_penalised_from_arrays
 from alsatlas.genetics.mr.results import MRMethodResult
 from alsatlas.genetics.mr.steiger import TraitSample
 
-EXTRA_MIN_SNPS: dict[str, int] = {
-    m: MIN_SNPS[m]
-    for m in (
+EXTRA_METHODS: frozenset[str] = frozenset(
+    {
         "ivw_penalised",
         "egger_penalised",
         "maxlik",
@@ -61,9 +59,9 @@ EXTRA_MIN_SNPS: dict[str, int] = {
         "cml_ma_bic_dp",
         "cml_bic_dp",
         "egger_bootstrap",
-    )
-}
-"""Fewest variants each extra method accepts."""
+    }
+)
+"""The methods `run_extra` runs (their fewest variants: `conventions.MIN_SNPS`)."""
 
 DP_ALL_MAX_K = 150
 """``methods="all"`` leaves out the MR-cML data-perturbation methods above this many variants
@@ -147,7 +145,7 @@ def _robust(m: str, d: MRArrays, alpha: float) -> MRMethodResult:
 
 __all__ = [
     "DP_ALL_MAX_K",
-    "EXTRA_MIN_SNPS",
+    "EXTRA_METHODS",
     "OWN_LIMITS",
     "gwas_sample_size",
     "run_extra",

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from alsatlas.errors import StatsInputError
+from alsatlas.errors import DegenerateFitError, StatsInputError
 from alsatlas.genetics.mr.blas import single_threaded_blas
 from alsatlas.genetics.mr.egger import orient
 from alsatlas.genetics.mr.inputs import FloatArray, MRArrays
@@ -211,6 +211,8 @@ def _standardised(o: MRArrays) -> tuple[FloatArray, FloatArray, FloatArray, floa
     pjj = _others(n * n)
     y = pjj * z - n * _others(n * z)
     ys = math.sqrt(float(np.sum(y * y)) * w)
+    if not ys > 0.0:  # y = 0: every λ gives the zero solution
+        raise DegenerateFitError("MR-Lasso: no heterogeneity to penalise", field="by")
     xm = sq * (pjj - n * _others(n)) * w
     xs = np.sqrt(sq * sq * pjj * w - xm * xm)
     h = sq / xs
@@ -226,8 +228,6 @@ def lasso_from_arrays(
     k = d.k
     c, h, n, ys, xs = _standardised(o)
     lam_max = float(np.max(np.abs(c)))
-    if lam_max <= 0:
-        raise StatsInputError("MR-Lasso: no heterogeneity to penalise", field="by")
     alf = max(1e-6, LAMBDA_MIN_RATIO) ** (1.0 / (N_LAMBDA - 1.0))
     grid = lam_max * alf ** np.arange(1, N_LAMBDA)
     path, n_path = _homotopy_path(c, h, n, 1.0 / k, grid)

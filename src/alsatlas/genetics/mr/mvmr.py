@@ -31,13 +31,13 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from numpy.linalg import _umath_linalg
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
-from alsatlas.errors import StatsInputError
+from alsatlas.errors import DegenerateFitError, StatsInputError
 from alsatlas.genetics.mr.inference import chi2_sf, critical_value, pvalue
 from alsatlas.genetics.mr.ivw import IVWModel, resolve_model
 from alsatlas.genetics.mr.penalised import MRDistribution
@@ -145,6 +145,22 @@ def _singular(*_: object) -> None:
     raise np.linalg.LinAlgError("Singular matrix")
 
 
+_GUFUNCS = ("qr_r_raw", "qr_reduced", "solve1", "inv")
+
+
+def _lapack_gufuncs() -> Any | None:
+    """numpy's private module of LAPACK gufuncs behind ``np.linalg`` when it has the four
+    that `_wls` calls, else None (`_wls` then calls the public functions: same values)."""
+    try:
+        from numpy.linalg import _umath_linalg
+    except ImportError:
+        return None
+    return _umath_linalg if all(hasattr(_umath_linalg, f) for f in _GUFUNCS) else None
+
+
+_LAPACK = _lapack_gufuncs()
+
+
 @njit
 def _weighted_design(
     bx: Matrix, by: Matrix, w: Matrix, orient: int, xw: Matrix, a: Matrix, yw: Matrix
@@ -174,22 +190,43 @@ def _wls(d: MVInputs, orient: int) -> tuple[list[float], list[float], float]:
     coefficients, diag of the unscaled covariance, residual SE.
 
     Reduced QR of the weighted design, coefficients solve(R, Qᵀy), covariance R⁻¹R⁻ᵀ: the
-    LAPACK routines of ``np.linalg.qr``, ``solve`` and ``inv`` (numpy's own gufuncs, called
-    once each without the wrappers' per-call checks), so the values are numpy's exactly.
+    LAPACK routines of ``np.linalg.qr``, ``solve`` and ``inv`` (`_qr_solve`: numpy's own
+    gufuncs, called once each without the wrappers' per-call checks), so the values are
+    numpy's exactly. A singular design (an exposure collinear with the others, or with the
+    intercept) raises `DegenerateFitError`.
     """
     k, n = d.k, d.m + (1 if orient >= 0 else 0)
     xw, a, yw = np.empty((k, n)), np.empty((k, n)), np.empty(k)
     _weighted_design(d.bx, d.by, d.byse**-2.0, orient, xw, a, yw)
-    with np.errstate(call=_singular, invalid="call", over="ignore", divide="ignore"):
-        tau = _umath_linalg.qr_r_raw(a, signature="d->d")
-        q = _umath_linalg.qr_reduced(a, tau, signature="dd->d")
-        r = np.where(_upper(n), a[:n, :], 0.0)  # np.triu
-        coef = _umath_linalg.solve1(r, q.T @ yw, signature="dd->d")
-        rinv = _umath_linalg.inv(r, signature="d->d")
+    try:
+        coef, rinv = _qr_solve(a, yw)
+    except np.linalg.LinAlgError:
+        raise DegenerateFitError(
+            "the weighted design is singular: an exposure's associations are zero or a linear "
+            "combination of the others'",
+            field="bx",
+        ) from None
     cov = rinv @ rinv.T
     res = yw - xw @ coef
     sigma = math.sqrt(float(res @ res) / (k - n))
     return coef.tolist(), cov.diagonal().tolist(), sigma
+
+
+def _qr_solve(a: Matrix, yw: Matrix) -> tuple[Matrix, Matrix]:
+    """solve(R, Qᵀy) and R⁻¹ from the reduced QR of ``a`` (k×n, overwritten): numpy's gufuncs
+    directly where available, else ``np.linalg.qr``, ``solve`` and ``inv`` (which call the
+    same gufuncs). Raises ``LinAlgError`` when R is singular."""
+    if _LAPACK is None:
+        q, r = np.linalg.qr(a)
+        return np.linalg.solve(r, q.T @ yw), np.linalg.inv(r)
+    n = a.shape[1]
+    with np.errstate(call=_singular, invalid="call", over="ignore", divide="ignore"):
+        tau = _LAPACK.qr_r_raw(a, signature="d->d")
+        q = _LAPACK.qr_reduced(a, tau, signature="dd->d")
+        r = np.where(_upper(n), a[:n, :], 0.0)  # np.triu
+        coef = _LAPACK.solve1(r, q.T @ yw, signature="dd->d")
+        rinv = _LAPACK.inv(r, signature="d->d")
+    return coef, rinv
 
 
 @functools.cache

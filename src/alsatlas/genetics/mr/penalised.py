@@ -33,6 +33,7 @@ from typing import Literal
 import numpy as np
 from scipy import special
 
+from alsatlas.errors import DegenerateFitError
 from alsatlas.genetics.mr.egger import orient
 from alsatlas.genetics.mr.inference import confidence_limits, critical_value, pvalue
 from alsatlas.genetics.mr.inputs import FloatArray, MRArrays
@@ -114,12 +115,18 @@ class WLSIntercept:
 
 
 def wls_intercept(x: FloatArray, y: FloatArray, w: FloatArray) -> WLSIntercept:
-    """Closed-form weighted regression with intercept (centred sums)."""
+    """Closed-form weighted regression with intercept (centred sums); `DegenerateFitError`
+    when the weighted x have no spread (Sxx = 0, the test of `egger.egger_fit`)."""
     sw = float(np.sum(w))
     xbar = float(np.sum(w * x)) / sw
     ybar = float(np.sum(w * y)) / sw
     xc = x - xbar
     sxx = float(np.sum(w * xc * xc))
+    if not sxx > 1e-12 * float(np.sum(w * x * x)):
+        raise DegenerateFitError(
+            "MR-Egger is undefined: the weighted variants have the same |beta.exposure| (Sxx = 0)",
+            field="beta.exposure",
+        )
     slope = float(np.sum(w * xc * (y - ybar))) / sxx
     intercept = ybar - slope * xbar
     r = y - intercept - slope * x
@@ -183,8 +190,15 @@ def egger_result(
     distribution: MRDistribution,
     alpha: float,
 ) -> EggerVariant:
-    """Scale a `WLSIntercept` by 1/min(1, σ̂) and attach MendelianRandomization's limits."""
+    """Scale a `WLSIntercept` by 1/min(1, σ̂) and attach MendelianRandomization's limits;
+    `DegenerateFitError` when σ̂ = 0 (the variants lie exactly on the line: 0/0 in R)."""
     scale = min(fit.sigma, 1.0)
+    if not scale > 0.0:
+        raise DegenerateFitError(
+            f"{method} is undefined: the residual standard error is 0 (the variants lie "
+            "exactly on the fitted line)",
+            field="beta.outcome",
+        )
     b, se = fit.slope, fit.slope_se_lm / scale
     a, ase = fit.intercept, fit.intercept_se_lm / scale
     df = k - 2

@@ -61,17 +61,6 @@ def _r_seed_words(seed: int) -> NDArray[np.uint32]:
     return ((_LCG_A * s + _LCG_C) & np.uint64(_MASK)).astype(np.uint32)
 
 
-def r_unif(mt: np.random.MT19937, n: int) -> FloatArray:
-    """``n`` values of R's ``unif_rand()``.
-
-    A 32-bit word w gives w·2⁻³² (exact in double precision, at most 1 − 2⁻³² < 1); R's
-    ``fixup`` only ever replaces w = 0 (by ½/(2³² − 1)), so the upper guard is a no-op.
-    """
-    y = mt.random_raw(n).astype(np.float64)
-    y *= 2.3283064365386963e-10
-    return np.asarray(np.maximum(y, 0.5 * _I2_32M1, out=y), dtype=np.float64)
-
-
 @njit_ieee
 def _twist(mt: NDArray[np.uint32]) -> None:
     """The Mersenne-Twister recurrence: the next 624 state words, in place."""
@@ -129,4 +118,4 @@ def r_rnorm(seed: int, n: int) -> FloatArray:
     return out
 
 
-__all__ = ["r_rnorm", "r_seeded_mt", "r_unif"]
+__all__ = ["r_rnorm", "r_seeded_mt"]

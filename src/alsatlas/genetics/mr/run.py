@@ -27,7 +27,7 @@ from alsatlas.genetics.mr.correlated import (
 from alsatlas.genetics.mr.egger import egger_from_arrays
 from alsatlas.genetics.mr.extra_methods import (
     DP_ALL_MAX_K,
-    EXTRA_MIN_SNPS,
+    EXTRA_METHODS,
     OWN_LIMITS,
     gwas_sample_size,
     run_extra,
@@ -209,7 +209,7 @@ def _run_independent(
                 results.append(presso.outlier_corrected or presso.raw)
             elif m == "raps":
                 results.append(raps_result(raps_from_arrays(d, **raps_options), d.k, alpha=alpha))
-            elif m in EXTRA_MIN_SNPS:
+            elif m in EXTRA_METHODS:
                 results.append(run_extra(m, d, alpha, gwas_n, seed, n_boot))
             else:
                 results.append(_ESTIMATORS[m](d, c, seed, n_boot, alpha))
