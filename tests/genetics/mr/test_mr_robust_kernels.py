@@ -144,3 +144,15 @@ def test_exact_fit_scale_zero_and_the_methods_skipped() -> None:
     assert [r.method for r in rep.results] == ["ivw"]
     assert [m for m, _ in rep.skipped] == ["ivw_robust"]
     assert "robust scale 0" in rep.skipped[0][1]
+
+
+def test_every_subsample_singular_skips_the_robust_egger() -> None:
+    bx = np.full(10, 0.1) * np.array([1.0, -1.0] * 5)  # one |beta.exposure|
+    by = np.linspace(-0.05, 0.05, 10)
+    with pytest.raises(DegenerateFitError, match="every subsample is singular"):
+        robust.egger_robust_from_arrays(as_mr_arrays(bx, np.full(10, 0.01), by, np.full(10, 0.02)))
+    rep = run_mr(
+        bx, np.full(10, 0.01), by, np.full(10, 0.02), methods=["ivw", "egger_robust", "ivw_robust"]
+    )
+    assert [r.method for r in rep.results] == ["ivw", "ivw_robust"]
+    assert [m for m, _ in rep.skipped] == ["egger_robust"]

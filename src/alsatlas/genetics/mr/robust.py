@@ -581,7 +581,11 @@ def mm_regression(x: FloatArray, y: FloatArray, w: FloatArray) -> MMFit:
     yw = np.ascontiguousarray(y * sw, dtype=np.float64)
     cand = _candidates(xt, yw)
     if cand.shape[0] == 0:
-        raise StatsInputError("robust fit: no non-singular subsample", field="bx")
+        raise DegenerateFitError(
+            "the robust fit is undefined: every subsample is singular (the same "
+            "|beta.exposure| for every variant)",
+            field="beta.exposure",
+        )
     beta, v, scale = _mm_fit(xt, yw, cand)
     diag = np.diag(v).copy()
     negative = diag[0] < 0 if v.shape[0] == 1 else np.linalg.det(v) < 0 or np.trace(v) < 0
