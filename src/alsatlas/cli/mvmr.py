@@ -93,7 +93,7 @@ def mvmr(
     try:
         import numpy as np
 
-        from alsatlas.cli.meta import read_csv_table
+        from alsatlas.cli.csv_table import read_csv_table
         from alsatlas.genetics.mr.mvmr import run_mvmr
 
         if output_format not in ("table", "json"):
