@@ -3,7 +3,9 @@
 Starts ``alsatlas serve`` (``--workers`` processes) on a free port of 127.0.0.1 and drives it
 with ``--clients`` concurrent keep-alive connections (default 200) for ``--seconds`` (default
 60), split evenly over five requests: the home page, a question page, the evidence list,
-``/api/questions`` and a re-run (``POST /api/meta`` on a question's studies). The load client
+``/api/questions`` and a re-run (``POST /api/meta`` on a question's studies; one repeated
+body, so after the first request each worker answers it from its re-run memo: the times are
+those of a memo hit, request parsing and validation included, not of a fresh fit). The load client
 is ``wrk`` (C, from Debian: ``apt-get install wrk``), one process per request with its share
 of the connections, so that the client costs the server as little CPU as possible; without
 ``wrk`` (or with ``--client httpx``) the clients are httpx coroutines in this process.
