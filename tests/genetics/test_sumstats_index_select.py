@@ -199,3 +199,39 @@ def test_index_folder_elsewhere_is_given_in_place_of_the_file(tmp_path: Path) ->
     )
     assert result.exit_code == 0, result.output
     assert f"using index {folder}" in result.stderr
+
+
+def test_index_build_replaces_an_index_whole_and_never_another_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import alsatlas.genetics.sumstats_index as sumstats_index
+    from alsatlas.errors import AlsatlasInputError, SumstatsError
+
+    path = _ssf(tmp_path)
+    # a folder holding other files is refused, and left as it was
+    other = tmp_path / "notes"
+    (other / "lookup").mkdir(parents=True)
+    (other / "lookup" / "keep.txt").write_text("mine")
+    with pytest.raises(SumstatsError, match="not an index folder"):
+        build_index(path, out=other)
+    assert sorted(p.name for p in other.rglob("*")) == ["keep.txt", "lookup"]
+    # missing parent folders are made
+    nested = build_index(path, out=tmp_path / "a" / "b" / "idx")
+    assert find_index(nested.folder) is not None
+    # a rebuild replaces the whole folder: a stray file of the old one is gone
+    index = build_index(path)
+    (index.folder / "stray.txt").write_text("old")
+    build_index(path)
+    assert not (index.folder / "stray.txt").exists()
+    # a build that fails part-way leaves the previous index whole and nothing beside it
+    before = sorted(p.name for p in tmp_path.iterdir())
+
+    def broken(folder: Path, data: pl.DataFrame) -> dict[str, object]:
+        folder.mkdir()
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(sumstats_index, "_write_store", broken)
+    with pytest.raises(AlsatlasInputError, match="No space left"):
+        build_index(path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert read_sumstats(path).report.index == str(index.folder)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -61,6 +60,14 @@ def default_index_dir(path: str | Path) -> Path:
     return p.with_name(p.name + SUFFIX)
 
 
+def _holds_other_files(folder: Path) -> bool:
+    """Whether ``folder`` is a non-empty folder without an index's ``index.json``."""
+    try:
+        return folder.is_dir() and any(folder.iterdir()) and not (folder / META_FILE).is_file()
+    except OSError:  # unreadable: writing there fails and says so
+        return False
+
+
 def _source_stamp(path: Path) -> dict[str, int]:
     st = path.stat()
     return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
@@ -76,18 +83,26 @@ def build_index(
     out: str | Path | None = None,
     overrides: Mapping[str, str] | None = None,
 ) -> SumstatsIndex:
-    """Read ``path`` with full checks and write its index folder (atomically, replacing any).
+    """Read ``path`` with full checks and write its index folder (atomically, replacing any
+    index there).
 
     Raises
     ------
     SumstatsError
-        As :func:`~alsatlas.genetics.sumstats.read_sumstats`; or the folder cannot be written.
+        As :func:`~alsatlas.genetics.sumstats.read_sumstats`; ``out`` is a folder holding
+        something other than an index.
+    AlsatlasInputError
+        The folder cannot be written (:func:`alsatlas.atomic.atomic_dir`).
     """
-    from alsatlas.atomic import atomic_path
+    from alsatlas.atomic import atomic_dir, ensure_dir
     from alsatlas.genetics.sumstats import read_sumstats
 
     source = Path(path)
     target = Path(out) if out is not None else default_index_dir(source)
+    if _holds_other_files(target):
+        raise SumstatsError(
+            "exists and is not an index folder; give a new or empty folder", file=str(target)
+        )
     stamp = _source_stamp(source)
     ss = read_sumstats(source, overrides=overrides, use_index=False)
     data = (
@@ -117,26 +132,19 @@ def build_index(
             "unused": list(ss.mapping.unused),
         },
     }
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise SumstatsError(
-            f"cannot create the index folder: {exc.strerror or exc}", file=str(target)
-        ) from exc
-    # the data first, the metadata last: a folder without index.json is not an index
-    meta_path = target / META_FILE
-    meta_path.unlink(missing_ok=True)
-    with atomic_path(target / DATA_FILE) as tmp:
-        data.write_parquet(tmp, row_group_size=ROW_GROUP_ROWS, statistics=True)
-    meta["store"] = _write_store(target / STORE_DIR, data)
     meta["sample_keys"] = {
         "snp": first.get_column("SNP").to_list(),
         "chrpos": [
             f"{c}:{p}" for c, p in zip(first["chr"].to_list(), first["pos"].to_list(), strict=True)
         ],
     }
-    with atomic_path(meta_path) as tmp:
-        Path(tmp).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    # the whole folder is written aside and moved into place: a reader sees the old index or
+    # the new one, and a failed build leaves no partial folder
+    ensure_dir(target.parent)
+    with atomic_dir(target) as staging:
+        data.write_parquet(staging / DATA_FILE, row_group_size=ROW_GROUP_ROWS, statistics=True)
+        meta["store"] = _write_store(staging / STORE_DIR, data)
+        (staging / META_FILE).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     return SumstatsIndex(target, meta)
 
 
@@ -213,9 +221,7 @@ def _write_store(folder: Path, data: pl.DataFrame) -> dict[str, Any]:
     last); ``chrpos_key.npy`` the sorted keys ``chr code · 2³² + pos`` and ``chrpos_row.npy``
     the matching rows.
     """
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
+    folder.mkdir()
     rsnum = data.get_column("rsnum").drop_nulls().to_numpy().astype(np.int64)
     np.save(folder / "rsnum.npy", rsnum)
     constants: dict[str, float | None] = {}
