@@ -321,3 +321,24 @@ def test_every_inflater_gives_the_same_text(
     for path in (single, members):
         with RecordBlocks(path) as blocks:
             assert b"".join(blocks) == b"SNP\tA1\tA2\tBETA\tSE\n" + text
+
+
+def test_long_comment_preamble_is_read_in_bounded_memory(tmp_path: Path) -> None:
+    comment = b"## " + b"x" * 1021 + b"\n"  # 1 KiB lines: 32 MiB of them, then blank lines
+    n = 32 << 10
+    body = b"SNP\tbeta\tse\tpval\teffect_allele\nrs1\t0.1\t0.01\t1e-9\tA\nrs2\tx\t0.01\t1e-9\tA\n"
+    path = tmp_path / "preamble.tsv.gz"
+    path.write_bytes(gzip.compress(comment * n + b"\n \n" + body, 1))
+    tracemalloc.start()
+    try:
+        ss = read_sumstats(path, block_bytes=1 << 20)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    header = n + 3  # the header's line number
+    assert ss.data.get_column("line").to_list() == [header + 1]
+    assert [e.line for e in ss.report.examples] == [header + 2]
+    assert peak < 16 << 20  # the 32 MiB of comments never sit in memory together
+    assert lookup_variants(path, ["rs1"]).sumstats.data.get_column("line").to_list() == [header + 1]
+    with pytest.raises(SumstatsError, match=f"row {n + 3}: empty file"):
+        parse_sumstats(comment * n + b"\n \n", source="comments only")

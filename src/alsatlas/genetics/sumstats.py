@@ -307,22 +307,30 @@ def split_header(data: bytes, *, source: str) -> tuple[list[str], str, bytes]:
     return names, sep, body
 
 
-def _split_header(data: bytes, *, source: str) -> tuple[list[str], str, bytes, int, bytes]:
-    """As :func:`split_header`, plus the header's line number and its raw text."""
+def _preamble(data: bytes) -> tuple[int, int]:
+    """Offset just past the complete blank and ``##`` lines that open ``data``, and their count.
+
+    One forward pass (a file may open with very many such lines).
+    """
+    start = count = 0
+    while (end := data.find(b"\n", start)) >= 0:
+        if data[start:end].strip(b"\r\t ") and not data.startswith(b"##", start):
+            break
+        start, count = end + 1, count + 1
+    return start, count
+
+
+def _split_header(
+    data: bytes, *, source: str, first_line: int = 1
+) -> tuple[list[str], str, bytes, int, bytes]:
+    """As :func:`split_header`, plus the header's line number and its raw text (``data``
+    starting at line ``first_line``)."""
     if data.startswith(BOM):
         data = data[len(BOM) :]
-    line = 1
-    while True:
-        end = data.find(b"\n")
-        first = data if end < 0 else data[:end]
-        if first.strip(b"\r\t ") == b"" and end >= 0:
-            data, line = data[end + 1 :], line + 1
-            continue
-        if first.startswith(b"##") and end >= 0:
-            data, line = data[end + 1 :], line + 1
-            continue
-        break
-    header_bytes, body = (data, b"") if end < 0 else (data[:end], data[end + 1 :])
+    start, skipped = _preamble(data)
+    line = first_line + skipped
+    end = data.find(b"\n", start)
+    header_bytes, body = (data[start:], b"") if end < 0 else (data[start:end], data[end + 1 :])
     try:
         header_text = header_bytes.decode("utf-8").rstrip("\r")
     except UnicodeDecodeError as exc:
@@ -365,21 +373,20 @@ def read_header(
     """
     it = iter(blocks)
     pending = b""
+    skipped = 0
+    blank = True  # nothing but white space so far
     for block in it:
+        blank = blank and not block.strip()
+        # blank and ## lines are dropped as they come: memory holds one block
         pending += block
-        stripped = pending.lstrip(b"\r\n\t ")
-        if not stripped:
-            continue
-        # wait until the header record (after any ## lines) is complete
-        probe = stripped
-        while probe.startswith(b"##") and b"\n" in probe:
-            probe = probe[probe.find(b"\n") + 1 :].lstrip(b"\r\n\t ")
-        if not probe or b"\n" not in probe:
-            continue
-        break
+        start, n = _preamble(pending)
+        pending, skipped = pending[start:], skipped + n
+        if b"\n" in pending:  # the header record is complete
+            break
     if not pending.strip():
-        raise SumstatsError("empty file: no header line", file=source, row=1)
-    names, sep, body, line, text = _split_header(pending, source=source)
+        row = 1 if blank else 1 + skipped
+        raise SumstatsError("empty file: no header line", file=source, row=row)
+    names, sep, body, line, text = _split_header(pending, source=source, first_line=1 + skipped)
     sides = {n.rsplit(".", 1)[-1] for n in names if n.endswith((".exposure", ".outcome"))}
     if sides == {"exposure", "outcome"} and not overrides:
         raise SumstatsError(
