@@ -235,3 +235,27 @@ def test_index_build_replaces_an_index_whole_and_never_another_folder(
         build_index(path)
     assert sorted(p.name for p in tmp_path.iterdir()) == before
     assert read_sumstats(path).report.index == str(index.folder)
+
+
+def test_index_lookup_counts_requested_variants_as_the_text_read(tmp_path: Path) -> None:
+    # two variants at one position (multi-allelic): one requested key, two rows
+    path = tmp_path / "multi.tsv"
+    path.write_text(
+        "SNP\tchr\tpos\teffect_allele\tother_allele\tbeta\tse\tpval\n"
+        "rs1\t1\t100\tA\tG\t0.1\t0.01\t1e-9\n"
+        "rs2\t1\t100\tA\tT\t0.1\t0.01\t1e-9\n"
+        "rs3\t1\t200\tC\tT\t0.1\t0.01\t1e-9\n"
+    )
+    asked = {"chrpos": ["1:100", "chr1:100", "1:300"], "snp": ["rs1", "RS1", "rs9"]}
+    text = {by: lookup_variants(path, keys, by=by) for by, keys in asked.items()}
+    build_index(path)
+    for by, keys in asked.items():
+        indexed = lookup_variants(path, iter(keys), by=by)
+        assert indexed.index is not None and text[by].index is None
+        assert (indexed.requested, indexed.found) == (2, 1)
+        assert (indexed.requested, indexed.found, indexed.missing) == (
+            text[by].requested,
+            text[by].found,
+            text[by].missing,
+        )
+        assert indexed.sumstats.data.equals(text[by].sumstats.data)

@@ -73,6 +73,16 @@ class LookupResult:
         return self.requested - len(self.missing)
 
 
+def wanted_keys(variants: Iterable[str], by: Literal["snp", "chrpos"]) -> list[str]:
+    """The distinct keys to look up, sorted: blanks dropped, ``rs`` ids in lower case
+    (:func:`~alsatlas.genetics.sumstats.normalise_rsid`), and for ``by="chrpos"`` a leading
+    ``chr`` dropped and letters upper-cased."""
+    wanted = {normalise_rsid(v.strip()) for v in variants if v and v.strip()}
+    if by == "chrpos":
+        wanted = {re.sub(r"^(?i:chr)", "", v).upper() for v in wanted}
+    return sorted(wanted)
+
+
 def _key_columns(mapping: ColumnMapping, names: list[str], by: str, file: str) -> list[int]:
     if by == "snp":
         column = mapping.column("snp")
@@ -148,25 +158,23 @@ def lookup_variants(
         Unreadable or corrupt file, unmappable header, no key column, limits exceeded.
     """
     file = str(path)
+    wanted = wanted_keys(variants, by)
     if use_index:
         from alsatlas.genetics.sumstats_index import find_index
 
         index = find_index(path, overrides=overrides)
         if index is not None:
-            found_idx, missing_idx = index.lookup(variants, by=by)
+            found_idx, missing_idx = index.lookup(wanted, by=by)
             ids, chrpos = index.sample_keys(SAMPLE_KEYS)
-            requested = len(found_idx.data) + len(missing_idx)
             return LookupResult(
                 sumstats=found_idx,
-                requested=requested,
+                requested=len(wanted),
                 missing=missing_idx,
                 rows_scanned=int(index.meta["report"]["n_rows"]),
                 sample_keys=tuple(chrpos if by == "chrpos" else ids),
                 index=str(index.folder),
             )
-    wanted = sorted({normalise_rsid(v.strip()) for v in variants if v and v.strip()})
     if by == "chrpos":
-        wanted = sorted({re.sub(r"^(?i:chr)", "", v).upper() for v in wanted})
         as_written = wanted
     else:
         # the file may write RS123; the canonical id is rs123
@@ -314,6 +322,7 @@ __all__ = [
     "LookupResult",
     "ProgressCallback",
     "lookup_variants",
+    "wanted_keys",
 ]
 
 

@@ -33,13 +33,13 @@ import polars as pl
 
 from alsatlas.errors import SumstatsError
 from alsatlas.genetics.columns import ColumnMapping
+from alsatlas.genetics.lookup import wanted_keys
 from alsatlas.genetics.sumstats import (
     CANONICAL_COLUMNS,
     CANONICAL_SCHEMA,
     InvalidRow,
     LoadReport,
     Sumstats,
-    normalise_rsid,
 )
 
 SUFFIX = ".alsatlas-index"
@@ -390,10 +390,9 @@ class SumstatsIndex:
         ``variants`` are ids (``rs`` ids matched case-insensitively on their number) or, with
         ``by="chrpos"``, ``chr:pos`` strings (a leading ``chr`` ignored).
         """
-        wanted = sorted({normalise_rsid(v.strip()) for v in variants if v and v.strip()})
+        wanted = wanted_keys(variants, by)
         store = self.store
         if by == "chrpos":
-            wanted = sorted({re.sub(r"^(?i:chr)", "", v).upper() for v in wanted})
             pairs: list[tuple[str, int]] = []
             for key in wanted:
                 chrom, _, pos = key.rpartition(":")
