@@ -247,3 +247,39 @@ def test_instrument_window_prunes_genome_wide_exposures(tmp_path: Path) -> None:
         run_scan(pairs, params, out, workers=1)
         counts[window] = pl.read_parquet(out).get_column("n_instruments")[0]
     assert counts == {None: 4, 10_000.0: 3}
+
+
+@pytest.mark.parametrize("window_kb", [None, 500.0])
+def test_exposure_instruments_are_the_full_read_filtered(
+    tmp_path: Path, window_kb: float | None
+) -> None:
+    """The streamed selection gives the rows (and pruning) of a full read filtered by p."""
+    from scan_data import write_trait
+
+    from alsatlas.genetics.instrument_select import select_instruments
+    from alsatlas.genetics.scan.analysis import exposure_instruments
+    from alsatlas.genetics.sumstats import read_sumstats
+
+    plain = write_trait(tmp_path / "t.tsv", 5, n_snps=4000, n_strong=60)
+    frame = pl.read_csv(plain, separator="\t")
+    path = tmp_path / "t_pos.tsv.gz"
+    path.write_bytes(
+        gzip.compress(
+            frame.with_columns(
+                chromosome=pl.int_range(pl.len()) % 3 + 1,
+                base_pair_location=(pl.int_range(pl.len()) * 7919) % 5_000_000 + 1,
+            )
+            .write_csv(separator="\t")
+            .encode()
+        )
+    )
+    full = read_sumstats(path, use_index=False)
+    for p in (5e-8, 1e-4, 1.0):
+        params = ScanParams(instrument_p=p, instrument_window_kb=window_kb)
+        source = expand_sources([str(path)], role="exposures")[0]
+        got, _ = exposure_instruments(source, params)
+        if window_kb is None:
+            want = full.data.filter(pl.col("pval") <= p)
+        else:
+            want = select_instruments(full, p=p, window_kb=window_kb).data
+        assert got.height > 0 and got.equals(want)

@@ -5,9 +5,9 @@ otherwise): only :class:`~alsatlas.genetics.scan.plan.ScanPair` paths and
 :class:`~alsatlas.genetics.scan.plan.ScanParams` come in, a small table of results goes out.
 
 Per pair, with the library's own steps: exposure instruments from
-:func:`~alsatlas.genetics.sumstats.read_sumstats` (rows with p ≤ ``instrument_p``, pruned by
-distance with :func:`~alsatlas.genetics.instrument_select.select_instruments` when a window is
-set) or
+:func:`~alsatlas.genetics.select.select_by_p` (rows with p ≤ ``instrument_p``, streamed, pruned
+by distance with :func:`~alsatlas.genetics.instrument_select.select_instruments` when a window
+is set), :func:`~alsatlas.genetics.sumstats.read_sumstats` (every row, without a threshold) or
 :func:`~alsatlas.genetics.instruments.load_exposure_set`; the outcome rows of every instrument
 of the chunk in one streamed :func:`~alsatlas.genetics.lookup.lookup_variants` (a chunk holds one
 outcome); :func:`~alsatlas.genetics.harmonise.harmonise`; then
@@ -84,20 +84,24 @@ def _instruments_cached(
     stamp: tuple[int, int],
 ) -> tuple[pl.DataFrame, str]:
     from alsatlas.genetics.instruments import load_exposure_set
+    from alsatlas.genetics.select import select_by_p
     from alsatlas.genetics.sumstats import read_sumstats
 
-    read = load_exposure_set(key[len(SET_PREFIX) :]) if kind == "set" else read_sumstats(key)
-    data, report = read.data, read.report
-    dropped = "; ".join(f"{n} {why}" for why, n in sorted(report.reasons.items()))
-    note = f"{report.n_kept} of {report.n_rows} rows valid" + (f" ({dropped})" if dropped else "")
     if kind == "file" and instrument_p is not None:
-        data = data.filter(pl.col("pval") <= instrument_p)
-        note += f", none with p ≤ {instrument_p:g}"
-        if window_kb is not None and data.height:
+        # streamed: memory holds the rows passing the threshold, not the genome
+        selection = select_by_p(key, instrument_p)
+        read = selection.sumstats
+        note = f"none of the {selection.rows_scanned} rows has a valid p ≤ {instrument_p:g}"
+        if window_kb is not None and read.data.height:
             from alsatlas.genetics.instrument_select import select_instruments
 
-            data = select_instruments(read, p=instrument_p, window_kb=window_kb).data
-    return data, note
+            return select_instruments(read, p=instrument_p, window_kb=window_kb).data, note
+        return read.data, note
+    read = load_exposure_set(key[len(SET_PREFIX) :]) if kind == "set" else read_sumstats(key)
+    report = read.report
+    dropped = "; ".join(f"{n} {why}" for why, n in sorted(report.reasons.items()))
+    note = f"{report.n_kept} of {report.n_rows} rows valid" + (f" ({dropped})" if dropped else "")
+    return read.data, note
 
 
 def exposure_instruments(source: ScanSource, params: ScanParams) -> tuple[pl.DataFrame, str]:
