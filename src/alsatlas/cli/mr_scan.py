@@ -121,6 +121,10 @@ def scan_command(
             raise AlsatlasInputError(
                 "--instrument-window-kb must be positive", field="instrument-window-kb"
             )
+        if plot is not None:  # refused now, not after the scan
+            from alsatlas.figures.style import figure_format
+
+            figure_format(plot)
         convention_defaults(convention)
         params = ScanParams(
             methods=_methods(methods),

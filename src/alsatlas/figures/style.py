@@ -81,11 +81,8 @@ def padded_range(values: Sequence[float], *, log: bool, pad: float = 0.05) -> tu
     return lo - pad * span, hi + pad * span
 
 
-def save_figure(fig: Figure, path: str | Path) -> Path:
-    """Write ``fig`` to ``path``; the format comes from the suffix (``.svg``, ``.png``, ``.pdf``).
-
-    SVG text is kept as ``<text>`` elements (``svg.fonttype = "none"``), so labels stay
-    searchable and accessible; the SVG carries no date, so output is reproducible.
+def figure_format(path: str | Path) -> str:
+    """The format of a figure file, from its suffix (one of :data:`SAVE_FORMATS`).
 
     Raises
     ------
@@ -98,6 +95,22 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
         raise AlsatlasInputError(
             f"unsupported figure format {out.suffix!r}; use .svg, .png or .pdf", file=str(out)
         )
+    return fmt
+
+
+def save_figure(fig: Figure, path: str | Path) -> Path:
+    """Write ``fig`` to ``path``; the format comes from the suffix (``.svg``, ``.png``, ``.pdf``).
+
+    SVG text is kept as ``<text>`` elements (``svg.fonttype = "none"``), so labels stay
+    searchable and accessible; the SVG carries no date, so output is reproducible.
+
+    Raises
+    ------
+    AlsatlasInputError
+        The suffix is not a supported format.
+    """
+    out = Path(path)
+    fmt = figure_format(out)
     metadata: dict[str, str | None] = {"Date": None} if fmt == "svg" else {}
     with (
         rc_context({"svg.fonttype": "none", "svg.hashsalt": "alsatlas"}),
@@ -140,6 +153,7 @@ __all__ = [
     "STUDY_COLOUR",
     "SUBGROUP_COLOUR",
     "apply_ratio_axis",
+    "figure_format",
     "finish_plot",
     "format_ratio",
     "literal_text",

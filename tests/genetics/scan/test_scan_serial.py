@@ -184,6 +184,11 @@ def test_cli_scan_table_figure_and_errors(scan_case: ScanCase, tmp_path: Path) -
         ],
     )
     assert none.exit_code == 2 and "no pair" in none.stderr
+    # an unsupported figure format is refused before any pair runs
+    fresh = tmp_path / "fresh.parquet"
+    bad_plot = CliRunner().invoke(app, [*args, "--out", str(fresh), "--plot", "scan.txt"])
+    assert bad_plot.exit_code == 2 and "unsupported figure format" in bad_plot.stderr
+    assert not fresh.exists()
 
 
 def test_readme_scan_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
