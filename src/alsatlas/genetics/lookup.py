@@ -30,8 +30,20 @@ import polars as pl
 
 from alsatlas.errors import SumstatsError
 from alsatlas.genetics.columns import ColumnMapping
-from alsatlas.genetics.sumstats import Sumstats, normalise_rsid, parse_records, read_header
-from alsatlas.genetics.textstream import DEFAULT_BLOCK_BYTES, DEFAULT_LIMITS, Limits, RecordBlocks
+from alsatlas.genetics.sumstats import (
+    Sumstats,
+    normalise_rsid,
+    parse_records,
+    read_fields,
+    read_header,
+)
+from alsatlas.genetics.textstream import (
+    DEFAULT_BLOCK_BYTES,
+    DEFAULT_LIMITS,
+    Limits,
+    RecordBlocks,
+    record_spans,
+)
 
 ProgressCallback = Callable[[int, int], None]
 """Called as ``progress(bytes_read, total_bytes)`` on the file as stored (compressed)."""
@@ -97,24 +109,12 @@ def _key_columns(mapping: ColumnMapping, names: list[str], by: str, file: str) -
 
 def _block_keys(block: bytes, sep: str, key_idx: list[int], file: str) -> pl.Series:
     try:
-        frame = pl.read_csv(
-            block,
-            has_header=False,
-            separator=sep,
-            columns=key_idx,
-            infer_schema=False,
-            quote_char='"' if b'"' in block else None,
-            truncate_ragged_lines=True,
-            encoding="utf8-lossy",
-        )
+        fields = read_fields(block, sep, key_idx)
     except (pl.exceptions.PolarsError, ValueError) as exc:
         raise SumstatsError(f"cannot parse a block of the file: {exc}", file=file) from exc
-    if len(key_idx) == 1:
-        return frame.to_series(0)
-    # columns come back in file order; find which is chr and which is pos
-    order = sorted(range(2), key=lambda i: key_idx[i])
-    chrom = frame.to_series(order.index(0))
-    pos = frame.to_series(order.index(1))
+    if len(fields) == 1:
+        return fields[0]
+    chrom, pos = fields
     return pl.select(
         pl.concat_str([chrom.str.replace(r"^(?i:chr)", "").str.to_uppercase(), pl.lit(":"), pos])
     ).to_series()
@@ -265,18 +265,15 @@ def _scan_block(
                 hits.append(text)
             return rows, hits
     # composite keys, or a key that could not be located: index every record
-    arr = np.frombuffer(block, dtype=np.uint8)
-    all_newlines = np.flatnonzero(arr == 10)
-    newlines = all_newlines
-    if b'"' in block:
-        newlines = newlines[(np.cumsum(arr == 34)[newlines] & 1) == 0]
-    if keys.len() != newlines.size:
+    starts, ends = record_spans(block)
+    if keys.len() != starts.size:
         raise SumstatsError(
-            f"parsed {keys.len()} keys from {newlines.size} lines in one block", file=file
+            f"parsed {keys.len()} keys from {starts.size} lines in one block", file=file
         )
+    all_newlines = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
     for i in matched:
-        start = 0 if i == 0 else int(newlines[i - 1]) + 1
-        hits.append(block[start : int(newlines[i]) + 1])
+        start = int(starts[i])
+        hits.append(block[start : int(ends[i])])
         if hit_lines is not None:
             hit_lines.append(first_line + int(np.searchsorted(all_newlines, start)))
     return rows, hits

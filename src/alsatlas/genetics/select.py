@@ -36,9 +36,16 @@ from alsatlas.genetics.sumstats import (
     finish,
     parse_block,
     parse_records,
+    read_fields,
     read_header,
 )
-from alsatlas.genetics.textstream import DEFAULT_BLOCK_BYTES, DEFAULT_LIMITS, Limits, RecordBlocks
+from alsatlas.genetics.textstream import (
+    DEFAULT_BLOCK_BYTES,
+    DEFAULT_LIMITS,
+    Limits,
+    RecordBlocks,
+    record_spans,
+)
 
 SET_COLUMNS: tuple[str, ...] = (
     "SNP",
@@ -89,25 +96,13 @@ def _p_columns(header: Header) -> tuple[list[int], bool] | None:
 
 
 def _block_mask(
-    block: bytes, header: Header, cols: list[int], log_first: bool, threshold: float, file: str
+    block: bytes, header: Header, cols: list[int], log_first: bool, threshold: float
 ) -> pl.Series | None:
     """Which records of ``block`` pass the threshold (``None``: could not be decided cheaply)."""
     try:
-        frame = pl.read_csv(
-            block,
-            has_header=False,
-            separator=header.sep,
-            columns=cols,
-            infer_schema=False,
-            quote_char='"' if b'"' in block else None,
-            truncate_ragged_lines=True,
-            encoding="utf8-lossy",
-        )
+        series = read_fields(block, header.sep, cols)
     except (pl.exceptions.PolarsError, ValueError):
         return None
-    # columns come back in file order
-    order = sorted(range(len(cols)), key=lambda i: cols[i])
-    series = [frame.to_series(order.index(i)) for i in range(len(cols))]
     values = [s.str.strip_chars().cast(pl.Float64, strict=False) for s in series]
     if log_first:
         p = 10.0 ** (-values[0])
@@ -116,16 +111,6 @@ def _block_mask(
     else:
         p = values[0]
     return (p <= threshold).fill_null(False)
-
-
-def _record_spans(block: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end (exclusive, newline included) of each record of ``block``."""
-    arr = np.frombuffer(block, dtype=np.uint8)
-    newlines = np.flatnonzero(arr == 10)
-    if b'"' in block:
-        newlines = newlines[(np.cumsum(arr == 34)[newlines] & 1) == 0]
-    starts = np.concatenate(([0], newlines[:-1] + 1)) if newlines.size else newlines
-    return starts, newlines + 1
 
 
 def select_by_p(
@@ -176,11 +161,11 @@ def select_by_p(
                 quoted = b'"' in block
                 mask = None
                 if pcols is not None:
-                    mask = _block_mask(block, header, pcols[0], pcols[1], p_threshold, file)
+                    mask = _block_mask(block, header, pcols[0], pcols[1], p_threshold)
                     if mask is not None and not quoted and mask.len() != blocks.line_count(block):
                         mask = None  # blank lines: let the full parser count them
                 if mask is not None and (quoted or mask.any()):
-                    starts, ends = _record_spans(block)
+                    starts, ends = record_spans(block)
                     if mask.len() != starts.size:
                         mask = None
                 if mask is None:

@@ -518,6 +518,30 @@ def finish(
     return Sumstats(data=table, mapping=header.mapping, report=report)
 
 
+def read_fields(block: bytes, sep: str, columns: list[int]) -> list[pl.Series]:
+    """Fields ``columns`` (0-based, distinct) of each record of ``block``, as text, in the
+    order asked; a record short of a field gives null.
+
+    Raises
+    ------
+    polars.exceptions.PolarsError, ValueError
+        As :func:`polars.read_csv`, for text it cannot split.
+    """
+    frame = pl.read_csv(
+        block,
+        has_header=False,
+        separator=sep,
+        columns=columns,
+        infer_schema=False,
+        quote_char='"' if b'"' in block else None,
+        truncate_ragged_lines=True,
+        encoding="utf8-lossy",
+    )
+    # polars returns the columns in file order
+    order = sorted(range(len(columns)), key=lambda i: columns[i])
+    return [frame.to_series(order.index(i)) for i in range(len(columns))]
+
+
 def parse_records(
     header: Header,
     records: list[bytes],
@@ -837,6 +861,7 @@ __all__ = [
     "parse_records",
     "parse_sumstats",
     "read_bytes",
+    "read_fields",
     "read_header",
     "read_sumstats",
     "split_header",

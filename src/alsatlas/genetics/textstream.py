@@ -40,6 +40,7 @@ from types import ModuleType
 from typing import IO, Any
 
 import numpy as np
+import numpy.typing as npt
 
 from alsatlas.errors import SumstatsError
 
@@ -303,6 +304,18 @@ def record_end(block: bytes) -> int:
     return int(outside[-1]) + 1 if outside.size else 0
 
 
+def record_spans(block: bytes) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Start and end (exclusive, newline included) of each record of ``block``, a block of
+    whole records: a newline ends a record when it lies outside double quotes (as in
+    :func:`record_end`)."""
+    arr = np.frombuffer(block, dtype=np.uint8)
+    newlines = np.flatnonzero(arr == 10)
+    if b'"' in block:
+        newlines = newlines[(np.cumsum(arr == 34)[newlines] & 1) == 0]
+    starts = np.concatenate(([0], newlines[:-1] + 1)) if newlines.size else newlines
+    return starts, newlines + 1
+
+
 class RecordBlocks:
     """Iterator of whole-record blocks of a file or of bytes in memory; see the module docstring.
 
@@ -443,4 +456,5 @@ __all__ = [
     "RecordBlocks",
     "is_gzip",
     "record_end",
+    "record_spans",
 ]
