@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alsatlas.errors import SumstatsError
-from alsatlas.genetics import lookup as lookup_module
+from alsatlas.genetics import textstream as ts
 from alsatlas.genetics.lookup import lookup_variants
 from alsatlas.genetics.sumstats import read_sumstats
 
@@ -65,7 +66,9 @@ def test_lookup_by_chromosome_position(tmp_path: Path) -> None:
 
 def test_zlib_fallback_without_gzip_binary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _synthetic(tmp_path)
-    monkeypatch.setattr(lookup_module.shutil, "which", lambda _name: None)
+    # neither ISA-L nor a gzip program: the in-process zlib inflater
+    monkeypatch.setattr(ts, "_inflate", zlib)
+    monkeypatch.setattr(ts.shutil, "which", lambda _name: None)
     result = lookup_variants(path, ["rs5", "rs4000"], block_bytes=8192)
     assert sorted(result.sumstats.data.get_column("SNP").to_list()) == ["rs4000", "rs5"]
 

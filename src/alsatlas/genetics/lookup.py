@@ -19,7 +19,6 @@ Variants are matched on the variant-id column (``rsid``, ``SNP``, ``MarkerName``
 from __future__ import annotations
 
 import re
-import shutil  # noqa: F401  (tests replace shutil.which to force the zlib path)
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -103,11 +103,12 @@ class _ZlibStream:
     """``readinto`` over a gzip file inflated in this process (multi-member aware): with
     ISA-L (:mod:`isal.isal_zlib`) when installed, else :mod:`zlib`."""
 
-    def __init__(self, raw: IO[bytes], name: str, inflate: Any = _inflate) -> None:
+    def __init__(self, raw: IO[bytes], name: str, inflate: Any = None) -> None:
         self.raw = raw
         self.name = name
-        self.inflate = inflate
-        self.decomp = inflate.decompressobj(wbits=31)
+        # looked up per stream, not bound when the class is defined (tests swap in zlib)
+        self.inflate = inflate if inflate is not None else _inflate
+        self.decomp = self.inflate.decompressobj(wbits=31)
         self.pending = b""
         self.tail = b""
         self.done = False
