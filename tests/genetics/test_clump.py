@@ -88,3 +88,10 @@ def test_bad_panel_is_an_input_error(tmp_path: Path) -> None:
     (tmp_path / "x.bed").write_bytes(b"\x00\x00\x00")
     with pytest.raises(AlsatlasInputError, match="magic"):
         read_bed(tmp_path / "x")
+
+
+@pytest.mark.parametrize("kb", [0.0, -1.0, float("nan")])
+def test_window_below_one_base_or_not_a_number_is_refused(kb: float) -> None:
+    panel = read_bed(PANEL)
+    with pytest.raises(AlsatlasInputError, match=r"--kb must be at least 0\.001"):
+        clump(["rs1"], [1e-9], panel, kb=kb)

@@ -247,7 +247,7 @@ def clump(
         p2 = 0.01
     if len(snps) != len(pvals):
         raise AlsatlasInputError("snps and pvals differ in length")
-    if kb < 0.001:
+    if not kb >= 0.001:  # NaN too
         raise AlsatlasInputError("--kb must be at least 0.001", field="kb")
     load_p = LOAD_P
     if p2 > load_p:
