@@ -117,7 +117,7 @@ def scan_command(
             raise AlsatlasInputError("--action must be 1, 2 or 3", field="action")
         if not 0.0 < instrument_p <= 1.0:
             raise AlsatlasInputError("--instrument-p must lie in (0, 1]", field="instrument-p")
-        if instrument_window_kb is not None and instrument_window_kb <= 0:
+        if instrument_window_kb is not None and not instrument_window_kb > 0:  # NaN too
             raise AlsatlasInputError(
                 "--instrument-window-kb must be positive", field="instrument-window-kb"
             )

@@ -27,8 +27,15 @@ def select_instruments(
     only when its r² with the lead exceeds 0.001; with no LD reference panel, pruning every
     variant within the window is the conservative version of the same rule (it keeps a subset
     of the variants clumping would keep, never two in LD within the window). Ties in p are
-    broken by file order. Rows without chromosome or position are refused.
+    broken by file order. Rows without chromosome or position are refused, and so are a
+    threshold outside (0, 1] and a negative (or NaN) window.
     """
+    if not 0.0 < p <= 1.0:
+        raise AlsatlasInputError(f"p threshold {p:g} outside (0, 1]", field="instrument-p")
+    if not window_kb >= 0.0:
+        raise AlsatlasInputError(
+            f"window {window_kb:g} kb: must be 0 or more", field="instrument-window-kb"
+        )
     d = sumstats.data.filter(pl.col("pval") < p)
     if d.height == 0:
         raise AlsatlasInputError(

@@ -288,3 +288,33 @@ def test_exposure_instruments_are_the_full_read_filtered(
         else:
             want = select_instruments(full, p=p, window_kb=window_kb).data
         assert got.height > 0 and got.equals(want)
+
+
+def test_instrument_window_and_threshold_are_checked(tmp_path: Path) -> None:
+    from alsatlas.genetics.instrument_select import select_instruments
+    from alsatlas.genetics.sumstats import read_sumstats
+
+    ss = read_sumstats(
+        Path(__file__).parents[3]
+        / "src/alsatlas/data/genetics/twosamplemr_vignette_bmi_ieu-a-2_exposure.tsv"
+    )
+    for p, kb in ((5e-8, -1.0), (5e-8, float("nan")), (0.0, 10.0), (float("nan"), 10.0)):
+        with pytest.raises(AlsatlasInputError):
+            select_instruments(ss, p=p, window_kb=kb)
+    assert select_instruments(ss, p=5e-8, window_kb=0.0).data.height > 0
+    res = CliRunner().invoke(
+        app,
+        [
+            "mr",
+            "scan",
+            "--exposures",
+            "set:RA",
+            "--outcomes",
+            "set:ALS",
+            "--out",
+            str(tmp_path / "x.parquet"),
+            "--instrument-window-kb",
+            "nan",
+        ],
+    )
+    assert res.exit_code == 2 and "must be positive" in res.stderr
