@@ -1,12 +1,12 @@
 """Every reader, fuzzed through the command line: any file gives a result or one located error.
 
 For each input a user hands to alsatlas (a meta-analysis CSV, a harmonised MR table, a
-summary-statistics file on either side of an MR run, an evidence YAML folder, an article) the
-file is mutated at random (seeded, so CI reruns the same cases) and the command is run with
-an output file. Whatever the bytes: the exit code is one of the table in the README (0 ok,
-1 evidence findings, 2 usage or input error), there is never a traceback, a failure names the
-file it could not read, and a failed run leaves no output file behind. Set
-``ALSATLAS_FUZZ_EXAMPLES`` for a longer run than CI's 30 cases per reader.
+summary-statistics file on either side of an MR run, indexed or searched for instruments, an
+evidence YAML folder, an article) the file is mutated at random (seeded, so CI reruns the same
+cases) and the command is run with an output file. Whatever the bytes: the exit code is one of
+the table in the README (0 ok, 1 evidence findings, 2 usage or input error), there is never a
+traceback, a failure names the file it could not read, and a failed run leaves no output file
+behind. Set ``ALSATLAS_FUZZ_EXAMPLES`` for a longer run than CI's 30 cases per reader.
 """
 
 from __future__ import annotations
@@ -131,6 +131,22 @@ def test_sumstats_on_either_side(tmp_path: Path, data: bytes, side: str) -> None
     named = exposure if side == "exposure" else outcome
     argv = ["mr", "--exposure", str(exposure), "--outcome", str(outcome), "--methods", "ivw"]
     result = _run([*argv, "--harmonised-out", str(out), "--format", "json"], named, out)
+    if result.exit_code == 0:
+        assert out.exists()
+
+
+@FUZZ
+@given(data=mutated(EXPOSURE), command=st.sampled_from(["index", "instruments"]))
+def test_sumstats_index_and_instruments(tmp_path: Path, data: bytes, command: str) -> None:
+    import shutil
+
+    path = tmp_path / "exposure.tsv"
+    path.write_bytes(data)
+    out = tmp_path / ("index" if command == "index" else "set.tsv")
+    shutil.rmtree(out, ignore_errors=True)
+    out.unlink(missing_ok=True)
+    argv = ["sumstats", command, str(path), "--out", str(out)]
+    result = _run(argv if command == "index" else [*argv, "--p", "1"], path, out)
     if result.exit_code == 0:
         assert out.exists()
 
